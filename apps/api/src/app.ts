@@ -1,0 +1,44 @@
+import express, { type Express } from "express";
+import type { Config } from "@hookline/config";
+import type { Logger } from "@hookline/core";
+import type { Database } from "@hookline/db";
+import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
+import { jsonBody } from "./http/body.middleware.js";
+import { renderErrors, unknownRoute } from "./http/errors.middleware.js";
+import { requestLogging } from "./http/request-context.js";
+import { apiKeyRoutes } from "./routes/api-keys.routes.js";
+import { endpointRoutes } from "./routes/endpoints.routes.js";
+import { healthRoutes } from "./routes/health.routes.js";
+import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
+import { tenantRoutes } from "./routes/tenants.routes.js";
+
+export interface ApiDependencies {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+}
+
+/** Wires the control plane; it holds no state of its own, so tests build one per file. */
+export function createApp({ config, logger, db }: ApiDependencies): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  app.use(requestLogging(logger));
+  app.use(healthRoutes());
+  app.use(jsonBody(config.api.maxBodyBytes));
+
+  app.use("/v1/tenants", requireAdmin(config.api.adminToken), tenantRoutes(db.prisma));
+
+  const tenantApi = express.Router();
+  tenantApi.use(requireTenant(db.prisma));
+  tenantApi.use("/api_keys", apiKeyRoutes());
+  tenantApi.use("/endpoints", endpointRoutes());
+  tenantApi.use("/subscriptions", subscriptionRoutes());
+  app.use("/v1", tenantApi);
+
+  app.use(unknownRoute);
+  app.use(renderErrors);
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { Endpoint } from "@hookline/db";
+import { iso } from "./timestamps.js";
+
+export interface EndpointResponse {
+  id: string;
+  name: string;
+  url: string;
+  headers_json: unknown;
+  timeout_seconds: number;
+  status: "ACTIVE" | "PAUSED";
+  paused_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The endpoint as 002 specifies it. The secret is write-only here; GET …/secret returns it. */
+export function presentEndpoint(endpoint: Endpoint): EndpointResponse {
+  return {
+    id: endpoint.id,
+    name: endpoint.name,
+    url: endpoint.url,
+    headers_json: endpoint.headersJson,
+    timeout_seconds: endpoint.timeoutSeconds,
+    status: endpoint.status,
+    paused_at: iso(endpoint.pausedAt),
+    created_at: iso(endpoint.createdAt),
+    updated_at: iso(endpoint.updatedAt),
+  };
+}

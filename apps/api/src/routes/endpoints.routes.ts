@@ -1,0 +1,89 @@
+import { randomBytes } from "node:crypto";
+import { Router } from "express";
+import { AppError } from "@hookline/core";
+import { tenantOf } from "../http/auth.middleware.js";
+import { pageRequest, sendPage } from "../http/pagination.js";
+import { validator } from "../http/validation.js";
+import { presentEndpoint } from "../presenters/endpoint.presenter.js";
+import {
+  createEndpointSchema,
+  DEFAULT_TIMEOUT_SECONDS,
+  RESERVED_HEADERS,
+  updateEndpointSchema,
+  type CreateEndpointBody,
+  type UpdateEndpointBody,
+} from "../schemas/endpoint.schemas.js";
+
+const parseCreate = validator<CreateEndpointBody>(createEndpointSchema, "body");
+const parseUpdate = validator<UpdateEndpointBody>(updateEndpointSchema, "body");
+
+/** A Standard Webhooks secret: `whsec_` and base64 of 32 random bytes. */
+export function generateSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}
+
+function checkReservedHeaders(headers: Record<string, string> | undefined): void {
+  if (!headers) return;
+  const problems = Object.keys(headers)
+    .filter((header) => RESERVED_HEADERS.includes(header.toLowerCase()))
+    .map((header) => ({ field: `headers_json.${header}`, message: "is set by Hookline on every delivery and cannot be overridden" }));
+  if (problems.length > 0) throw AppError.validation(problems, "The request body is invalid.");
+}
+
+const notFound = () => AppError.notFound("The endpoint");
+
+export function endpointRoutes(): Router {
+  const router = Router();
+
+  router.post("/", async (req, res) => {
+    const body = parseCreate(req.body ?? {});
+    checkReservedHeaders(body.headers_json);
+    const endpoint = await tenantOf(res).scope.endpoints.create({
+      name: body.name,
+      url: body.url,
+      secret: body.secret ?? generateSecret(),
+      headers: body.headers_json ?? {},
+      timeoutSeconds: body.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
+    });
+    res.status(201).json(presentEndpoint(endpoint));
+  });
+
+  router.get("/", async (req, res) => {
+    const page = await tenantOf(res).scope.endpoints.list(pageRequest(req));
+    sendPage(req, res, page, presentEndpoint);
+  });
+
+  router.get("/:id", async (req, res) => {
+    const endpoint = await tenantOf(res).scope.endpoints.find(req.params.id);
+    if (!endpoint) throw notFound();
+    res.json(presentEndpoint(endpoint));
+  });
+
+  router.get("/:id/secret", async (req, res) => {
+    const endpoint = await tenantOf(res).scope.endpoints.find(req.params.id);
+    if (!endpoint) throw notFound();
+    res.json({ secret: endpoint.secret });
+  });
+
+  router.patch("/:id", async (req, res) => {
+    const body = parseUpdate(req.body ?? {});
+    checkReservedHeaders(body.headers_json);
+    const endpoint = await tenantOf(res).scope.endpoints.update(req.params.id, {
+      name: body.name,
+      url: body.url,
+      secret: body.secret,
+      headers: body.headers_json,
+      timeoutSeconds: body.timeout_seconds,
+      status: body.status,
+    });
+    if (!endpoint) throw notFound();
+    res.json(presentEndpoint(endpoint));
+  });
+
+  router.delete("/:id", async (req, res) => {
+    if (!(await tenantOf(res).scope.endpoints.delete(req.params.id))) throw notFound();
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,20 @@
+import { Router } from "express";
+import { createTenant, type PrismaClient } from "@hookline/db";
+import { validator } from "../http/validation.js";
+import { iso } from "../presenters/timestamps.js";
+import { createTenantSchema, type CreateTenantBody } from "../schemas/tenant.schemas.js";
+
+const parseCreate = validator<CreateTenantBody>(createTenantSchema, "body");
+
+/** Admin only (behind requireAdmin): creating a tenant returns its first API key, once. */
+export function tenantRoutes(prisma: PrismaClient): Router {
+  const router = Router();
+
+  router.post("/", async (req, res) => {
+    const body = parseCreate(req.body ?? {});
+    const { tenant, apiKey } = await createTenant(prisma, { name: body.name.trim() });
+    res.status(201).json({ id: tenant.id, name: tenant.name, api_key: apiKey, created_at: iso(tenant.createdAt) });
+  });
+
+  return router;
+}

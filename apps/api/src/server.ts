@@ -1,0 +1,44 @@
+import type { AddressInfo } from "node:net";
+import { createServer, type Server } from "node:http";
+import type { Config } from "@hookline/config";
+import type { Logger } from "@hookline/core";
+import { connectDatabase } from "@hookline/db";
+import { createApp } from "./app.js";
+
+export interface RunningApi {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  stop(): Promise<void>;
+}
+
+/** Starts the control plane on config.api.port (0 picks a free port, as the tests do). */
+export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+  const db = connectDatabase({
+    url: config.databaseUrl,
+    onPoolError: (error) => logger.warn({ err: error }, "idle database connection lost"),
+  });
+  const app = createApp({ config, logger, db });
+  const server = createServer(app);
+  // Keep-alive longer than common load balancers' idle timeouts, so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.api.port, config.api.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.api.host === "0.0.0.0" || config.api.host === "::" ? "127.0.0.1" : config.api.host;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { createLogger } from "@hookline/core";
+import { createTenant, connectDatabase, type Database } from "@hookline/db";
+import { createTestDatabase, jsonClient, testConfig, testQueuePrefix, TEST_ADMIN_TOKEN, type JsonRequest } from "@hookline/testing";
+import { startApi, type RunningApi } from "../src/server.js";
+
+export interface Harness {
+  readonly api: RunningApi;
+  /** Direct database access, for asserting what was (not) written. */
+  readonly db: Database;
+  /** Requests as the file's first tenant. */
+  readonly request: JsonRequest;
+  readonly tenantId: string;
+  readonly apiKey: string;
+  readonly adminToken: string;
+  /** Creates another tenant and returns a client that speaks as it. */
+  newTenant(name?: string): Promise<{ tenantId: string; apiKey: string; request: JsonRequest }>;
+  close(): Promise<void>;
+}
+
+/** The API in-process on port 0, with its own database and queue prefix; one per test file. */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const database = await createTestDatabase();
+  const queue = testQueuePrefix();
+  const config = testConfig({ databaseUrl: database.url, queuePrefix: queue.prefix, env });
+  const api = await startApi(config, createLogger({ level: config.logLevel, name: "test-api" }));
+  const db = connectDatabase({ url: database.url, poolMax: 2 });
+
+  const newTenant = async (name = "tenant") => {
+    const created = await createTenant(db.prisma, { name });
+    return { tenantId: created.tenant.id, apiKey: created.apiKey, request: jsonClient(api.url, created.apiKey) };
+  };
+  const first = await newTenant("first");
+
+  return {
+    api,
+    db,
+    request: first.request,
+    tenantId: first.tenantId,
+    apiKey: first.apiKey,
+    adminToken: TEST_ADMIN_TOKEN,
+    newTenant,
+    async close() {
+      await api.stop();
+      await db.close();
+      await database.drop();
+      await queue.cleanup();
+    },
+  };
+}

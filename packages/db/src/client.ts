@@ -1,0 +1,39 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "./generated/prisma/client.js";
+
+export type { PrismaClient } from "./generated/prisma/client.js";
+
+/**
+ * One pg pool per process, shared by Prisma (through its driver adapter) and by the raw SQL that
+ * hot paths use where Prisma's per-query cost matters.
+ */
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  readonly url: string;
+  readonly poolMax?: number;
+  readonly onPoolError?: (error: Error) => void;
+}
+
+export function connectDatabase(options: DatabaseOptions): Database {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
+  // An idle client losing its connection (Postgres restarted) must not crash the process.
+  pool.on("error", (error) => options.onPoolError?.(error));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let closed = false;
+  return {
+    prisma,
+    pool,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+export { connectDatabase, type Database, type DatabaseOptions, type PrismaClient } from "./client.js";
+export { runMigrations, ensureDatabaseExists, readMigrations, MigrationError, type Migration, type MigrationResult } from "./migrator.js";
+export { MIGRATIONS_DIR, SCHEMA_PATH } from "./paths.js";
+export type { Page, PageRequest } from "./repositories/pagination.js";
+export { createTenant, type CreatedTenant } from "./repositories/tenants.repository.js";
+export { apiKeyRepository, findApiKeyForAuth, type ApiKeyRecord, type ApiKeyRepository } from "./repositories/api-keys.repository.js";
+export {
+  endpointRepository,
+  type Endpoint,
+  type EndpointPatch,
+  type EndpointRepository,
+  type EndpointStatus,
+  type NewEndpoint,
+} from "./repositories/endpoints.repository.js";
+export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
+export { tenantScope, type TenantScope } from "./tenant-scope.js";

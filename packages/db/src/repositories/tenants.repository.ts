@@ -1,0 +1,24 @@
+import { issueApiKey, newId } from "@hookline/core";
+import type { PrismaClient } from "../client.js";
+import type { Tenant } from "../generated/prisma/client.js";
+
+export interface CreatedTenant {
+  readonly tenant: Tenant;
+  readonly apiKeyId: string;
+  /** Shown once to the caller; only its hash is stored. */
+  readonly apiKey: string;
+}
+
+/** Tenants are not tenant-scoped themselves: only the admin API and operators create them. */
+export async function createTenant(prisma: PrismaClient, input: { name: string }): Promise<CreatedTenant> {
+  const tenantId = newId("tenant");
+  const apiKeyId = newId("apiKey");
+  const key = issueApiKey(apiKeyId);
+  const [tenant] = await prisma.$transaction([
+    prisma.tenant.create({ data: { id: tenantId, name: input.name } }),
+    prisma.apiKey.create({
+      data: { id: apiKeyId, tenantId, name: "default", secretHash: new Uint8Array(key.secretHash) },
+    }),
+  ]);
+  return { tenant, apiKeyId, apiKey: key.plaintext };
+}

@@ -1,0 +1,2 @@
+export { createRedis } from "./connection.js";
+export { QUEUES, JOBS, parseDeliverJob, type DeliverJob, type QueueName } from "./catalog.js";

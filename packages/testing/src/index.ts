@@ -1,0 +1,4 @@
+export { createTestDatabase, prepareTestTemplate, TEST_SERVER_URL, type TestDatabase } from "./postgres.js";
+export { testQueuePrefix, TEST_REDIS_URL } from "./redis.js";
+export { jsonClient, type JsonRequest, type JsonResponse, type RequestOptions } from "./http-client.js";
+export { testConfig, TEST_ADMIN_TOKEN } from "./config.js";
