@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from "express";
+import express, { type Request, type RequestHandler } from "express";
 import { AppError } from "@hookline/core";
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -23,5 +23,30 @@ export function jsonBody(maxBytes: number): RequestHandler[] {
     }
     next();
   };
-  return [requireJson, express.json({ limit: maxBytes, type: JSON_TYPES, strict: false })];
+  return [requireJson, express.json({ limit: maxBytes, type: JSON_TYPES, strict: false }), rejectNulCharacters];
+}
+
+/** Finds the first string (key or value) holding U+0000, which Postgres text and jsonb cannot store. */
+function nulPath(value: unknown, path: string[], depth = 0): string[] | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+  if (typeof value !== "object" || value === null || depth > 64) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (key.includes("\u0000")) return [...path, key];
+    const found = nulPath(child, [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export const rejectNulCharacters: RequestHandler = (req, _res, next) => {
+  const path = nulPath(req.body, []);
+  if (path) {
+    throw AppError.validation([{ field: path.length ? path.join(".") : "body", message: "must not contain the NUL character (\\u0000)" }]);
+  }
+  next();
+};
+
+/** The parsed JSON body; a request without one validates as an empty object. */
+export function bodyOf(req: Request): unknown {
+  return req.body === undefined ? {} : req.body;
 }

@@ -2,6 +2,8 @@ import { Router } from "express";
 import { AppError } from "@hookline/core";
 import { tenantOf } from "../http/auth.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
+import { bodyOf } from "../http/body.middleware.js";
+import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
 import { presentApiKey } from "../presenters/api-key.presenter.js";
 import { createApiKeySchema, type CreateApiKeyBody } from "../schemas/tenant.schemas.js";
@@ -11,9 +13,10 @@ const parseCreate = validator<CreateApiKeyBody>(createApiKeySchema, "body");
 /** A tenant manages its own keys: list, issue more (shown once), revoke. */
 export function apiKeyRoutes(): Router {
   const router = Router();
+  guardIdParam(router, "apiKey", "The API key");
 
   router.post("/", async (req, res) => {
-    const body = parseCreate(req.body ?? {});
+    const body = parseCreate(bodyOf(req));
     const expiresAt = body.expires_at === undefined ? undefined : new Date(body.expires_at);
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw AppError.validation([{ field: "expires_at", message: "must be in the future" }]);

@@ -3,6 +3,8 @@ import { Router } from "express";
 import { AppError } from "@hookline/core";
 import { tenantOf } from "../http/auth.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
+import { bodyOf } from "../http/body.middleware.js";
+import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
 import { presentEndpoint } from "../presenters/endpoint.presenter.js";
 import {
@@ -34,9 +36,10 @@ const notFound = () => AppError.notFound("The endpoint");
 
 export function endpointRoutes(): Router {
   const router = Router();
+  guardIdParam(router, "endpoint", "The endpoint");
 
   router.post("/", async (req, res) => {
-    const body = parseCreate(req.body ?? {});
+    const body = parseCreate(bodyOf(req));
     checkReservedHeaders(body.headers_json);
     const endpoint = await tenantOf(res).scope.endpoints.create({
       name: body.name,
@@ -66,7 +69,7 @@ export function endpointRoutes(): Router {
   });
 
   router.patch("/:id", async (req, res) => {
-    const body = parseUpdate(req.body ?? {});
+    const body = parseUpdate(bodyOf(req));
     checkReservedHeaders(body.headers_json);
     const endpoint = await tenantOf(res).scope.endpoints.update(req.params.id, {
       name: body.name,

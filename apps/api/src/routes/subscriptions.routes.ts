@@ -2,6 +2,8 @@ import { Router } from "express";
 import { AppError, eventTypeProblem, type FieldProblem } from "@hookline/core";
 import { tenantOf } from "../http/auth.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
+import { bodyOf } from "../http/body.middleware.js";
+import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
 import { presentSubscription } from "../presenters/subscription.presenter.js";
 import {
@@ -14,7 +16,7 @@ import {
 const parseCreate = validator<CreateSubscriptionBody>(createSubscriptionSchema, "body");
 const parseUpdate = validator<UpdateSubscriptionBody>(updateSubscriptionSchema, "body");
 const parseListQuery = validator<{ endpoint_id?: string }>(
-  { type: "object", properties: { endpoint_id: { type: "string", maxLength: 64 } } },
+  { type: "object", properties: { endpoint_id: { type: "string", pattern: "^ep_[0-9a-f-]{36}$" } } },
   "query",
 );
 
@@ -33,9 +35,10 @@ const endpointNotFound = (id: string) => AppError.notFound(`The endpoint ${id}`)
 
 export function subscriptionRoutes(): Router {
   const router = Router();
+  guardIdParam(router, "subscription", "The subscription");
 
   router.post("/", async (req, res) => {
-    const body = parseCreate(req.body ?? {});
+    const body = parseCreate(bodyOf(req));
     checkEventTypes(body.event_types);
     const result = await tenantOf(res).scope.subscriptions.create({ endpointId: body.endpoint_id, eventTypes: body.event_types });
     if (result === "endpoint_not_found") throw endpointNotFound(body.endpoint_id);
@@ -55,7 +58,7 @@ export function subscriptionRoutes(): Router {
   });
 
   router.patch("/:id", async (req, res) => {
-    const body = parseUpdate(req.body ?? {});
+    const body = parseUpdate(bodyOf(req));
     checkEventTypes(body.event_types);
     const result = await tenantOf(res).scope.subscriptions.update(req.params.id, {
       endpointId: body.endpoint_id,

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { createTenant, type PrismaClient } from "@hookline/db";
+import { bodyOf } from "../http/body.middleware.js";
 import { validator } from "../http/validation.js";
 import { iso } from "../presenters/timestamps.js";
 import { createTenantSchema, type CreateTenantBody } from "../schemas/tenant.schemas.js";
@@ -11,7 +12,7 @@ export function tenantRoutes(prisma: PrismaClient): Router {
   const router = Router();
 
   router.post("/", async (req, res) => {
-    const body = parseCreate(req.body ?? {});
+    const body = parseCreate(bodyOf(req));
     const { tenant, apiKey } = await createTenant(prisma, { name: body.name.trim() });
     res.status(201).json({ id: tenant.id, name: tenant.name, api_key: apiKey, created_at: iso(tenant.createdAt) });
   });

@@ -1,0 +1,16 @@
+// Applies pending SQL migrations to DATABASE_URL, creating the database on first run.
+// Uses the built packages, so run it after `npm run build` (npm start does both).
+import { ConfigError, loadConfig } from "@hookline/config";
+import { ensureDatabaseExists, MIGRATIONS_DIR, runMigrations } from "@hookline/db";
+
+try {
+  const config = loadConfig(process.env);
+  const created = await ensureDatabaseExists(config.databaseUrl);
+  if (created) process.stdout.write("migrate: created the database\n");
+  const result = await runMigrations(config.databaseUrl, MIGRATIONS_DIR);
+  const applied = result.applied.length ? result.applied.join(", ") : "none";
+  process.stdout.write(`migrate: ${result.alreadyApplied} already applied; applied now: ${applied}\n`);
+} catch (error) {
+  process.stderr.write(`migrate: ${error instanceof ConfigError ? error.message : error?.message ?? error}\n`);
+  process.exit(1);
+}
