@@ -6,6 +6,7 @@ import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
 import { jsonBody } from "./http/body.middleware.js";
 import { renderErrors, unknownRoute } from "./http/errors.middleware.js";
 import { requestLogging } from "./http/request-context.js";
+import { recordMounts, type Mount } from "./http/route-table.js";
 import { apiKeyRoutes } from "./routes/api-keys.routes.js";
 import { endpointRoutes } from "./routes/endpoints.routes.js";
 import { healthRoutes } from "./routes/health.routes.js";
@@ -29,14 +30,17 @@ export function createApp({ config, logger, db }: ApiDependencies): Express {
   app.use(healthRoutes());
   app.use(jsonBody(config.api.maxBodyBytes));
 
-  app.use("/v1/tenants", requireAdmin(config.api.adminToken), tenantRoutes(db.prisma));
-
-  const tenantApi = express.Router();
-  tenantApi.use(requireTenant(db.prisma));
-  tenantApi.use("/api_keys", apiKeyRoutes());
-  tenantApi.use("/endpoints", endpointRoutes());
-  tenantApi.use("/subscriptions", subscriptionRoutes());
-  app.use("/v1", tenantApi);
+  const adminMounts: Mount[] = [{ path: "/v1/tenants", router: tenantRoutes(db.prisma) }];
+  const tenantMounts: Mount[] = [
+    { path: "/v1/api_keys", router: apiKeyRoutes() },
+    { path: "/v1/endpoints", router: endpointRoutes() },
+    { path: "/v1/subscriptions", router: subscriptionRoutes() },
+  ];
+  const admin = requireAdmin(config.api.adminToken);
+  for (const mount of adminMounts) app.use(mount.path, admin, mount.router);
+  const tenant = requireTenant(db.prisma);
+  for (const mount of tenantMounts) app.use(mount.path, tenant, mount.router);
+  recordMounts(app, [...adminMounts, ...tenantMounts]);
 
   app.use(unknownRoute);
   app.use(renderErrors);

@@ -1,4 +1,5 @@
 import { Webhook } from "standardwebhooks";
+import type { JsonResponse } from "@hookline/testing";
 import { startHarness, type Harness } from "./harness.js";
 
 interface EndpointBody {
@@ -131,11 +132,11 @@ describe("GET /v1/endpoints", () => {
     let path: string | undefined = "/v1/endpoints?limit=3";
     let pages = 0;
     while (path) {
-      const page = await tenant.request<EndpointBody[]>("GET", path);
+      const page: JsonResponse<EndpointBody[]> = await tenant.request<EndpointBody[]>("GET", path);
       expect(page.status).toBe(200);
       seen.push(...page.body.map((e) => e.id));
       pages++;
-      const link = page.headers.get("link");
+      const link: string | null = page.headers.get("link");
       path = link ? /<([^>]+)>; rel="next"/.exec(link)?.[1] : undefined;
       if (path) expect(page.headers.get("x-next-cursor")).toBeTruthy();
     }

@@ -1,0 +1,83 @@
+import type { Express } from "express";
+import { routeTable } from "../src/http/route-table.js";
+import { startHarness, type Harness } from "./harness.js";
+
+/**
+ * Walks every route that takes an id with another tenant's key: each must answer 404, exactly
+ * like an id that does not exist, and the resource must be unchanged afterwards.
+ */
+let h: Harness;
+let owned: { endpoint: string; subscription: string; apiKey: string };
+let intruder: Awaited<ReturnType<Harness["newTenant"]>>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  const endpoint = (await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "mine", url: "https://e.com/m" } })).body.id;
+  const subscription = (
+    await h.request<{ id: string }>("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint, event_types: ["a.b"] } })
+  ).body.id;
+  const apiKey = (await h.request<{ id: string }>("POST", "/v1/api_keys", { body: { name: "second" } })).body.id;
+  owned = { endpoint, subscription, apiKey };
+  intruder = await h.newTenant("intruder");
+});
+afterAll(() => h.close());
+
+type Route = { method: string; path: (ids: typeof owned) => string; body?: unknown };
+
+const ROUTES: Route[] = [
+  { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}` },
+  { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}/secret` },
+  { method: "PATCH", path: (ids) => `/v1/endpoints/${ids.endpoint}`, body: { status: "PAUSED" } },
+  { method: "DELETE", path: (ids) => `/v1/endpoints/${ids.endpoint}` },
+  { method: "GET", path: (ids) => `/v1/subscriptions/${ids.subscription}` },
+  { method: "PATCH", path: (ids) => `/v1/subscriptions/${ids.subscription}`, body: { event_types: ["x.y"] } },
+  { method: "DELETE", path: (ids) => `/v1/subscriptions/${ids.subscription}` },
+  { method: "DELETE", path: (ids) => `/v1/api_keys/${ids.apiKey}` },
+  // Ids in bodies and filters are tenant-scoped too.
+  { method: "POST", path: () => `/v1/subscriptions`, body: { endpoint_id: "<endpoint>", event_types: ["a.b"] } },
+];
+
+function withIds(body: unknown): unknown {
+  return JSON.parse(JSON.stringify(body ?? null).replace("<endpoint>", owned.endpoint)) ?? undefined;
+}
+
+async function snapshot() {
+  const [endpoints, subscriptions, keys] = await Promise.all([
+    h.db.prisma.endpoint.findMany({ orderBy: { id: "asc" } }),
+    h.db.prisma.subscription.findMany({ orderBy: { id: "asc" } }),
+    h.db.prisma.apiKey.findMany({ orderBy: { id: "asc" } }),
+  ]);
+  return JSON.stringify({ endpoints, subscriptions, keys });
+}
+
+describe("tenant isolation", () => {
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path({ endpoint: ":endpoint", subscription: ":subscription", apiKey: ":key" })}`, r]))(
+    "%s with another tenant's key is 404 and changes nothing",
+    async (_name, route) => {
+      const before = await snapshot();
+      const response = await intruder.request(route.method, route.path(owned), { body: withIds(route.body) });
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ error: { code: "not_found" } });
+      expect(await snapshot()).toBe(before);
+    },
+  );
+
+  it("lists never show another tenant's resources", async () => {
+    for (const path of ["/v1/endpoints", "/v1/subscriptions", "/v1/api_keys", `/v1/subscriptions?endpoint_id=${owned.endpoint}`]) {
+      const response = await intruder.request<{ id: string }[]>("GET", path);
+      expect(response.status).toBe(200);
+      const ids = response.body.map((item) => item.id);
+      expect(ids).not.toContain(owned.endpoint);
+      expect(ids).not.toContain(owned.subscription);
+      expect(ids).not.toContain(owned.apiKey);
+    }
+  });
+
+  it("covers every route of the API that takes an id", () => {
+    const app = h.api.server.listeners("request")[0] as unknown as Express;
+    const idRoutes = routeTable(app).filter((r) => r.includes(":id"));
+    expect(idRoutes.length).toBeGreaterThanOrEqual(8);
+    const covered = new Set(ROUTES.map((r) => `${r.method} ${r.path({ endpoint: ":id", subscription: ":id", apiKey: ":id" })}`));
+    expect(idRoutes.filter((r) => !covered.has(r))).toEqual([]);
+  });
+});
