@@ -18,18 +18,27 @@ const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: "hookline-api" });
 if (!config.api.adminToken) logger.warn("ADMIN_TOKEN is not set: POST /v1/tenants is disabled");
 
-const api = await startApi(config, logger);
-logger.info({ url: api.url, port: api.port }, `Hookline API listening on ${api.url}`);
+const starting = startApi(config, logger);
 
+// Handlers go in before the API announces itself, so a stop right after start is still graceful.
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
   const force = setTimeout(() => process.exit(1), 10_000).unref();
-  await api.stop();
+  const api = await starting.catch(() => undefined);
+  await api?.stop();
   clearTimeout(force);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+try {
+  const api = await starting;
+  logger.info({ url: api.url, port: api.port }, `Hookline API listening on ${api.url}`);
+} catch (error) {
+  logger.fatal({ err: error }, "API could not start");
+  process.exit(1);
+}

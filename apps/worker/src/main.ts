@@ -18,14 +18,9 @@ function loadConfigOrExit() {
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, name: "hookline-worker" });
 const worker = startWorker(config, logger, processDelivery);
-try {
-  await worker.ready;
-} catch (error) {
-  logger.fatal({ err: error }, "worker could not start");
-  process.exit(1);
-}
-logger.info({ queuePrefix: config.queuePrefix }, "Hookline worker ready");
 
+// Signal handlers go in before readiness is announced, so an orchestrator that stops the worker
+// the moment it reports ready still gets a graceful shutdown.
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -35,6 +30,7 @@ async function shutdown(signal: string) {
     logger.warn("shutdown deadline passed; unfinished deliveries will be retried by another worker");
     process.exit(1);
   }, 30_000).unref();
+  await worker.ready.catch(() => undefined);
   await worker.stop();
   clearTimeout(force);
   logger.info("worker stopped");
@@ -42,3 +38,11 @@ async function shutdown(signal: string) {
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+try {
+  await worker.ready;
+} catch (error) {
+  logger.fatal({ err: error }, "worker could not start");
+  process.exit(1);
+}
+if (!stopping) logger.info({ queuePrefix: config.queuePrefix }, "Hookline worker ready");

@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { TEST_REDIS_URL, TEST_SERVER_URL, testQueuePrefix } from "@hookline/testing";
+
+/**
+ * What the README promises a new user: `npm start` builds if it must, creates the database,
+ * applies migrations, starts the API and a worker as separate processes, says where the API
+ * listens, and stops both on SIGTERM.
+ */
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const database = `hookline_test_${process.pid}_start`;
+const queue = testQueuePrefix();
+
+afterAll(async () => {
+  const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.end();
+  await queue.cleanup();
+});
+
+it("npm start migrates a new database and runs the API and the worker until SIGTERM", async () => {
+  const url = new URL(TEST_SERVER_URL);
+  url.pathname = `/${database}`;
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      DATABASE_URL: url.toString(),
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: queue.prefix,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      TURBO_TELEMETRY_DISABLED: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let apiUrl: string | undefined;
+  let workerReady = false;
+  const ready = new Promise<void>((resolve, reject) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        lines.push(line);
+        apiUrl ??= /Hookline API listening on (http:\S+)"/.exec(line)?.[1];
+        workerReady ||= line.includes("Hookline worker ready");
+        if (apiUrl && workerReady) resolve();
+      });
+    }
+    child.once("exit", (code) => reject(new Error(`npm start exited (${code}):\n${lines.join("\n")}`)));
+  });
+  await ready;
+
+  expect(lines.join("\n")).toMatch(/migrate: created the database/);
+  const health = await fetch(`${apiUrl}/healthz`);
+  expect(health.status).toBe(200);
+  const pids = lines.map((l) => /"pid":(\d+)/.exec(l)?.[1]).filter(Boolean);
+  expect(new Set(pids).size).toBeGreaterThanOrEqual(2);
+
+  child.kill("SIGTERM");
+  const [code] = await once(child, "exit");
+  expect(code).toBe(0);
+  for (const pid of new Set(pids)) expect(() => process.kill(Number(pid), 0)).toThrow();
+}, 180_000);
