@@ -12,7 +12,7 @@ const swc = [
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: "node",
-  roots: ["<rootDir>/apps", "<rootDir>/packages"],
+  roots: ["<rootDir>/apps", "<rootDir>/packages", "<rootDir>/tests"],
   testMatch: ["**/test/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   extensionsToTreatAsEsm: [".ts"],

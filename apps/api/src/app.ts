@@ -2,12 +2,15 @@ import express, { type Express } from "express";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import type { Database } from "@hookline/db";
+import type { DeliveryQueue } from "@hookline/queue";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
 import { jsonBody } from "./http/body.middleware.js";
 import { renderErrors, unknownRoute } from "./http/errors.middleware.js";
 import { requestLogging } from "./http/request-context.js";
 import { recordMounts, type Mount } from "./http/route-table.js";
 import { apiKeyRoutes } from "./routes/api-keys.routes.js";
+import { deliveryRoutes } from "./routes/deliveries.routes.js";
+import { eventRoutes } from "./routes/events.routes.js";
 import { endpointRoutes } from "./routes/endpoints.routes.js";
 import { healthRoutes } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
@@ -17,10 +20,11 @@ export interface ApiDependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Database;
+  readonly queue: DeliveryQueue;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
-export function createApp({ config, logger, db }: ApiDependencies): Express {
+export function createApp({ config, logger, db, queue }: ApiDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -33,8 +37,10 @@ export function createApp({ config, logger, db }: ApiDependencies): Express {
   const adminMounts: Mount[] = [{ path: "/v1/tenants", router: tenantRoutes(db.prisma) }];
   const tenantMounts: Mount[] = [
     { path: "/v1/api_keys", router: apiKeyRoutes() },
-    { path: "/v1/endpoints", router: endpointRoutes() },
+    { path: "/v1/endpoints", router: endpointRoutes({ queue, logger }) },
     { path: "/v1/subscriptions", router: subscriptionRoutes() },
+    { path: "/v1/events", router: eventRoutes({ queue, logger }) },
+    { path: "/v1/deliveries", router: deliveryRoutes({ queue, logger }) },
   ];
   const admin = requireAdmin(config.api.adminToken);
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);

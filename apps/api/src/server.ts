@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import { connectDatabase } from "@hookline/db";
+import { createRedis, DeliveryQueue } from "@hookline/queue";
 import { createApp } from "./app.js";
 
 export interface RunningApi {
@@ -18,7 +19,12 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     url: config.databaseUrl,
     onPoolError: (error) => logger.warn({ err: error }, "idle database connection lost"),
   });
-  const app = createApp({ config, logger, db });
+  // The API only produces jobs; its Redis connection fails fast so that a Redis outage never
+  // hangs a request (Postgres already holds the work).
+  const redis = createRedis(config.redisUrl, "producer");
+  redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  const queue = new DeliveryQueue(redis, config.queuePrefix);
+  const app = createApp({ config, logger, db, queue });
   const server = createServer(app);
   // Keep-alive longer than common load balancers' idle timeouts, so they close first.
   server.keepAliveTimeout = 65_000;
@@ -38,6 +44,8 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await queue.close();
+      redis.disconnect();
       await db.close();
     },
   };

@@ -1,3 +1,4 @@
+import type { Config } from "@hookline/config";
 import { createLogger } from "@hookline/core";
 import { createTenant, connectDatabase, type Database } from "@hookline/db";
 import { createTestDatabase, jsonClient, testConfig, testQueuePrefix, TEST_ADMIN_TOKEN, type JsonRequest } from "@hookline/testing";
@@ -5,6 +6,8 @@ import { startApi, type RunningApi } from "../src/server.js";
 
 export interface Harness {
   readonly api: RunningApi;
+  /** The configuration the API runs with; workers of the same test use it too. */
+  readonly config: Config;
   /** Direct database access, for asserting what was (not) written. */
   readonly db: Database;
   /** Requests as the file's first tenant. */
@@ -33,6 +36,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 
   return {
     api,
+    config,
     db,
     request: first.request,
     tenantId: first.tenantId,

@@ -1,10 +1,84 @@
-import { UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type DeliveryWork } from "@hookline/db";
+import { classify, envelope, maxAttempts, nextDelayMs, signedHeaders, USER_AGENT, type AttemptResult } from "@hookline/delivery";
 import { parseDeliverJob } from "@hookline/queue";
 import type { WorkerDependencies } from "./worker.js";
 
-/** Takes one delivery job off the queue. Deliveries themselves arrive with the publishing issue. */
-export async function processDelivery(job: Job, { logger }: WorkerDependencies): Promise<void> {
+/**
+ * One delivery job: re-read the row (Postgres is the truth), skip what is finished or held,
+ * make one signed attempt, record it, and either finish the job or move it back to BullMQ's
+ * delayed set for the next attempt, so no worker slot waits out a retry delay.
+ */
+export async function processDelivery(job: Job, deps: WorkerDependencies, token?: string): Promise<void> {
   const payload = parseDeliverJob(job.data);
   if (!payload) throw new UnrecoverableError("malformed delivery job");
-  logger.warn({ delivery_id: payload.deliveryId }, "no delivery pipeline yet; job dropped");
+  const { db, logger, config, http } = deps;
+  const log = logger.child({ delivery_id: payload.deliveryId, job_id: job.id });
+
+  const work = await loadDeliveryWork(db.pool, payload.deliveryId);
+  if (!work) return log.info("delivery no longer exists; job dropped");
+  if (work.status !== "pending") return log.debug({ status: work.status }, "delivery not due; job dropped");
+  if (work.endpoint.status !== "ACTIVE") {
+    await holdDelivery(db.pool, work.id);
+    return log.info({ endpoint_id: work.endpoint.id, endpoint_status: work.endpoint.status }, "endpoint not active; delivery held");
+  }
+
+  const attemptNumber = work.attemptCount + 1;
+  const result = await attempt(work, http);
+  const consequence = decide(work, attemptNumber, result, deps);
+  const recorded = await recordAttempt(
+    db.pool,
+    {
+      deliveryId: work.id,
+      attemptNumber,
+      startedAt: result.startedAt,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      errorKind: result.errorKind,
+      errorMessage: result.errorMessage,
+      responseHeaders: result.headers,
+      responseBody: result.body,
+    },
+    consequence.next,
+  );
+  const fields = { endpoint_id: work.endpoint.id, attempt: attemptNumber, status_code: result.statusCode, error_kind: result.errorKind, duration_ms: result.durationMs };
+  if (!recorded) return log.warn(fields, "another worker recorded this attempt first; job dropped");
+  log.info({ ...fields, outcome: consequence.next.status }, "delivery attempted");
+
+  if (consequence.next.status === "pending") {
+    await job.moveToDelayed(consequence.next.nextAttemptAt.getTime(), token);
+    throw new DelayedError();
+  }
+}
+
+async function attempt(work: DeliveryWork, http: WorkerDependencies["http"]): Promise<AttemptResult> {
+  const body = envelope(work.event);
+  const timestamp = Math.floor(Date.now() / 1000);
+  return http.send({
+    url: work.endpoint.url,
+    body,
+    timeoutMs: work.endpoint.timeoutSeconds * 1000,
+    headers: {
+      ...work.endpoint.headers,
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+      ...signedHeaders([work.endpoint.secret], work.id, timestamp, body),
+    },
+  });
+}
+
+function decide(work: DeliveryWork, attemptNumber: number, result: AttemptResult, { config }: WorkerDependencies): { next: AttemptConsequence } {
+  const outcome = classify(result);
+  if (outcome.kind === "delivered") return { next: { status: "succeeded" } };
+  if (outcome.kind === "gone") {
+    return { next: { status: "failed", disableEndpoint: { endpointId: work.endpoint.id, reason: "receiver answered 410 Gone" } } };
+  }
+  const policy = {
+    scheduleSeconds: config.delivery.retryScheduleSeconds,
+    jitter: config.delivery.retryJitter,
+    retryAfterMaxSeconds: config.delivery.retryAfterMaxSeconds,
+  };
+  const delay = attemptNumber < maxAttempts(policy) ? nextDelayMs(policy, attemptNumber, { retryAfterMs: outcome.retryAfterMs }) : undefined;
+  if (delay === undefined) return { next: { status: "failed" } };
+  return { next: { status: "pending", nextAttemptAt: new Date(Date.now() + delay) } };
 }

@@ -18,7 +18,22 @@ export interface Config {
   /** Prefix of every BullMQ key, so that several installations (or test files) share one Redis. */
   readonly queuePrefix: string;
   readonly logLevel: LogLevel;
+  readonly delivery: {
+    /** Deliveries one worker process attempts at the same time. */
+    readonly concurrency: number;
+    /** Seconds to wait after attempt 1, 2, …; its length + 1 is the number of attempts. */
+    readonly retryScheduleSeconds: readonly number[];
+    /** Each wait is spread by ± this fraction. */
+    readonly retryJitter: number;
+    /** A receiver's Retry-After can delay the next attempt by at most this. */
+    readonly retryAfterMaxSeconds: number;
+    /** Response bytes kept in the attempt log. */
+    readonly responseBodyMaxBytes: number;
+  };
 }
+
+/** 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over 27.6 hours. */
+export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 export const DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hookline";
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -38,6 +53,13 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: read.url("REDIS_URL", DEFAULT_REDIS_URL, ["redis:", "rediss:"]),
     queuePrefix: read.string("QUEUE_PREFIX", "hookline"),
     logLevel: read.oneOf("LOG_LEVEL", "info", LOG_LEVELS),
+    delivery: {
+      concurrency: read.int("WORKER_CONCURRENCY", 50, { min: 1, max: 1000 }),
+      retryScheduleSeconds: read.secondsList("RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE),
+      retryJitter: 0.2,
+      retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),
+      responseBodyMaxBytes: 4096,
+    },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -4,6 +4,8 @@
  */
 const SEGMENT = /^[a-z0-9_-]+$/i;
 export const EVENT_TYPE_MAX_LENGTH = 128;
+/** Keeps the set of patterns that can match one type small (2^segments); see eventTypeCandidates. */
+export const EVENT_TYPE_MAX_SEGMENTS = 6;
 
 export function eventTypeProblem(name: string, allowWildcards: boolean): string | undefined {
   if (name.length === 0 || name.length > EVENT_TYPE_MAX_LENGTH) {
@@ -11,6 +13,7 @@ export function eventTypeProblem(name: string, allowWildcards: boolean): string 
   }
   const segments = name.split(".");
   if (segments.length < 2) return "must have the form object.action, like entity.updated";
+  if (segments.length > EVENT_TYPE_MAX_SEGMENTS) return `must have at most ${EVENT_TYPE_MAX_SEGMENTS} segments`;
   for (const segment of segments) {
     if (segment === "*" && allowWildcards) continue;
     if (!SEGMENT.test(segment)) {
@@ -28,4 +31,18 @@ export function matchesEventType(pattern: string, eventType: string): boolean {
   const have = eventType.split(".");
   if (want.length !== have.length) return false;
   return want.every((segment, i) => segment === "*" || segment === have[i]);
+}
+
+/**
+ * Every subscription entry that matches `eventType`: the type itself and each way of replacing
+ * segments by `*`. Fan-out then asks Postgres for subscriptions whose list overlaps this set,
+ * which a GIN index answers without scanning the tenant's subscriptions.
+ */
+export function eventTypeCandidates(eventType: string): string[] {
+  const segments = eventType.split(".");
+  const out: string[] = [];
+  for (let mask = 0; mask < 1 << segments.length; mask++) {
+    out.push(segments.map((segment, i) => (mask & (1 << i) ? "*" : segment)).join("."));
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 export { newId, isId, ID_PREFIXES, type IdKind } from "./ids.js";
 export { AppError, type AppErrorInit, type ErrorCode, type FieldProblem } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";
-export { eventTypeProblem, matchesEventType, EVENT_TYPE_MAX_LENGTH } from "./event-types.js";
+export { eventTypeCandidates, eventTypeProblem, matchesEventType, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_MAX_SEGMENTS } from "./event-types.js";
 export { issueApiKey, parseApiKey, secretMatches, type IssuedApiKey } from "./api-keys.js";

@@ -1,4 +1,4 @@
-import { eventTypeProblem, matchesEventType } from "../src/index.js";
+import { eventTypeCandidates, eventTypeProblem, matchesEventType } from "../src/index.js";
 
 describe("event type names and patterns", () => {
   it.each([
@@ -20,5 +20,15 @@ describe("event type names and patterns", () => {
     expect(eventTypeProblem("entity", true)).toBeDefined();
     expect(eventTypeProblem("a..b", true)).toBeDefined();
     expect(eventTypeProblem(`a.${"b".repeat(200)}`, true)).toBeDefined();
+  });
+});
+
+describe("eventTypeCandidates", () => {
+  it("lists exactly the subscription entries that match, agreeing with matchesEventType", () => {
+    const candidates = eventTypeCandidates("payment.created");
+    expect(candidates.sort()).toEqual(["*.*", "*.created", "payment.*", "payment.created"]);
+    for (const pattern of ["payment.*", "*.created", "*.*", "payment.created", "payment.updated", "entity.*", "*.*.*"]) {
+      expect(candidates.includes(pattern)).toBe(matchesEventType(pattern, "payment.created"));
+    }
   });
 });

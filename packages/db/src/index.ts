@@ -11,6 +11,17 @@ export {
   type EndpointRepository,
   type EndpointStatus,
   type NewEndpoint,
+  type UpdatedEndpoint,
 } from "./repositories/endpoints.repository.js";
+export { eventRepository, type Event, type EventRepository, type EventWithDeliveries, type NewEvent, type PublishResult } from "./repositories/events.repository.js";
+export {
+  deliveryRepository,
+  type Attempt,
+  type Delivery,
+  type DeliveryRepository,
+  type DeliveryStatus,
+  type DeliveryWithAttempts,
+} from "./repositories/deliveries.repository.js";
+export { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type AttemptRecord, type DeliveryWork } from "./work/delivery-work.js";
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";

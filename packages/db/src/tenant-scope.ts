@@ -1,5 +1,7 @@
 import type { PrismaClient } from "./client.js";
 import { apiKeyRepository } from "./repositories/api-keys.repository.js";
+import { deliveryRepository } from "./repositories/deliveries.repository.js";
+import { eventRepository } from "./repositories/events.repository.js";
 import { endpointRepository } from "./repositories/endpoints.repository.js";
 import { subscriptionRepository } from "./repositories/subscriptions.repository.js";
 
@@ -13,6 +15,8 @@ export function tenantScope(prisma: PrismaClient, tenantId: string) {
     apiKeys: apiKeyRepository(prisma, tenantId),
     endpoints: endpointRepository(prisma, tenantId),
     subscriptions: subscriptionRepository(prisma, tenantId),
+    events: eventRepository(prisma, tenantId),
+    deliveries: deliveryRepository(prisma, tenantId),
   };
 }
 

@@ -2,3 +2,4 @@ export { createTestDatabase, prepareTestTemplate, TEST_SERVER_URL, type TestData
 export { testQueuePrefix, TEST_REDIS_URL } from "./redis.js";
 export { jsonClient, type JsonRequest, type JsonResponse, type RequestOptions } from "./http-client.js";
 export { testConfig, TEST_ADMIN_TOKEN } from "./config.js";
+export { startReceiver, type Receiver, type ReceivedRequest, type Reply, type ReplyFn } from "./receiver.js";

@@ -7,8 +7,10 @@ export interface EndpointResponse {
   url: string;
   headers_json: unknown;
   timeout_seconds: number;
-  status: "ACTIVE" | "PAUSED";
+  status: "ACTIVE" | "PAUSED" | "DISABLED";
   paused_at: string | null;
+  disabled_at: string | null;
+  disabled_reason: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -23,6 +25,8 @@ export function presentEndpoint(endpoint: Endpoint): EndpointResponse {
     timeout_seconds: endpoint.timeoutSeconds,
     status: endpoint.status,
     paused_at: iso(endpoint.pausedAt),
+    disabled_at: iso(endpoint.disabledAt),
+    disabled_reason: endpoint.disabledReason,
     created_at: iso(endpoint.createdAt),
     updated_at: iso(endpoint.updatedAt),
   };

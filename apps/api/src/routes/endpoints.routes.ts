@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { Router } from "express";
-import { AppError } from "@hookline/core";
+import { AppError, type Logger } from "@hookline/core";
+import type { DeliveryQueue } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
+import { presentDelivery } from "../presenters/delivery.presenter.js";
 import { presentEndpoint } from "../presenters/endpoint.presenter.js";
 import {
   createEndpointSchema,
@@ -15,6 +17,7 @@ import {
   type CreateEndpointBody,
   type UpdateEndpointBody,
 } from "../schemas/endpoint.schemas.js";
+import { enqueueCommitted } from "../services/enqueue.js";
 
 const parseCreate = validator<CreateEndpointBody>(createEndpointSchema, "body");
 const parseUpdate = validator<UpdateEndpointBody>(updateEndpointSchema, "body");
@@ -34,7 +37,12 @@ function checkReservedHeaders(headers: Record<string, string> | undefined): void
 
 const notFound = () => AppError.notFound("The endpoint");
 
-export function endpointRoutes(): Router {
+const parseDeliveryQuery = validator<{ status?: "pending" | "held" | "succeeded" | "failed" }>(
+  { type: "object", properties: { status: { type: "string", enum: ["pending", "held", "succeeded", "failed"] } } },
+  "query",
+);
+
+export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The endpoint");
 
@@ -71,7 +79,7 @@ export function endpointRoutes(): Router {
   router.patch("/:id", async (req, res) => {
     const body = parseUpdate(bodyOf(req));
     checkReservedHeaders(body.headers_json);
-    const endpoint = await tenantOf(res).scope.endpoints.update(req.params.id, {
+    const updated = await tenantOf(res).scope.endpoints.update(req.params.id, {
       name: body.name,
       url: body.url,
       secret: body.secret,
@@ -79,8 +87,18 @@ export function endpointRoutes(): Router {
       timeoutSeconds: body.timeout_seconds,
       status: body.status,
     });
-    if (!endpoint) throw notFound();
-    res.json(presentEndpoint(endpoint));
+    if (!updated) throw notFound();
+    // Resuming released the held deliveries in publish order; enqueue them in that order.
+    await enqueueCommitted(deps.queue, req.log ?? deps.logger, updated.released);
+    res.json(presentEndpoint(updated.endpoint));
+  });
+
+  router.get("/:id/deliveries", async (req, res) => {
+    const { status } = parseDeliveryQuery(req.query);
+    const scope = tenantOf(res).scope;
+    if (!(await scope.endpoints.find(req.params.id))) throw notFound();
+    const page = await scope.deliveries.listForEndpoint(req.params.id, pageRequest(req), status);
+    sendPage(req, res, page, presentDelivery);
   });
 
   router.delete("/:id", async (req, res) => {

@@ -20,7 +20,13 @@ export interface EndpointPatch {
   readonly secret?: string | undefined;
   readonly headers?: Record<string, string> | undefined;
   readonly timeoutSeconds?: number | undefined;
-  readonly status?: EndpointStatus | undefined;
+  readonly status?: "ACTIVE" | "PAUSED" | undefined;
+}
+
+export interface UpdatedEndpoint {
+  readonly endpoint: Endpoint;
+  /** Deliveries that were held and are now due, in publish order: the caller enqueues them. */
+  readonly released: readonly string[];
 }
 
 /** Every endpoint query of the control plane goes through here, bound to one tenant. */
@@ -52,17 +58,20 @@ export function endpointRepository(prisma: PrismaClient, tenantId: string) {
 
     /**
      * Applies a partial update. Pausing stamps `paused_at` once (pausing a paused endpoint keeps
-     * the first time); resuming clears it. Returns null for an id this tenant does not own.
+     * the first time); resuming a paused or disabled endpoint clears it and makes every held
+     * delivery due again, in publish order. Returns null for an id this tenant does not own.
      */
-    async update(id: string, patch: EndpointPatch): Promise<Endpoint | null> {
+    async update(id: string, patch: EndpointPatch): Promise<UpdatedEndpoint | null> {
       return prisma.$transaction(async (tx) => {
         const current = await tx.endpoint.findFirst({ where: { id, tenantId }, select: { status: true } });
         if (!current) return null;
-        const statusChange =
-          patch.status === undefined || patch.status === current.status
-            ? {}
-            : { status: patch.status, pausedAt: patch.status === "PAUSED" ? new Date() : null };
-        return tx.endpoint.update({
+        const changes = patch.status !== undefined && patch.status !== current.status;
+        const statusChange = !changes
+          ? {}
+          : patch.status === "PAUSED"
+            ? { status: "PAUSED" as const, pausedAt: new Date() }
+            : { status: "ACTIVE" as const, pausedAt: null, disabledAt: null, disabledReason: null };
+        const endpoint = await tx.endpoint.update({
           where: { id, tenantId },
           data: {
             ...(patch.name !== undefined && { name: patch.name }),
@@ -73,6 +82,16 @@ export function endpointRepository(prisma: PrismaClient, tenantId: string) {
             ...statusChange,
           },
         });
+        let released: string[] = [];
+        if (changes && patch.status === "ACTIVE") {
+          const rows = await tx.$queryRaw<{ id: string; seq: bigint }[]>`
+            UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
+            WHERE endpoint_id = ${id} AND status = 'held'
+            RETURNING id, seq`;
+          // UPDATE … RETURNING has no order of its own.
+          released = rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((row) => row.id);
+        }
+        return { endpoint, released };
       });
     },
 

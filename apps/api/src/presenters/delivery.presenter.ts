@@ -1,0 +1,61 @@
+import type { Attempt, Delivery, DeliveryStatus } from "@hookline/db";
+import { iso } from "./timestamps.js";
+
+export interface DeliveryResponse {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A delivery's id is also the `webhook-id` header every attempt of it carried. */
+export function presentDelivery(delivery: Delivery): DeliveryResponse {
+  return {
+    id: delivery.id,
+    event_id: delivery.eventId,
+    endpoint_id: delivery.endpointId,
+    status: delivery.status,
+    attempt_count: delivery.attemptCount,
+    next_attempt_at: iso(delivery.nextAttemptAt),
+    last_attempt_at: iso(delivery.lastAttemptAt),
+    last_status_code: delivery.lastStatusCode,
+    last_error: delivery.lastError,
+    completed_at: iso(delivery.completedAt),
+    created_at: iso(delivery.createdAt),
+    updated_at: iso(delivery.updatedAt),
+  };
+}
+
+export interface AttemptResponse {
+  id: string;
+  attempt_number: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error_kind: string | null;
+  error_message: string | null;
+  response_headers: unknown;
+  response_body: string | null;
+}
+
+export function presentAttempt(attempt: Attempt): AttemptResponse {
+  return {
+    id: attempt.id,
+    attempt_number: attempt.attemptNumber,
+    started_at: iso(attempt.startedAt),
+    duration_ms: attempt.durationMs,
+    status_code: attempt.statusCode,
+    error_kind: attempt.errorKind,
+    error_message: attempt.errorMessage,
+    response_headers: attempt.responseHeaders,
+    response_body: attempt.responseBody,
+  };
+}

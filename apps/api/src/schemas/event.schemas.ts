@@ -1,0 +1,20 @@
+import type { Schema } from "ajv";
+
+export interface PublishEventBody {
+  event_type: string;
+  data: Record<string, unknown>;
+  object_id?: string;
+  idempotency_key?: string;
+}
+
+export const publishEventSchema: Schema = {
+  type: "object",
+  required: ["event_type", "data"],
+  additionalProperties: false,
+  properties: {
+    event_type: { type: "string", minLength: 1, maxLength: 128 },
+    data: { type: "object" },
+    object_id: { type: "string", minLength: 1, maxLength: 255 },
+    idempotency_key: { type: "string", minLength: 1, maxLength: 255 },
+  },
+};

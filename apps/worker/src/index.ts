@@ -1,0 +1,2 @@
+export { startWorker, type RunningWorker, type WorkerDependencies, type Processor } from "./worker.js";
+export { processDelivery } from "./deliver.processor.js";

@@ -1,0 +1,157 @@
+import type pg from "pg";
+import { newId } from "@hookline/core";
+
+/**
+ * The worker's side of a delivery, in plain SQL on the shared pool: these run once or twice per
+ * attempt, where Prisma's per-query overhead would show (see docs/PERFORMANCE.md).
+ */
+
+export interface DeliveryWork {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly status: "pending" | "held" | "succeeded" | "failed";
+  readonly attemptCount: number;
+  readonly event: { readonly id: string; readonly eventType: string; readonly createdAt: Date; readonly data: unknown };
+  readonly endpoint: {
+    readonly id: string;
+    readonly url: string;
+    readonly secret: string;
+    readonly headers: Record<string, string>;
+    readonly timeoutSeconds: number;
+    readonly status: "ACTIVE" | "PAUSED" | "DISABLED";
+  };
+}
+
+interface WorkRow {
+  id: string;
+  tenant_id: string;
+  status: DeliveryWork["status"];
+  attempt_count: number;
+  event_id: string;
+  event_type: string;
+  event_created_at: Date;
+  data: unknown;
+  endpoint_id: string;
+  url: string;
+  secret: string;
+  headers_json: Record<string, string>;
+  timeout_seconds: number;
+  endpoint_status: DeliveryWork["endpoint"]["status"];
+}
+
+export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promise<DeliveryWork | undefined> {
+  const { rows } = await pool.query<WorkRow>(
+    `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
+            ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data,
+            ep.id AS endpoint_id, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status
+     FROM deliveries d
+     JOIN events ev ON ev.id = d.event_id
+     JOIN endpoints ep ON ep.id = d.endpoint_id
+     WHERE d.id = $1`,
+    [deliveryId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    status: row.status,
+    attemptCount: row.attempt_count,
+    event: { id: row.event_id, eventType: row.event_type, createdAt: row.event_created_at, data: row.data },
+    endpoint: {
+      id: row.endpoint_id,
+      url: row.url,
+      secret: row.secret,
+      headers: row.headers_json ?? {},
+      timeoutSeconds: row.timeout_seconds,
+      status: row.endpoint_status,
+    },
+  };
+}
+
+/** Parks a due delivery whose endpoint is paused or disabled; resuming releases it. */
+export async function holdDelivery(pool: pg.Pool, deliveryId: string): Promise<void> {
+  await pool.query(`UPDATE deliveries SET status = 'held', next_attempt_at = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'`, [
+    deliveryId,
+  ]);
+}
+
+export interface AttemptRecord {
+  readonly deliveryId: string;
+  readonly attemptNumber: number;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly statusCode?: number | undefined;
+  readonly errorKind?: string | undefined;
+  readonly errorMessage?: string | undefined;
+  readonly responseHeaders?: Record<string, string> | undefined;
+  readonly responseBody?: string | undefined;
+}
+
+export type AttemptConsequence =
+  | { readonly status: "succeeded" }
+  | { readonly status: "failed"; readonly disableEndpoint?: { readonly endpointId: string; readonly reason: string } }
+  | { readonly status: "pending"; readonly nextAttemptAt: Date };
+
+/**
+ * Writes the attempt and its consequence for the delivery in one transaction. The update only
+ * applies if no other attempt was recorded in between (attempt_count still one less), so a
+ * delivery that two workers raced on records each attempt once; returns false for the loser.
+ */
+export async function recordAttempt(pool: pg.Pool, attempt: AttemptRecord, next: AttemptConsequence): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const updated = await client.query(
+      `UPDATE deliveries
+       SET status = $3::delivery_status, attempt_count = $2, last_attempt_at = $4, last_status_code = $5, last_error = $6,
+           next_attempt_at = $7, completed_at = CASE WHEN $3::text IN ('succeeded', 'failed') THEN now() ELSE NULL END,
+           updated_at = now()
+       WHERE id = $1 AND attempt_count = $2::int - 1 AND status = 'pending'`,
+      [
+        attempt.deliveryId,
+        attempt.attemptNumber,
+        next.status,
+        attempt.startedAt,
+        attempt.statusCode ?? null,
+        attempt.errorKind ? `${attempt.errorKind}: ${attempt.errorMessage ?? ""}`.slice(0, 500) : null,
+        next.status === "pending" ? next.nextAttemptAt : null,
+      ],
+    );
+    if (updated.rowCount !== 1) {
+      await client.query("ROLLBACK");
+      return false;
+    }
+    await client.query(
+      `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code, error_kind, error_message,
+                             response_headers, response_body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        newId("attempt"),
+        attempt.deliveryId,
+        attempt.attemptNumber,
+        attempt.startedAt,
+        attempt.durationMs,
+        attempt.statusCode ?? null,
+        attempt.errorKind ?? null,
+        attempt.errorMessage ?? null,
+        attempt.responseHeaders ? JSON.stringify(attempt.responseHeaders) : null,
+        attempt.responseBody ?? null,
+      ],
+    );
+    if (next.status === "failed" && next.disableEndpoint) {
+      await client.query(
+        `UPDATE endpoints SET status = 'DISABLED', disabled_at = now(), disabled_reason = $2, updated_at = now()
+         WHERE id = $1 AND status = 'ACTIVE'`,
+        [next.disableEndpoint.endpointId, next.disableEndpoint.reason],
+      );
+    }
+    await client.query("COMMIT");
+    return true;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

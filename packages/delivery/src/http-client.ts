@@ -1,0 +1,125 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import got, { RequestError } from "got";
+import { parseRetryAfter } from "./retry-schedule.js";
+
+/** What the receiver did with one request, as far as we could see it. */
+export interface AttemptResult {
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly statusCode?: number | undefined;
+  readonly headers?: Record<string, string> | undefined;
+  /** The first `maxBodyBytes` of the response body, as text. */
+  readonly body?: string | undefined;
+  readonly retryAfterMs?: number | undefined;
+  readonly errorKind?: ErrorKind | undefined;
+  readonly errorMessage?: string | undefined;
+}
+
+export type ErrorKind = "timeout" | "dns" | "connection" | "tls" | "network";
+
+export interface WebhookRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly timeoutMs: number;
+}
+
+export interface HttpClientOptions {
+  /** Response bytes kept for the attempt log; the rest is read no further. */
+  readonly maxBodyBytes: number;
+  readonly maxSocketsPerHost?: number;
+}
+
+const TLS_CODES = /^(CERT_|ERR_TLS|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL)/;
+
+function errorKind(error: unknown): ErrorKind {
+  const code = (error as { code?: string }).code ?? "";
+  if (code === "ETIMEDOUT" || (error as Error).name === "TimeoutError") return "timeout";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return "dns";
+  if (TLS_CODES.test(code)) return "tls";
+  if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"].includes(code)) return "connection";
+  return "network";
+}
+
+/**
+ * Sends webhooks with got: keep-alive agents shared by all deliveries of the process, the
+ * endpoint's timeout as the deadline of the whole request (connect, send, response and body),
+ * redirects never followed, got's own retries off (the engine owns retries), and the response
+ * body read only up to a cap.
+ */
+export function createHttpClient(options: HttpClientOptions) {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 64, scheduling: "lifo" as const };
+  const agent = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
+
+  async function send(request: WebhookRequest): Promise<AttemptResult> {
+    const startedAt = new Date();
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let statusCode: number | undefined;
+    let headers: Record<string, string> | undefined;
+    let retryAfterMs: number | undefined;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    try {
+      const stream = got.stream.post(request.url, {
+        headers: request.headers,
+        body: request.body,
+        timeout: { request: request.timeoutMs },
+        followRedirect: false,
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        agent,
+        decompress: true,
+      });
+      stream.once("response", (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+        statusCode = response.statusCode;
+        headers = flattenHeaders(response.headers);
+        retryAfterMs = parseRetryAfter(headers["retry-after"]);
+      });
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (kept < options.maxBodyBytes) {
+          const part = chunk.subarray(0, options.maxBodyBytes - kept);
+          chunks.push(part);
+          kept += part.length;
+        }
+        if (kept >= options.maxBodyBytes) {
+          stream.destroy();
+          break;
+        }
+      }
+      return { startedAt, durationMs: elapsed(), statusCode, headers, body: Buffer.concat(chunks).toString("utf8"), retryAfterMs };
+    } catch (error) {
+      const message = error instanceof RequestError || error instanceof Error ? error.message : String(error);
+      return {
+        startedAt,
+        durationMs: elapsed(),
+        // A status already received stays the outcome; the error only cut the body short.
+        statusCode,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks).toString("utf8") : undefined,
+        retryAfterMs,
+        errorKind: statusCode === undefined ? errorKind(error) : undefined,
+        errorMessage: message.slice(0, 500),
+      };
+    }
+  }
+
+  return {
+    send,
+    close() {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
+}
+
+export type HttpClient = ReturnType<typeof createHttpClient>;
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}

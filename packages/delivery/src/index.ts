@@ -1,0 +1,5 @@
+export { sign, signedHeaders, secretBytes, type SignedHeaders } from "./signature.js";
+export { maxAttempts, nextDelayMs, parseRetryAfter, type RetryPolicy } from "./retry-schedule.js";
+export { classify, type Outcome } from "./outcome.js";
+export { createHttpClient, type AttemptResult, type ErrorKind, type HttpClient, type WebhookRequest } from "./http-client.js";
+export { envelope, USER_AGENT, type EventForDelivery } from "./envelope.js";
