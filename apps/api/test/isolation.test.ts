@@ -7,7 +7,7 @@ import { startHarness, type Harness } from "./harness.js";
  * like an id that does not exist, and the resource must be unchanged afterwards.
  */
 let h: Harness;
-let owned: { endpoint: string; subscription: string; apiKey: string };
+let owned: { endpoint: string; subscription: string; apiKey: string; event: string; delivery: string };
 let intruder: Awaited<ReturnType<Harness["newTenant"]>>;
 
 beforeAll(async () => {
@@ -17,7 +17,11 @@ beforeAll(async () => {
     await h.request<{ id: string }>("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint, event_types: ["a.b"] } })
   ).body.id;
   const apiKey = (await h.request<{ id: string }>("POST", "/v1/api_keys", { body: { name: "second" } })).body.id;
-  owned = { endpoint, subscription, apiKey };
+  const event = (await h.request<{ id: string }>("POST", "/v1/events", { body: { event_type: "a.b", data: {} } })).body.id;
+  const delivery = (await h.request<{ deliveries: { id: string }[] }>("GET", `/v1/events/${event}`)).body.deliveries[0]?.id ?? "";
+  // Make it retryable, so that only tenancy stands between the intruder and a 202.
+  await h.db.prisma.delivery.update({ where: { id: delivery }, data: { status: "failed" } });
+  owned = { endpoint, subscription, apiKey, event, delivery };
   intruder = await h.newTenant("intruder");
 });
 afterAll(() => h.close());
@@ -33,25 +37,34 @@ const ROUTES: Route[] = [
   { method: "PATCH", path: (ids) => `/v1/subscriptions/${ids.subscription}`, body: { event_types: ["x.y"] } },
   { method: "DELETE", path: (ids) => `/v1/subscriptions/${ids.subscription}` },
   { method: "DELETE", path: (ids) => `/v1/api_keys/${ids.apiKey}` },
+  { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}/deliveries` },
+  { method: "GET", path: (ids) => `/v1/events/${ids.event}` },
+  { method: "GET", path: (ids) => `/v1/deliveries/${ids.delivery}` },
+  { method: "POST", path: (ids) => `/v1/deliveries/${ids.delivery}/retry` },
   // Ids in bodies and filters are tenant-scoped too.
   { method: "POST", path: () => `/v1/subscriptions`, body: { endpoint_id: "<endpoint>", event_types: ["a.b"] } },
 ];
+
+const PLACEHOLDERS = { endpoint: ":endpoint", subscription: ":subscription", apiKey: ":key", event: ":event", delivery: ":delivery" };
+const AS_ID = { endpoint: ":id", subscription: ":id", apiKey: ":id", event: ":id", delivery: ":id" };
 
 function withIds(body: unknown): unknown {
   return JSON.parse(JSON.stringify(body ?? null).replace("<endpoint>", owned.endpoint)) ?? undefined;
 }
 
 async function snapshot() {
-  const [endpoints, subscriptions, keys] = await Promise.all([
+  const [endpoints, subscriptions, keys, events, deliveries] = await Promise.all([
     h.db.prisma.endpoint.findMany({ orderBy: { id: "asc" } }),
     h.db.prisma.subscription.findMany({ orderBy: { id: "asc" } }),
     h.db.prisma.apiKey.findMany({ orderBy: { id: "asc" } }),
+    h.db.prisma.event.findMany({ orderBy: { id: "asc" } }),
+    h.db.prisma.delivery.findMany({ orderBy: { id: "asc" } }),
   ]);
-  return JSON.stringify({ endpoints, subscriptions, keys });
+  return JSON.stringify({ endpoints, subscriptions, keys, events, deliveries }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 describe("tenant isolation", () => {
-  it.each(ROUTES.map((r) => [`${r.method} ${r.path({ endpoint: ":endpoint", subscription: ":subscription", apiKey: ":key" })}`, r]))(
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path(PLACEHOLDERS)}`, r]))(
     "%s with another tenant's key is 404 and changes nothing",
     async (_name, route) => {
       const before = await snapshot();
@@ -76,8 +89,8 @@ describe("tenant isolation", () => {
   it("covers every route of the API that takes an id", () => {
     const app = h.api.server.listeners("request")[0] as unknown as Express;
     const idRoutes = routeTable(app).filter((r) => r.includes(":id"));
-    expect(idRoutes.length).toBeGreaterThanOrEqual(8);
-    const covered = new Set(ROUTES.map((r) => `${r.method} ${r.path({ endpoint: ":id", subscription: ":id", apiKey: ":id" })}`));
+    expect(idRoutes.length).toBeGreaterThanOrEqual(12);
+    const covered = new Set(ROUTES.map((r) => `${r.method} ${r.path(AS_ID)}`));
     expect(idRoutes.filter((r) => !covered.has(r))).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import type { WorkerDependencies } from "./worker.js";
 export async function processDelivery(job: Job, deps: WorkerDependencies, token?: string): Promise<void> {
   const payload = parseDeliverJob(job.data);
   if (!payload) throw new UnrecoverableError("malformed delivery job");
-  const { db, logger, config, http } = deps;
+  const { db, logger, http } = deps;
   const log = logger.child({ delivery_id: payload.deliveryId, job_id: job.id });
 
   const work = await loadDeliveryWork(db.pool, payload.deliveryId);

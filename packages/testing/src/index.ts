@@ -3,3 +3,4 @@ export { testQueuePrefix, TEST_REDIS_URL } from "./redis.js";
 export { jsonClient, type JsonRequest, type JsonResponse, type RequestOptions } from "./http-client.js";
 export { testConfig, TEST_ADMIN_TOKEN } from "./config.js";
 export { startReceiver, type Receiver, type ReceivedRequest, type Reply, type ReplyFn } from "./receiver.js";
+export { spawnTsProcess, type SpawnedProcess } from "./process.js";

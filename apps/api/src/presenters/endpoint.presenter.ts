@@ -9,8 +9,9 @@ export interface EndpointResponse {
   timeout_seconds: number;
   status: "ACTIVE" | "PAUSED" | "DISABLED";
   paused_at: string | null;
-  disabled_at: string | null;
-  disabled_reason: string | null;
+  /** Only on a DISABLED endpoint, so the shape of 002 stays exact for ACTIVE and PAUSED ones. */
+  disabled_at?: string | null;
+  disabled_reason?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -25,8 +26,7 @@ export function presentEndpoint(endpoint: Endpoint): EndpointResponse {
     timeout_seconds: endpoint.timeoutSeconds,
     status: endpoint.status,
     paused_at: iso(endpoint.pausedAt),
-    disabled_at: iso(endpoint.disabledAt),
-    disabled_reason: endpoint.disabledReason,
+    ...(endpoint.status === "DISABLED" && { disabled_at: iso(endpoint.disabledAt), disabled_reason: endpoint.disabledReason }),
     created_at: iso(endpoint.createdAt),
     updated_at: iso(endpoint.updatedAt),
   };
