@@ -1,2 +1,3 @@
 export { startWorker, type RunningWorker, type WorkerDependencies, type Processor } from "./worker.js";
 export { processDelivery } from "./deliver.processor.js";
+export { startSweeper, type SweeperOptions } from "./sweeper.js";

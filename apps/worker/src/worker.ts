@@ -3,7 +3,8 @@ import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import { connectDatabase, type Database } from "@hookline/db";
 import { createHttpClient, type HttpClient } from "@hookline/delivery";
-import { createRedis, QUEUES } from "@hookline/queue";
+import { createRedis, DeliveryQueue, QUEUES } from "@hookline/queue";
+import { startSweeper } from "./sweeper.js";
 
 export interface WorkerDependencies {
   readonly config: Config;
@@ -51,16 +52,26 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     if (job) logger.error({ job_id: job.id, err: error.message, attempts: job.attemptsMade }, "delivery job crashed");
   });
 
+  // The sweeper enqueues; like the API it must fail fast rather than queue commands while Redis is away.
+  const producer = createRedis(config.redisUrl, "producer");
+  producer.on("error", () => undefined);
+  const queue = new DeliveryQueue(producer, config.queuePrefix);
+  let sweeper: ReturnType<typeof startSweeper> | undefined;
+
   const ready = (async () => {
     await db.pool.query("SELECT 1");
     await worker.waitUntilReady();
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped unexpectedly"));
+    sweeper = startSweeper({ db, queue, logger }, config.sweeper);
   })();
 
   return {
     ready,
     async stop() {
+      await sweeper?.stop();
       await worker.close();
+      await queue.close();
+      producer.disconnect();
       connection.disconnect();
       http.close();
       await db.close();

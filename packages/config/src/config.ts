@@ -30,6 +30,12 @@ export interface Config {
     /** Response bytes kept in the attempt log. */
     readonly responseBodyMaxBytes: number;
   };
+  readonly sweeper: {
+    /** How often each worker looks for due deliveries that have no job. */
+    readonly intervalMs: number;
+    /** How long past due a delivery must be before the sweeper treats its job as lost. */
+    readonly graceMs: number;
+  };
 }
 
 /** 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over 27.6 hours. */
@@ -59,6 +65,10 @@ export function loadConfig(env: Env = process.env): Config {
       retryJitter: 0.2,
       retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),
       responseBodyMaxBytes: 4096,
+    },
+    sweeper: {
+      intervalMs: read.seconds("SWEEP_INTERVAL_SECONDS", 10, { min: 0.05, max: 3600 }) * 1000,
+      graceMs: read.seconds("SWEEP_GRACE_SECONDS", 30, { min: 0, max: 86400 }) * 1000,
     },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -44,6 +44,18 @@ export class EnvReader {
     return parsed;
   }
 
+  /** A duration in seconds; fractions allowed (tests use short ones). */
+  seconds(name: string, fallback: number, range: { min: number; max: number }): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || parsed < range.min || parsed > range.max) {
+      this.problems.push(`${name} must be a number of seconds from ${range.min} to ${range.max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
   /** The one way booleans are read: true/false, 1/0, yes/no, on/off. */
   bool(name: string, fallback: boolean): boolean {
     const value = this.raw(name)?.toLowerCase();

@@ -25,3 +25,4 @@ export {
 export { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type AttemptRecord, type DeliveryWork } from "./work/delivery-work.js";
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
+export { withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";

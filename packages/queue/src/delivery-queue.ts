@@ -4,13 +4,14 @@ import { JOBS, QUEUES, type DeliverJob } from "./catalog.js";
 
 /**
  * Job options of a delivery job. The job id is the delivery id, so enqueueing a delivery twice is
- * a no-op while its job exists. Finished jobs leave Redis (Postgres keeps the record); a job that
- * crashed the processor (not a failed HTTP attempt, which the processor reschedules itself) is
- * retried a few times by BullMQ and then kept for a week for inspection.
+ * a no-op while its job exists. Finished jobs leave Redis at once (Postgres keeps the record), so
+ * Redis memory stays flat. A job that crashed the processor (not a failed HTTP attempt, which the
+ * processor reschedules itself) is retried a few times by BullMQ and then removed too: its row is
+ * still pending, and the sweeper enqueues it again.
  */
 export const DELIVER_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  removeOnFail: true,
   attempts: 5,
   backoff: { type: "exponential", delay: 1_000 },
 };
@@ -18,7 +19,10 @@ export const DELIVER_JOB_OPTIONS: JobsOptions = {
 export class DeliveryQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(
+    private readonly connection: Redis,
+    prefix: string,
+  ) {
     this.queue = new Queue(QUEUES.deliveries, { connection, prefix });
   }
 
@@ -46,6 +50,19 @@ export class DeliveryQueue {
       else return;
     }
     await this.enqueue([deliveryId]);
+  }
+
+  /** Which of these deliveries have no job in Redis (waiting, delayed or active). */
+  async missingJobs(deliveryIds: readonly string[]): Promise<string[]> {
+    if (deliveryIds.length === 0) return [];
+    const pipeline = this.connection.pipeline();
+    for (const id of deliveryIds) pipeline.exists(this.queue.toKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    return deliveryIds.filter((_, i) => {
+      const [error, exists] = results[i] ?? [null, 0];
+      if (error) throw error;
+      return exists === 0;
+    });
   }
 
   close(): Promise<void> {

@@ -1,16 +1,24 @@
 import type { Logger } from "@hookline/core";
-import type { DeliveryQueue } from "@hookline/queue";
+import { PRODUCER_COMMAND_TIMEOUT_MS, type DeliveryQueue } from "@hookline/queue";
 
 /**
  * Enqueues committed deliveries. A failure here loses nothing: the rows are in Postgres and due,
  * and the worker's sweeper enqueues due deliveries that have no job. So the request still
- * succeeds, and the failure is logged.
+ * succeeds, within about a second even when Redis is unreachable, and the failure is logged.
  */
 export async function enqueueCommitted(queue: DeliveryQueue, logger: Logger, deliveryIds: readonly string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await queue.enqueue(deliveryIds);
+    await Promise.race([
+      queue.enqueue(deliveryIds),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("enqueue timed out")), PRODUCER_COMMAND_TIMEOUT_MS + 250);
+      }),
+    ]);
   } catch (error) {
     logger.error({ err: (error as Error).message, deliveries: deliveryIds.length }, "enqueue failed; the sweeper will pick these up");
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,0 +1,59 @@
+import type { Logger } from "@hookline/core";
+import { withDueDeliveries, type Database, type DueCursor } from "@hookline/db";
+import type { DeliveryQueue } from "@hookline/queue";
+
+export interface SweeperOptions {
+  readonly intervalMs: number;
+  /** How long past due a delivery must be before it counts as lost, not just late. */
+  readonly graceMs: number;
+  readonly batchSize?: number;
+}
+
+/**
+ * Redis can always be rebuilt from Postgres: every interval, deliveries that are due but have no
+ * job (the enqueue after commit failed, Redis lost its data, a job crashed for good) are
+ * enqueued again. Batches repeat until a pass finds nothing more to do.
+ */
+export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger: Logger }, options: SweeperOptions) {
+  const batchSize = options.batchSize ?? 500;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  /** One pass over everything due, in batches; returns how many deliveries it enqueued. */
+  async function sweepOnce(): Promise<number> {
+    let requeued = 0;
+    let cursor: DueCursor | undefined;
+    do {
+      cursor = await withDueDeliveries(deps.db.pool, { graceMs: options.graceMs, limit: batchSize, cursor }, async (ids) => {
+        const missing = await deps.queue.missingJobs(ids);
+        await deps.queue.enqueue(missing);
+        requeued += missing.length;
+      });
+    } while (cursor && !stopped);
+    return requeued;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = sweepOnce()
+        .then((requeued) => {
+          if (requeued > 0) deps.logger.warn({ requeued }, "sweeper enqueued due deliveries that had no job");
+        })
+        .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "sweep failed; will try again"))
+        .finally(schedule);
+    }, options.intervalMs);
+    timer.unref();
+  }
+  schedule();
+
+  return {
+    sweepOnce,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
