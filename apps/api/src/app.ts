@@ -12,7 +12,7 @@ import { apiKeyRoutes } from "./routes/api-keys.routes.js";
 import { deliveryRoutes } from "./routes/deliveries.routes.js";
 import { eventRoutes } from "./routes/events.routes.js";
 import { endpointRoutes } from "./routes/endpoints.routes.js";
-import { healthRoutes } from "./routes/health.routes.js";
+import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
 import { tenantRoutes } from "./routes/tenants.routes.js";
 
@@ -21,17 +21,18 @@ export interface ApiDependencies {
   readonly logger: Logger;
   readonly db: Database;
   readonly queue: DeliveryQueue;
+  readonly readiness: Readiness;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
-export function createApp({ config, logger, db, queue }: ApiDependencies): Express {
+export function createApp({ config, logger, db, queue, readiness }: ApiDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
 
   app.use(requestLogging(logger));
-  app.use(healthRoutes());
+  app.use(healthRoutes(readiness));
   app.use(jsonBody(config.api.maxBodyBytes));
 
   const adminMounts: Mount[] = [{ path: "/v1/tenants", router: tenantRoutes(db.prisma) }];

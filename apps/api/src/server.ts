@@ -2,9 +2,28 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
-import { connectDatabase } from "@hookline/db";
+import { connectDatabase, type Database } from "@hookline/db";
+import type { Redis } from "ioredis";
+import type { DependencyState } from "./routes/health.routes.js";
 import { createRedis, DeliveryQueue } from "@hookline/queue";
 import { createApp } from "./app.js";
+
+/** Each dependency answers within about a second or counts as unavailable. */
+async function checkDependencies(db: Database, redis: Redis): Promise<Record<string, DependencyState>> {
+  const within = async (probe: () => Promise<unknown>): Promise<DependencyState> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([probe(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timeout")), 1_000)))]);
+      return "ok";
+    } catch {
+      return "unavailable";
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const [postgres, redisState] = await Promise.all([within(() => db.pool.query("SELECT 1")), within(() => redis.ping())]);
+  return { postgres, redis: redisState };
+}
 
 export interface RunningApi {
   readonly url: string;
@@ -24,7 +43,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const redis = createRedis(config.redisUrl, "producer");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const queue = new DeliveryQueue(redis, config.queuePrefix);
-  const app = createApp({ config, logger, db, queue });
+  const app = createApp({ config, logger, db, queue, readiness: () => checkDependencies(db, redis) });
   const server = createServer(app);
   // Keep-alive longer than common load balancers' idle timeouts, so they close first.
   server.keepAliveTimeout = 65_000;

@@ -1,4 +1,4 @@
-import { jsonClient } from "@hookline/testing";
+import { freePort, jsonClient } from "@hookline/testing";
 import { startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -18,5 +18,38 @@ describe("health", () => {
     const response = await h.request("GET", "/v1/nothing-here");
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ error: { code: "not_found", details: [] } });
+  });
+
+  it("answers /readyz 200 when Postgres and Redis answer", async () => {
+    const response = await jsonClient(h.api.url)("GET", "/readyz");
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok" } });
+  });
+});
+
+describe("with Redis unreachable", () => {
+  let down: Harness;
+  beforeAll(async () => {
+    const port = await freePort(); // nothing listens there
+    down = await startHarness({ REDIS_URL: `redis://127.0.0.1:${port}` });
+  });
+  afterAll(() => down.close());
+
+  it("reports /readyz 503 naming Redis", async () => {
+    const response = await jsonClient(down.api.url)("GET", "/readyz");
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({ status: "unavailable", checks: { postgres: "ok", redis: "unavailable" } });
+  });
+
+  it("still accepts events, promptly, keeping the deliveries due in Postgres", async () => {
+    const endpoint = await down.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "x", url: "https://e.com/x" } });
+    await down.request("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint.body.id, event_types: ["a.b"] } });
+    const started = Date.now();
+    const response = await down.request<{ id: string; deliveries: number }>("POST", "/v1/events", { body: { event_type: "a.b", data: {} } });
+    // Bounded by the producer's 1 s command timeout, not by Redis coming back.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(response.status).toBe(202);
+    expect(response.body.deliveries).toBe(1);
+    expect(await down.db.prisma.delivery.count({ where: { eventId: response.body.id, status: "pending" } })).toBe(1);
   });
 });

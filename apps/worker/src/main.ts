@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "@hookline/config";
 import { createLogger } from "@hookline/core";
 import { processDelivery } from "./deliver.processor.js";
+import { startHealthServer } from "./health-server.js";
 import { startWorker } from "./worker.js";
 
 function loadConfigOrExit() {
@@ -22,18 +23,16 @@ const worker = startWorker(config, logger, processDelivery);
 // Signal handlers go in before readiness is announced, so an orchestrator that stops the worker
 // the moment it reports ready still gets a graceful shutdown.
 let stopping = false;
+let healthServer: Awaited<ReturnType<typeof startHealthServer>> | undefined;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down: finishing in-flight deliveries");
-  const force = setTimeout(() => {
-    logger.warn("shutdown deadline passed; unfinished deliveries will be retried by another worker");
-    process.exit(1);
-  }, 30_000).unref();
   await worker.ready.catch(() => undefined);
-  await worker.stop();
-  clearTimeout(force);
-  logger.info("worker stopped");
+  const graceful = await worker.stop(config.worker.shutdownTimeoutMs);
+  healthServer?.close();
+  if (graceful) logger.info("worker stopped");
+  else logger.warn("shutdown deadline passed; unfinished deliveries will be retried by another worker");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
@@ -45,4 +44,7 @@ try {
   logger.fatal({ err: error }, "worker could not start");
   process.exit(1);
 }
-if (!stopping) logger.info({ queuePrefix: config.queuePrefix }, "Hookline worker ready");
+if (config.worker.healthPort !== undefined && !stopping) {
+  healthServer = await startHealthServer(worker, config.worker.healthPort, logger);
+}
+if (!stopping) logger.info({ queuePrefix: config.queuePrefix, concurrency: config.delivery.concurrency }, "Hookline worker ready");

@@ -3,7 +3,7 @@ import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import { connectDatabase, type Database } from "@hookline/db";
 import { createHttpClient, type HttpClient } from "@hookline/delivery";
-import { createRedis, DeliveryQueue, QUEUES } from "@hookline/queue";
+import { createRedis, DeliveryQueue, evictionPolicy, isSafeEvictionPolicy, QUEUES } from "@hookline/queue";
 import { startSweeper } from "./sweeper.js";
 
 export interface WorkerDependencies {
@@ -15,11 +15,25 @@ export interface WorkerDependencies {
 
 export type Processor = (job: Job, deps: WorkerDependencies, token?: string) => Promise<void>;
 
+export interface WorkerHealth {
+  readonly healthy: boolean;
+  readonly reason?: string | undefined;
+  readonly active: number;
+  readonly waiting: number;
+  readonly lastJobStartedAt: string | null;
+}
+
 export interface RunningWorker {
   /** Resolves once the worker has connected to Redis and Postgres and is taking jobs. */
   readonly ready: Promise<void>;
-  /** Stops taking jobs, lets in-flight jobs finish, then closes every connection. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs and lets in-flight jobs finish for up to `deadlineMs`, then closes every
+   * connection. Resolves false if the deadline cut jobs short: their locks lapse and another
+   * worker takes them again.
+   */
+  stop(deadlineMs?: number): Promise<boolean>;
+  /** Is this worker taking jobs? Unhealthy when jobs wait but none has started for a while. */
+  health(): Promise<WorkerHealth>;
 }
 
 /** The longest endpoint timeout the API accepts; a job's lock must outlast it. */
@@ -48,6 +62,18 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     maxStalledCount: 5,
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+  let active = 0;
+  let lastJobStartedAt: number | undefined;
+  const startedAt = Date.now();
+  worker.on("active", () => {
+    active++;
+    lastJobStartedAt = Date.now();
+  });
+  const settled = () => {
+    active = Math.max(0, active - 1);
+  };
+  worker.on("completed", settled);
+  worker.on("failed", settled);
   worker.on("failed", (job, error) => {
     if (job) logger.error({ job_id: job.id, err: error.message, attempts: job.attemptsMade }, "delivery job crashed");
   });
@@ -61,20 +87,47 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   const ready = (async () => {
     await db.pool.query("SELECT 1");
     await worker.waitUntilReady();
+    const policy = await evictionPolicy(connection);
+    if (!isSafeEvictionPolicy(policy)) {
+      const message = `Redis maxmemory-policy is "${policy}": it may evict queued jobs. Set it to noeviction, or ALLOW_EVICTING_REDIS=true to run anyway.`;
+      if (!config.worker.allowEvictingRedis) throw new Error(message);
+      logger.warn({ policy }, message);
+    }
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped unexpectedly"));
     sweeper = startSweeper({ db, queue, logger }, config.sweeper);
   })();
 
+  async function health(): Promise<WorkerHealth> {
+    const base = { active, lastJobStartedAt: lastJobStartedAt === undefined ? null : new Date(lastJobStartedAt).toISOString() };
+    if (!worker.isRunning()) return { ...base, healthy: false, reason: "not running", waiting: 0 };
+    if (connection.status !== "ready") return { ...base, healthy: false, reason: `redis ${connection.status}`, waiting: 0 };
+    const waiting = await queue.queue.getWaitingCount();
+    const idleFor = Date.now() - (lastJobStartedAt ?? startedAt);
+    // Jobs are waiting, this worker has free slots, yet it has started nothing for a long time.
+    const stalled = waiting > 0 && active < config.delivery.concurrency && idleFor > config.worker.stallTimeoutMs;
+    return { ...base, healthy: !stalled, reason: stalled ? `no job started for ${Math.round(idleFor / 1000)} s with ${waiting} waiting` : undefined, waiting };
+  }
+
   return {
     ready,
-    async stop() {
+    health,
+    async stop(deadlineMs = config.worker.shutdownTimeoutMs) {
       await sweeper?.stop();
-      await worker.close();
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = await Promise.race([
+        worker.close().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), deadlineMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!graceful) await worker.close(true);
       await queue.close();
       producer.disconnect();
       connection.disconnect();
       http.close();
       await db.close();
+      return graceful;
     },
   };
 }

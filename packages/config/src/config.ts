@@ -30,6 +30,16 @@ export interface Config {
     /** Response bytes kept in the attempt log. */
     readonly responseBodyMaxBytes: number;
   };
+  readonly worker: {
+    /** Run even when Redis may evict keys (jobs would silently vanish). Off by default. */
+    readonly allowEvictingRedis: boolean;
+    /** How long SIGTERM waits for in-flight deliveries before the process exits anyway. */
+    readonly shutdownTimeoutMs: number;
+    /** Port of the worker's health endpoint (GET /healthz); unset: no health server. */
+    readonly healthPort: number | undefined;
+    /** Unhealthy when jobs are waiting but none has started for this long. */
+    readonly stallTimeoutMs: number;
+  };
   readonly sweeper: {
     /** How often each worker looks for due deliveries that have no job. */
     readonly intervalMs: number;
@@ -65,6 +75,12 @@ export function loadConfig(env: Env = process.env): Config {
       retryJitter: 0.2,
       retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),
       responseBodyMaxBytes: 4096,
+    },
+    worker: {
+      allowEvictingRedis: read.bool("ALLOW_EVICTING_REDIS", false),
+      shutdownTimeoutMs: read.seconds("SHUTDOWN_TIMEOUT_SECONDS", 30, { min: 0, max: 3600 }) * 1000,
+      healthPort: read.optionalInt("WORKER_HEALTH_PORT", { min: 0, max: 65535 }),
+      stallTimeoutMs: read.seconds("WORKER_STALL_SECONDS", 120, { min: 1, max: 86400 }) * 1000,
     },
     sweeper: {
       intervalMs: read.seconds("SWEEP_INTERVAL_SECONDS", 10, { min: 0.05, max: 3600 }) * 1000,

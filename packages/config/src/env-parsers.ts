@@ -44,6 +44,11 @@ export class EnvReader {
     return parsed;
   }
 
+  optionalInt(name: string, range: { min: number; max: number }): number | undefined {
+    if (this.raw(name) === undefined) return undefined;
+    return this.int(name, range.min, range);
+  }
+
   /** A duration in seconds; fractions allowed (tests use short ones). */
   seconds(name: string, fallback: number, range: { min: number; max: number }): number {
     const value = this.raw(name);

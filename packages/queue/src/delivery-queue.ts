@@ -22,8 +22,11 @@ export class DeliveryQueue {
   constructor(
     private readonly connection: Redis,
     prefix: string,
+    onError: (error: Error) => void = () => undefined,
   ) {
     this.queue = new Queue(QUEUES.deliveries, { connection, prefix });
+    // Connection errors surface on every command anyway; unhandled, BullMQ would print them.
+    this.queue.on("error", onError);
   }
 
   /** Enqueues deliveries now (their rows must already be committed), in the order given. */
@@ -65,7 +68,10 @@ export class DeliveryQueue {
     });
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  /** Closes the queue; gives up waiting after `timeoutMs` when Redis is unreachable. */
+  async close(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.queue.close(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 }

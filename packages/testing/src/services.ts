@@ -1,0 +1,123 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, chmodSync, chownSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Throwaway Redis and Postgres servers started from the binaries on this machine, on free
+ * loopback ports, for tests that stop, flush or kill them (never the shared services).
+ */
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not start within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface RedisServer {
+  readonly url: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  /** Starts it again on the same port (after stop or kill). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const ping = () => spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout.trim() === "PONG";
+  const server: RedisServer = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    get process() {
+      if (!child) throw new Error("redis is not running");
+      return child;
+    },
+    async start() {
+      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extraArgs], {
+        stdio: "ignore",
+      });
+      await waitUntil(ping, 10_000, "redis-server");
+    },
+    async stop() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child?.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+  await server.start();
+  return server;
+}
+
+export interface PostgresServer {
+  readonly url: string;
+  readonly port: number;
+  start(): Promise<void>;
+  /** `pg_ctl stop -m fast`: disconnects every client, as a restart in production would. */
+  stop(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+const PG_BIN = (() => {
+  const found = spawnSync("sh", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1"], { encoding: "utf8" }).stdout.trim();
+  return found || "/usr/lib/postgresql/15/bin";
+})();
+
+/** Postgres refuses to run as root; as root we run it as the `postgres` system user. */
+function asPostgres(command: string, args: string[]) {
+  const isRoot = process.getuid?.() === 0;
+  return isRoot ? { command: "runuser", args: ["-u", "postgres", "--", command, ...args] } : { command, args };
+}
+
+export async function startPostgresServer(): Promise<PostgresServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "hookline-pg-"));
+  const data = join(dir, "data");
+  chmodSync(dir, 0o755);
+  if (process.getuid?.() === 0) {
+    const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim();
+    const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim();
+    chownSync(dir, Number(ids), Number(gid));
+  }
+  const run = (bin: string, args: string[]) => {
+    const { command, args: full } = asPostgres(join(PG_BIN, bin), args);
+    const result = spawnSync(command, full, { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`${bin} failed: ${result.stderr || result.stdout}`);
+  };
+  run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const server: PostgresServer = {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    async start() {
+      run("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "start"]);
+    },
+    async stop() {
+      run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+    },
+    async destroy() {
+      try {
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
