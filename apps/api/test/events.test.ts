@@ -95,3 +95,26 @@ describe("inspection routes", () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe("the idempotency window", () => {
+  let short: Harness;
+  beforeAll(async () => {
+    short = await startHarness({ IDEMPOTENCY_WINDOW_SECONDS: "1" });
+  });
+  afterAll(() => short.close());
+
+  it("answers with the first event inside the window and creates a new one after it", async () => {
+    const body = { event_type: "window.test", data: {}, idempotency_key: "k-1" };
+    const first = await short.request<{ id: string }>("POST", "/v1/events", { body });
+    const inside = await short.request<{ id: string }>("POST", "/v1/events", { body });
+    expect(inside.body.id).toBe(first.body.id);
+    // Let the window lapse in the database rather than waiting a second.
+    await short.db.pool.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second'`);
+    const after = await short.request<{ id: string }>("POST", "/v1/events", { body });
+    expect(after.status).toBe(202);
+    expect(after.body.id).not.toBe(first.body.id);
+    expect(after.headers.get("idempotent-replayed")).toBeNull();
+    const again = await short.request<{ id: string }>("POST", "/v1/events", { body });
+    expect(again.body.id).toBe(after.body.id);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Logger } from "@hookline/core";
-import { withDueDeliveries, type Database, type DueCursor } from "@hookline/db";
+import { deleteExpiredIdempotencyKeys, withDueDeliveries, type Database, type DueCursor } from "@hookline/db";
 import type { DeliveryQueue } from "@hookline/queue";
 
 export interface SweeperOptions {
@@ -38,7 +38,8 @@ export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger:
     if (stopped) return;
     timer = setTimeout(() => {
       running = sweepOnce()
-        .then((requeued) => {
+        .then(async (requeued) => {
+          await deleteExpiredIdempotencyKeys(deps.db.pool);
           if (requeued > 0) deps.logger.warn({ requeued }, "sweeper enqueued due deliveries that had no job");
         })
         .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "sweep failed; will try again"))

@@ -12,6 +12,8 @@ export interface Config {
     readonly adminToken: string | undefined;
     /** Largest request body accepted, in bytes; larger bodies get 413. */
     readonly maxBodyBytes: number;
+    /** How long a publish idempotency key answers with its first event. */
+    readonly idempotencyWindowMs: number;
   };
   readonly databaseUrl: string;
   readonly redisUrl: string;
@@ -64,6 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: read.int("PORT", 3000, { min: 0, max: 65535 }),
       adminToken: read.optionalString("ADMIN_TOKEN", { minLength: 16 }),
       maxBodyBytes: read.int("MAX_BODY_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+      idempotencyWindowMs: read.seconds("IDEMPOTENCY_WINDOW_SECONDS", 24 * 3600, { min: 1, max: 30 * 24 * 3600 }) * 1000,
     },
     databaseUrl: read.url("DATABASE_URL", DEFAULT_DATABASE_URL, ["postgres:", "postgresql:"]),
     redisUrl: read.url("REDIS_URL", DEFAULT_REDIS_URL, ["redis:", "rediss:"]),

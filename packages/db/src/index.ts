@@ -13,7 +13,7 @@ export {
   type NewEndpoint,
   type UpdatedEndpoint,
 } from "./repositories/endpoints.repository.js";
-export { eventRepository, type Event, type EventRepository, type EventWithDeliveries, type NewEvent, type PublishResult } from "./repositories/events.repository.js";
+export { eventRepository, type Event, type EventRepository, type EventWithDeliveries, type NewEvent, type PublishOptions, type PublishResult } from "./repositories/events.repository.js";
 export {
   deliveryRepository,
   type Attempt,
@@ -25,4 +25,4 @@ export {
 export { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type AttemptRecord, type DeliveryWork } from "./work/delivery-work.js";
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
-export { withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
+export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";

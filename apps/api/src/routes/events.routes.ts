@@ -23,7 +23,7 @@ function idempotencyKey(body: PublishEventBody, header: string | undefined): str
   return body.idempotency_key ?? header;
 }
 
-export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger }): Router {
+export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger; idempotencyWindowMs: number }): Router {
   const router = Router();
   guardIdParam(router, "event", "The event");
 
@@ -38,7 +38,7 @@ export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger }): Rou
       data: body.data,
       objectId: body.object_id,
       idempotencyKey: key,
-    });
+    }, { idempotencyWindowMs: deps.idempotencyWindowMs });
     if (result.outcome === "duplicate") {
       res.setHeader("Idempotent-Replayed", "true");
       res.status(202).json({ id: result.event.id, event_type: result.event.eventType, created_at: iso(result.event.createdAt), deliveries: result.deliveryCount });

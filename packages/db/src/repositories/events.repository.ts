@@ -11,6 +11,14 @@ export interface NewEvent {
   readonly idempotencyKey?: string | undefined;
 }
 
+export interface PublishOptions {
+  /** How long an idempotency key keeps answering with its first event. */
+  readonly idempotencyWindowMs: number;
+}
+
+/** Thrown inside the transaction to roll it back when another event holds the key. */
+class KeyTaken extends Error {}
+
 export type PublishResult =
   | { readonly outcome: "published"; readonly event: Event; readonly deliveries: readonly Pick<Delivery, "id" | "status">[] }
   | { readonly outcome: "duplicate"; readonly event: Event; readonly deliveryCount: number };
@@ -24,28 +32,47 @@ export type EventWithDeliveries = Event & { deliveries: Delivery[] };
  */
 export function eventRepository(prisma: PrismaClient, tenantId: string) {
   async function existing(idempotencyKey: string): Promise<PublishResult | undefined> {
-    const event = await prisma.event.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } } });
+    const claim = await prisma.idempotencyKey.findUnique({ where: { tenantId_key: { tenantId, key: idempotencyKey } } });
+    if (!claim || claim.expiresAt.getTime() <= Date.now()) return undefined;
+    const event = await prisma.event.findFirst({ where: { id: claim.eventId, tenantId } });
     if (!event) return undefined;
     const deliveryCount = await prisma.delivery.count({ where: { eventId: event.id } });
     return { outcome: "duplicate", event, deliveryCount };
   }
 
   return {
-    async publish(input: NewEvent): Promise<PublishResult> {
-      if (input.idempotencyKey !== undefined) {
-        const found = await existing(input.idempotencyKey);
+    /**
+     * Stores the event and its deliveries. With an idempotency key, the key is claimed in the
+     * same transaction: a concurrent request with the same key waits on the key's row and then
+     * finds it taken, so exactly one event is created per key and window.
+     */
+    async publish(input: NewEvent, options: PublishOptions = { idempotencyWindowMs: 24 * 3600_000 }): Promise<PublishResult> {
+      const key = input.idempotencyKey;
+      if (key !== undefined) {
+        const found = await existing(key);
         if (found) return found;
       }
+      const eventId = newId("event");
       try {
         return await prisma.$transaction(async (tx) => {
+          if (key !== undefined) {
+            const claimed = await tx.$queryRaw<{ event_id: string }[]>`
+              INSERT INTO idempotency_keys (tenant_id, key, event_id, expires_at)
+              VALUES (${tenantId}, ${key}, ${eventId}, now() + make_interval(secs => ${options.idempotencyWindowMs / 1000}::float8))
+              ON CONFLICT (tenant_id, key) DO UPDATE
+                SET event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at, created_at = now()
+                WHERE idempotency_keys.expires_at <= now()
+              RETURNING event_id`;
+            if (claimed.length === 0) throw new KeyTaken();
+          }
           const event = await tx.event.create({
             data: {
-              id: newId("event"),
+              id: eventId,
               tenantId,
               eventType: input.eventType,
               data: input.data as Prisma.InputJsonValue,
               objectId: input.objectId ?? null,
-              idempotencyKey: input.idempotencyKey ?? null,
+              idempotencyKey: key ?? null,
             },
           });
           // One delivery per endpoint, however many of its subscriptions match.
@@ -66,10 +93,11 @@ export function eventRepository(prisma: PrismaClient, tenantId: string) {
           return { outcome: "published" as const, event, deliveries: deliveries.map(({ id, status }) => ({ id, status })) };
         });
       } catch (error) {
-        // The same key from a concurrent request won the unique index: answer with its event.
-        if (input.idempotencyKey !== undefined && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-          const found = await existing(input.idempotencyKey);
+        if (key !== undefined && error instanceof KeyTaken) {
+          const found = await existing(key);
           if (found) return found;
+          // The claim expired between the two reads: the key is free again, so publish anew.
+          return this.publish(input, options);
         }
         throw error;
       }

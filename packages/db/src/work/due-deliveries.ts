@@ -39,3 +39,12 @@ export async function withDueDeliveries(
     client.release();
   }
 }
+
+/** Forgets idempotency keys whose window ended; they no longer answer with their first event. */
+export async function deleteExpiredIdempotencyKeys(pool: pg.Pool, limit = 5_000): Promise<number> {
+  const result = await pool.query(
+    `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at <= now() LIMIT $1)`,
+    [limit],
+  );
+  return result.rowCount ?? 0;
+}
