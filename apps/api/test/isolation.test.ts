@@ -38,6 +38,7 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: (ids) => `/v1/subscriptions/${ids.subscription}` },
   { method: "DELETE", path: (ids) => `/v1/api_keys/${ids.apiKey}` },
   { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}/deliveries` },
+  { method: "POST", path: (ids) => `/v1/endpoints/${ids.endpoint}/recover`, body: { since: "2000-01-01T00:00:00Z" } },
   { method: "GET", path: (ids) => `/v1/events/${ids.event}` },
   { method: "GET", path: (ids) => `/v1/deliveries/${ids.delivery}` },
   { method: "POST", path: (ids) => `/v1/deliveries/${ids.delivery}/retry` },

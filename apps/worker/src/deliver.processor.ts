@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type DeliveryWork } from "@hookline/db";
 import { classify, envelope, maxAttempts, nextDelayMs, signedHeaders, USER_AGENT, type AttemptResult } from "@hookline/delivery";
 import { parseDeliverJob } from "@hookline/queue";
+import { publishOperationalEvent } from "./operational-events.js";
 import type { WorkerDependencies } from "./worker.js";
 
 /**
@@ -25,7 +26,7 @@ export async function processDelivery(job: Job, deps: WorkerDependencies, token?
 
   const attemptNumber = work.attemptCount + 1;
   const result = await attempt(work, http);
-  const consequence = decide(work, attemptNumber, result, deps);
+  const consequence = decide(attemptNumber, result, deps);
   const recorded = await recordAttempt(
     db.pool,
     {
@@ -40,10 +41,23 @@ export async function processDelivery(job: Job, deps: WorkerDependencies, token?
       responseBody: result.body,
     },
     consequence.next,
+    { endpointId: work.endpoint.id, disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs },
   );
   const fields = { endpoint_id: work.endpoint.id, attempt: attemptNumber, status_code: result.statusCode, error_kind: result.errorKind, duration_ms: result.durationMs };
-  if (!recorded) return log.warn(fields, "another worker recorded this attempt first; job dropped");
+  if (!recorded.recorded) return log.warn(fields, "another worker recorded this attempt first; job dropped");
   log.info({ ...fields, outcome: consequence.next.status }, "delivery attempted");
+  if (recorded.disabledEndpoint) {
+    const { reason, failingSince, disabledAt } = recorded.disabledEndpoint;
+    log.warn({ endpoint_id: work.endpoint.id, reason }, "endpoint disabled");
+    await publishOperationalEvent(deps, work.tenantId, "endpoint.disabled", {
+      endpoint_id: work.endpoint.id,
+      name: work.endpoint.name,
+      url: work.endpoint.url,
+      reason,
+      failing_since: failingSince?.toISOString() ?? null,
+      disabled_at: disabledAt.toISOString(),
+    });
+  }
 
   if (consequence.next.status === "pending") {
     await job.moveToDelayed(consequence.next.nextAttemptAt.getTime(), token);
@@ -67,11 +81,11 @@ async function attempt(work: DeliveryWork, http: WorkerDependencies["http"]): Pr
   });
 }
 
-function decide(work: DeliveryWork, attemptNumber: number, result: AttemptResult, { config }: WorkerDependencies): { next: AttemptConsequence } {
+function decide(attemptNumber: number, result: AttemptResult, { config }: WorkerDependencies): { next: AttemptConsequence } {
   const outcome = classify(result);
   if (outcome.kind === "delivered") return { next: { status: "succeeded" } };
   if (outcome.kind === "gone") {
-    return { next: { status: "failed", disableEndpoint: { endpointId: work.endpoint.id, reason: "receiver answered 410 Gone" } } };
+    return { next: { status: "failed", disableEndpoint: { reason: "receiver answered 410 Gone" } } };
   }
   const policy = {
     scheduleSeconds: config.delivery.retryScheduleSeconds,

@@ -11,6 +11,8 @@ export interface WorkerDependencies {
   readonly logger: Logger;
   readonly db: Database;
   readonly http: HttpClient;
+  /** For what the worker publishes itself (operational events) and the sweeper. */
+  readonly queue: DeliveryQueue;
 }
 
 export type Processor = (job: Job, deps: WorkerDependencies, token?: string) => Promise<void>;
@@ -49,7 +51,12 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   const connection = createRedis(config.redisUrl, "worker");
   connection.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const http = createHttpClient({ maxBodyBytes: config.delivery.responseBodyMaxBytes });
-  const deps: WorkerDependencies = { config, logger, db, http };
+  // The producer side (sweeper, operational events) must fail fast rather than queue commands
+  // while Redis is away.
+  const producer = createRedis(config.redisUrl, "producer");
+  producer.on("error", () => undefined);
+  const queue = new DeliveryQueue(producer, config.queuePrefix);
+  const deps: WorkerDependencies = { config, logger, db, http, queue };
 
   const worker = new Worker(QUEUES.deliveries, (job, token) => processor(job, deps, token), {
     connection,
@@ -78,10 +85,6 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     if (job) logger.error({ job_id: job.id, err: error.message, attempts: job.attemptsMade }, "delivery job crashed");
   });
 
-  // The sweeper enqueues; like the API it must fail fast rather than queue commands while Redis is away.
-  const producer = createRedis(config.redisUrl, "producer");
-  producer.on("error", () => undefined);
-  const queue = new DeliveryQueue(producer, config.queuePrefix);
   let sweeper: ReturnType<typeof startSweeper> | undefined;
 
   const ready = (async () => {

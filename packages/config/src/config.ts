@@ -31,6 +31,8 @@ export interface Config {
     readonly retryAfterMaxSeconds: number;
     /** Response bytes kept in the attempt log. */
     readonly responseBodyMaxBytes: number;
+    /** An endpoint whose attempts have all failed for this long is disabled. */
+    readonly disableFailingEndpointAfterMs: number;
   };
   readonly worker: {
     /** Run even when Redis may evict keys (jobs would silently vanish). Off by default. */
@@ -78,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryJitter: 0.2,
       retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),
       responseBodyMaxBytes: 4096,
+      disableFailingEndpointAfterMs: read.seconds("ENDPOINT_DISABLE_AFTER_SECONDS", 5 * 24 * 3600, { min: 0, max: 365 * 24 * 3600 }) * 1000,
     },
     worker: {
       allowEvictingRedis: read.bool("ALLOW_EVICTING_REDIS", false),

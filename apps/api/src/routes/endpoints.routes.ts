@@ -37,6 +37,11 @@ function checkReservedHeaders(headers: Record<string, string> | undefined): void
 
 const notFound = () => AppError.notFound("The endpoint");
 
+const parseRecover = validator<{ since: string }>(
+  { type: "object", required: ["since"], additionalProperties: false, properties: { since: { type: "string", format: "date-time" } } },
+  "body",
+);
+
 const parseDeliveryQuery = validator<{ status?: "pending" | "held" | "succeeded" | "failed" }>(
   { type: "object", properties: { status: { type: "string", enum: ["pending", "held", "succeeded", "failed"] } } },
   "query",
@@ -91,6 +96,16 @@ export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger }): 
     // Resuming released the held deliveries in publish order; enqueue them in that order.
     await enqueueCommitted(deps.queue, req.log ?? deps.logger, updated.released);
     res.json(presentEndpoint(updated.endpoint));
+  });
+
+  /** Re-sends every failed delivery since `since`, once the receiver is fixed. */
+  router.post("/:id/recover", async (req, res) => {
+    const body = parseRecover(bodyOf(req));
+    const scope = tenantOf(res).scope;
+    if (!(await scope.endpoints.find(req.params.id))) throw notFound();
+    const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since));
+    await enqueueCommitted(deps.queue, req.log ?? deps.logger, recovered);
+    res.status(202).json({ recovered: recovered.length });
   });
 
   router.get("/:id/deliveries", async (req, res) => {

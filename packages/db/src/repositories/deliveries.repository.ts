@@ -26,6 +26,18 @@ export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
     },
 
     /**
+     * Makes every failed delivery of an endpoint created at or after `since` due again, and
+     * returns their ids in publish order for the caller to enqueue.
+     */
+    async recoverFailed(endpointId: string, since: Date): Promise<string[]> {
+      const rows = await prisma.$queryRaw<{ id: string; seq: bigint }[]>`
+        UPDATE deliveries SET status = 'pending', next_attempt_at = now(), completed_at = NULL, updated_at = now()
+        WHERE tenant_id = ${tenantId} AND endpoint_id = ${endpointId} AND status = 'failed' AND created_at >= ${since}
+        RETURNING id, seq`;
+      return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((row) => row.id);
+    },
+
+    /**
      * Makes a failed delivery due again now. Returns "not_found" for an id this tenant does not
      * own and "not_failed" when there is nothing to retry (it is pending, held or delivered).
      */

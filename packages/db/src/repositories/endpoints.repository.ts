@@ -70,7 +70,7 @@ export function endpointRepository(prisma: PrismaClient, tenantId: string) {
           ? {}
           : patch.status === "PAUSED"
             ? { status: "PAUSED" as const, pausedAt: new Date() }
-            : { status: "ACTIVE" as const, pausedAt: null, disabledAt: null, disabledReason: null };
+            : { status: "ACTIVE" as const, pausedAt: null, disabledAt: null, disabledReason: null, failingSince: null };
         const endpoint = await tx.endpoint.update({
           where: { id, tenantId },
           data: {

@@ -14,6 +14,7 @@ export interface DeliveryWork {
   readonly event: { readonly id: string; readonly eventType: string; readonly createdAt: Date; readonly data: unknown };
   readonly endpoint: {
     readonly id: string;
+    readonly name: string;
     readonly url: string;
     readonly secret: string;
     readonly headers: Record<string, string>;
@@ -32,6 +33,7 @@ interface WorkRow {
   event_created_at: Date;
   data: unknown;
   endpoint_id: string;
+  endpoint_name: string;
   url: string;
   secret: string;
   headers_json: Record<string, string>;
@@ -43,7 +45,7 @@ export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promi
   const { rows } = await pool.query<WorkRow>(
     `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
             ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data,
-            ep.id AS endpoint_id, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status
+            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
      JOIN endpoints ep ON ep.id = d.endpoint_id
@@ -60,6 +62,7 @@ export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promi
     event: { id: row.event_id, eventType: row.event_type, createdAt: row.event_created_at, data: row.data },
     endpoint: {
       id: row.endpoint_id,
+      name: row.endpoint_name,
       url: row.url,
       secret: row.secret,
       headers: row.headers_json ?? {},
@@ -90,15 +93,32 @@ export interface AttemptRecord {
 
 export type AttemptConsequence =
   | { readonly status: "succeeded" }
-  | { readonly status: "failed"; readonly disableEndpoint?: { readonly endpointId: string; readonly reason: string } }
+  | { readonly status: "failed"; readonly disableEndpoint?: { readonly reason: string } }
   | { readonly status: "pending"; readonly nextAttemptAt: Date };
+
+export interface EndpointHealthRule {
+  readonly endpointId: string;
+  /** An endpoint whose attempts have all failed for this long is disabled. */
+  readonly disableAfterMs: number;
+}
+
+/** What recording the attempt did to the endpoint, for the operational event it may warrant. */
+export interface RecordedAttempt {
+  readonly recorded: boolean;
+  readonly disabledEndpoint?: { readonly reason: string; readonly failingSince: Date | null; readonly disabledAt: Date } | undefined;
+}
 
 /**
  * Writes the attempt and its consequence for the delivery in one transaction. The update only
  * applies if no other attempt was recorded in between (attempt_count still one less), so a
  * delivery that two workers raced on records each attempt once; returns false for the loser.
  */
-export async function recordAttempt(pool: pg.Pool, attempt: AttemptRecord, next: AttemptConsequence): Promise<boolean> {
+export async function recordAttempt(
+  pool: pg.Pool,
+  attempt: AttemptRecord,
+  next: AttemptConsequence,
+  rule: EndpointHealthRule,
+): Promise<RecordedAttempt> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -120,7 +140,7 @@ export async function recordAttempt(pool: pg.Pool, attempt: AttemptRecord, next:
     );
     if (updated.rowCount !== 1) {
       await client.query("ROLLBACK");
-      return false;
+      return { recorded: false };
     }
     await client.query(
       `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code, error_kind, error_message,
@@ -139,19 +159,47 @@ export async function recordAttempt(pool: pg.Pool, attempt: AttemptRecord, next:
         attempt.responseBody ?? null,
       ],
     );
-    if (next.status === "failed" && next.disableEndpoint) {
-      await client.query(
-        `UPDATE endpoints SET status = 'DISABLED', disabled_at = now(), disabled_reason = $2, updated_at = now()
-         WHERE id = $1 AND status = 'ACTIVE'`,
-        [next.disableEndpoint.endpointId, next.disableEndpoint.reason],
-      );
-    }
+    const disabledEndpoint = await trackEndpointHealth(client, rule, attempt, next);
     await client.query("COMMIT");
-    return true;
+    return { recorded: true, disabledEndpoint };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
+}
+
+/**
+ * Keeps `failing_since` (the start of the current run of failures) and disables the endpoint
+ * when the receiver said 410 Gone or when the run has lasted `disableAfterMs`.
+ */
+async function trackEndpointHealth(
+  client: pg.PoolClient,
+  rule: EndpointHealthRule,
+  attempt: AttemptRecord,
+  next: AttemptConsequence,
+): Promise<RecordedAttempt["disabledEndpoint"]> {
+  if (next.status === "succeeded") {
+    await client.query(`UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [rule.endpointId]);
+    return undefined;
+  }
+  const { rows } = await client.query<{ failing_since: Date }>(
+    `UPDATE endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1 RETURNING failing_since`,
+    [rule.endpointId, attempt.startedAt],
+  );
+  const failingSince = rows[0]?.failing_since ?? null;
+  let reason: string | undefined;
+  if (next.status === "failed" && next.disableEndpoint) reason = next.disableEndpoint.reason;
+  else if (failingSince && Date.now() - failingSince.getTime() >= rule.disableAfterMs) {
+    reason = `every attempt has failed since ${failingSince.toISOString()}`;
+  }
+  if (!reason) return undefined;
+  const disabled = await client.query<{ disabled_at: Date }>(
+    `UPDATE endpoints SET status = 'DISABLED', disabled_at = now(), disabled_reason = $2, updated_at = now()
+     WHERE id = $1 AND status = 'ACTIVE' RETURNING disabled_at`,
+    [rule.endpointId, reason],
+  );
+  const disabledAt = disabled.rows[0]?.disabled_at;
+  return disabledAt ? { reason, failingSince, disabledAt } : undefined;
 }
