@@ -1,6 +1,7 @@
 import { eventTypeCandidates, newId } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
-import { Prisma, type Delivery, type Event } from "../generated/prisma/client.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { type Delivery, type Event } from "../generated/prisma/client.js";
 
 export type { Event } from "../generated/prisma/client.js";
 
