@@ -40,7 +40,12 @@ export function createApp({ config, logger, db, queue, readiness }: ApiDependenc
     { path: "/v1/api_keys", router: apiKeyRoutes() },
     { path: "/v1/endpoints", router: endpointRoutes({ queue, logger }) },
     { path: "/v1/subscriptions", router: subscriptionRoutes() },
-    { path: "/v1/events", router: eventRoutes({ queue, logger, idempotencyWindowMs: config.api.idempotencyWindowMs }) },
+    { path: "/v1/events", router: eventRoutes({
+        queue,
+        logger,
+        idempotencyWindowMs: config.api.idempotencyWindowMs,
+        enqueueFailureRate: config.api.faultEnqueueFailureRate,
+      }) },
     { path: "/v1/deliveries", router: deliveryRoutes({ queue, logger }) },
   ];
   const admin = requireAdmin(config.api.adminToken);

@@ -14,6 +14,8 @@ export interface Config {
     readonly maxBodyBytes: number;
     /** How long a publish idempotency key answers with its first event. */
     readonly idempotencyWindowMs: number;
+    /** Test-only fault injection: the share of enqueues after commit that fail on purpose. */
+    readonly faultEnqueueFailureRate: number;
   };
   readonly databaseUrl: string;
   readonly redisUrl: string;
@@ -58,6 +60,21 @@ export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 export const DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hookline";
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
+function faultRate(read: EnvReader, env: Env): number {
+  const raw = env.FAULT_ENQUEUE_FAILURE_RATE;
+  if (raw === undefined || raw === "") return 0;
+  if (env.NODE_ENV === "production") {
+    read.problems.push("FAULT_ENQUEUE_FAILURE_RATE is for tests and is refused when NODE_ENV=production");
+    return 0;
+  }
+  const rate = Number(raw);
+  if (!(rate >= 0 && rate <= 1)) {
+    read.problems.push(`FAULT_ENQUEUE_FAILURE_RATE must be a number from 0 to 1 (got "${raw}")`);
+    return 0;
+  }
+  return rate;
+}
+
 /** Reads and validates the whole configuration at once; throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): Config {
   const read = new EnvReader(env);
@@ -68,6 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: read.int("PORT", 3000, { min: 0, max: 65535 }),
       adminToken: read.optionalString("ADMIN_TOKEN", { minLength: 16 }),
       maxBodyBytes: read.int("MAX_BODY_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+      faultEnqueueFailureRate: faultRate(read, env),
       idempotencyWindowMs: read.seconds("IDEMPOTENCY_WINDOW_SECONDS", 24 * 3600, { min: 1, max: 30 * 24 * 3600 }) * 1000,
     },
     databaseUrl: read.url("DATABASE_URL", DEFAULT_DATABASE_URL, ["postgres:", "postgresql:"]),

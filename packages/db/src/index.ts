@@ -26,3 +26,4 @@ export { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence,
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
 export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
+export { isDatabaseUnavailable } from "./unavailable.js";

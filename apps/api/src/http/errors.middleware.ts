@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError } from "@hookline/core";
+import { isDatabaseUnavailable } from "@hookline/db";
 
 /** body-parser's error types, mapped to what the client did wrong. */
 function fromBodyParser(error: { type?: unknown; status?: unknown }): AppError | undefined {
@@ -30,6 +31,9 @@ export function toAppError(error: unknown): AppError {
       return new AppError({ status, code: status === 404 ? "not_found" : "validation_error", message: "The request is invalid." });
     }
   }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError({ status: 503, code: "service_unavailable", message: "The database is unavailable; retry shortly.", cause: error });
+  }
   return new AppError({ status: 500, code: "internal_error", message: "Something went wrong on our side.", cause: error });
 }
 
@@ -37,12 +41,14 @@ export function toAppError(error: unknown): AppError {
 export const renderErrors: ErrorRequestHandler = (error, req, res, next) => {
   const appError = toAppError(error);
   const log = req.log;
-  if (appError.status >= 500) log.error({ err: error }, "request failed");
+  if (appError.status === 503) log.warn({ code: appError.code, err: (error as Error).message }, appError.message);
+  else if (appError.status >= 500) log.error({ err: error }, "request failed");
   else log.warn({ code: appError.code, status: appError.status }, appError.message);
   if (res.headersSent) {
     next(error);
     return;
   }
+  if (appError.status === 503) res.setHeader("Retry-After", "1");
   res.status(appError.status).json({
     error: {
       code: appError.code,

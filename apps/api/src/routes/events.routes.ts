@@ -23,7 +23,7 @@ function idempotencyKey(body: PublishEventBody, header: string | undefined): str
   return body.idempotency_key ?? header;
 }
 
-export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger; idempotencyWindowMs: number }): Router {
+export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger; idempotencyWindowMs: number; enqueueFailureRate: number }): Router {
   const router = Router();
   guardIdParam(router, "event", "The event");
 
@@ -45,7 +45,7 @@ export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger; idempo
       return;
     }
     const due = result.deliveries.filter((d) => d.status === "pending").map((d) => d.id);
-    await enqueueCommitted(deps.queue, req.log ?? deps.logger, due);
+    await enqueueCommitted(deps.queue, req.log ?? deps.logger, due, { enqueueFailureRate: deps.enqueueFailureRate });
     res.status(202).json({
       id: result.event.id,
       event_type: result.event.eventType,

@@ -6,10 +6,16 @@ import { PRODUCER_COMMAND_TIMEOUT_MS, type DeliveryQueue } from "@hookline/queue
  * and the worker's sweeper enqueues due deliveries that have no job. So the request still
  * succeeds, within about a second even when Redis is unreachable, and the failure is logged.
  */
-export async function enqueueCommitted(queue: DeliveryQueue, logger: Logger, deliveryIds: readonly string[]): Promise<void> {
+export async function enqueueCommitted(
+  queue: DeliveryQueue,
+  logger: Logger,
+  deliveryIds: readonly string[],
+  faults: { enqueueFailureRate: number } = { enqueueFailureRate: 0 },
+): Promise<void> {
   if (deliveryIds.length === 0) return;
   let timer: NodeJS.Timeout | undefined;
   try {
+    if (faults.enqueueFailureRate > 0 && Math.random() < faults.enqueueFailureRate) throw new Error("injected enqueue failure (test configuration)");
     await Promise.race([
       queue.enqueue(deliveryIds),
       new Promise((_, reject) => {
