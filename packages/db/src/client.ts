@@ -22,8 +22,11 @@ export interface DatabaseOptions {
 
 export function connectDatabase(options: DatabaseOptions): Database {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
-  // An idle client losing its connection (Postgres restarted) must not crash the process.
+  // A client losing its connection (Postgres restarted) must not crash the process: the pool
+  // only listens while a client is idle, so every client gets a listener of its own for the
+  // moments it is checked out (by Prisma or by raw SQL) between queries.
   pool.on("error", (error) => options.onPoolError?.(error));
+  pool.on("connect", (client) => client.on("error", (error) => options.onPoolError?.(error)));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {

@@ -13,7 +13,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       // SQLSTATE class 08 (connection exception) and 57P01-57P03 (shutdown, cannot connect now).
       if (/^08/.test(code) || /^57P0[1-3]$/.test(code)) return true;
     }
-    if (typeof message === "string" && /Connection terminated|connection timeout|DatabaseNotReachable/i.test(message)) return true;
+    if (typeof message === "string" && /Connection terminated|connection timeout|DatabaseNotReachable|connection error and is not queryable|terminating connection/i.test(message)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

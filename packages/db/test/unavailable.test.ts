@@ -13,6 +13,8 @@ describe("isDatabaseUnavailable", () => {
       await db.close();
     }
     expect(isDatabaseUnavailable({ code: "57P01" })).toBe(true);
+    // What pg says of a client whose connection died mid-transaction (seen in the chaos suite).
+    expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
     expect(isDatabaseUnavailable(new Error("boom"))).toBe(false);
     expect(isDatabaseUnavailable({ code: "23505" })).toBe(false);
   });

@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Cluster, report, type ClusterOptions } from "../src/cluster.js";
 
 /**
@@ -20,6 +23,14 @@ async function run(name: string, options: ClusterOptions, faults: (c: Cluster) =
   const { ids, statuses } = await c.publish(events, faults(c));
   const verdict = await c.verdict(ids);
   report(name, verdict, statuses);
+  if (verdict.missing.length > 0 || (statuses.get(500) ?? 0) > 0) {
+    // Keep each process's own words, to see why.
+    for (const [label, p] of [["api", c.api], ...c.workers.map((w, i) => [`worker-${i}`, w] as const)] as const) {
+      const file = join(tmpdir(), `chaos-${name.replace(/\W+/g, "-")}-${label}.log`);
+      writeFileSync(file, p.lines.join("\n"));
+      process.stdout.write(`chaos ${name}: ${label} log in ${file}\n`);
+    }
+  }
   expect(verdict.missing).toEqual([]);
   expect(verdict.splitIdentities).toBe(0);
   expect(new Set(ids).size).toBe(events);
