@@ -1,20 +1,8 @@
-import { ConfigError, loadConfig } from "@hookline/config";
+import { loadConfigOrExit } from "@hookline/config";
 import { createLogger } from "@hookline/core";
 import { startApi } from "./server.js";
 
-function loadConfigOrExit() {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`hookline-api: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = loadConfigOrExit();
+const config = loadConfigOrExit("hookline-api");
 const logger = createLogger({ level: config.logLevel, name: "hookline-api" });
 if (!config.api.adminToken) logger.warn("ADMIN_TOKEN is not set: POST /v1/tenants is disabled");
 

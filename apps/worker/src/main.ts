@@ -1,22 +1,10 @@
-import { ConfigError, loadConfig } from "@hookline/config";
+import { loadConfigOrExit } from "@hookline/config";
 import { createLogger } from "@hookline/core";
 import { processDelivery } from "./deliver.processor.js";
 import { startHealthServer } from "./health-server.js";
 import { startWorker } from "./worker.js";
 
-function loadConfigOrExit() {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`hookline-worker: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = loadConfigOrExit();
+const config = loadConfigOrExit("hookline-worker");
 const logger = createLogger({ level: config.logLevel, name: "hookline-worker" });
 const worker = startWorker(config, logger, processDelivery);
 

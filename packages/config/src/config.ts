@@ -114,3 +114,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }
+
+/** For a process's entry point: the configuration, or a clear message on stderr and exit 1. */
+export function loadConfigOrExit(processName: string, env: Env = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${processName}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ensureDatabaseExists, MIGRATIONS_DIR, runMigrations } from "@hookline/db";
 import {
@@ -179,6 +180,17 @@ export class Cluster {
       }
     }
     return { events: eventIds.length, receivers: seen.length, missing: missingFrom(seen), splitIdentities, duplicates };
+  }
+
+  /** Job hashes still in Redis, once in-flight bookkeeping has settled (a few seconds at most). */
+  async jobKeysLeft(timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const out = spawnSync("redis-cli", ["-p", String(this.redis.port), "--scan", "--pattern", "chaos:deliveries:msg_*"], { encoding: "utf8" });
+      const left = out.stdout.split("\n").filter(Boolean).length;
+      if (left === 0 || Date.now() > deadline) return left;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   async stop(): Promise<void> {
