@@ -10,7 +10,9 @@ import { requestLogging } from "./http/request-context.js";
 import { recordMounts, type Mount } from "./http/route-table.js";
 import { apiKeyRoutes } from "./routes/api-keys.routes.js";
 import { deliveryRoutes } from "./routes/deliveries.routes.js";
+import { eventTypeRoutes } from "./routes/event-types.routes.js";
 import { eventRoutes } from "./routes/events.routes.js";
+import { settingsRoutes } from "./routes/settings.routes.js";
 import { endpointRoutes } from "./routes/endpoints.routes.js";
 import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
@@ -47,6 +49,8 @@ export function createApp({ config, logger, db, queue, readiness }: ApiDependenc
         enqueueFailureRate: config.api.faultEnqueueFailureRate,
       }) },
     { path: "/v1/deliveries", router: deliveryRoutes({ queue, logger }) },
+    { path: "/v1/event_types", router: eventTypeRoutes() },
+    { path: "/v1/settings", router: settingsRoutes() },
   ];
   const admin = requireAdmin(config.api.adminToken);
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);

@@ -21,6 +21,7 @@ beforeAll(async () => {
   const delivery = (await h.request<{ deliveries: { id: string }[] }>("GET", `/v1/events/${event}`)).body.deliveries[0]?.id ?? "";
   // Make it retryable, so that only tenancy stands between the intruder and a 202.
   await h.db.prisma.delivery.update({ where: { id: delivery }, data: { status: "failed" } });
+  await h.request("POST", "/v1/event_types", { body: { name: "mine.only" } });
   owned = { endpoint, subscription, apiKey, event, delivery };
   intruder = await h.newTenant("intruder");
 });
@@ -40,6 +41,9 @@ const ROUTES: Route[] = [
   { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}/deliveries` },
   { method: "POST", path: (ids) => `/v1/endpoints/${ids.endpoint}/recover`, body: { since: "2000-01-01T00:00:00Z" } },
   { method: "GET", path: (ids) => `/v1/events/${ids.event}` },
+  { method: "GET", path: () => `/v1/event_types/mine.only` },
+  { method: "PATCH", path: () => `/v1/event_types/mine.only`, body: { deprecated: true } },
+  { method: "DELETE", path: () => `/v1/event_types/mine.only` },
   { method: "GET", path: (ids) => `/v1/deliveries/${ids.delivery}` },
   { method: "POST", path: (ids) => `/v1/deliveries/${ids.delivery}/retry` },
   // Ids in bodies and filters are tenant-scoped too.
@@ -54,14 +58,15 @@ function withIds(body: unknown): unknown {
 }
 
 async function snapshot() {
-  const [endpoints, subscriptions, keys, events, deliveries] = await Promise.all([
+  const [endpoints, subscriptions, keys, events, deliveries, eventTypes] = await Promise.all([
     h.db.prisma.endpoint.findMany({ orderBy: { id: "asc" } }),
     h.db.prisma.subscription.findMany({ orderBy: { id: "asc" } }),
     h.db.prisma.apiKey.findMany({ orderBy: { id: "asc" } }),
     h.db.prisma.event.findMany({ orderBy: { id: "asc" } }),
     h.db.prisma.delivery.findMany({ orderBy: { id: "asc" } }),
+    h.db.prisma.eventType.findMany({ orderBy: { name: "asc" } }),
   ]);
-  return JSON.stringify({ endpoints, subscriptions, keys, events, deliveries }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return JSON.stringify({ endpoints, subscriptions, keys, events, deliveries, eventTypes }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 describe("tenant isolation", () => {
@@ -89,7 +94,9 @@ describe("tenant isolation", () => {
 
   it("covers every route of the API that takes an id", () => {
     const app = h.api.server.listeners("request")[0] as unknown as Express;
-    const idRoutes = routeTable(app).filter((r) => r.includes(":id"));
+    const idRoutes = routeTable(app)
+      .filter((r) => r.includes(":id") || r.includes(":name"))
+      .map((r) => r.replace(":name", "mine.only"));
     expect(idRoutes.length).toBeGreaterThanOrEqual(12);
     const covered = new Set(ROUTES.map((r) => `${r.method} ${r.path(AS_ID)}`));
     expect(idRoutes.filter((r) => !covered.has(r))).toEqual([]);

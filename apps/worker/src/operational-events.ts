@@ -1,3 +1,4 @@
+import type { BuiltinEventType } from "@hookline/core";
 import { tenantScope } from "@hookline/db";
 import type { WorkerDependencies } from "./worker.js";
 
@@ -5,12 +6,10 @@ import type { WorkerDependencies } from "./worker.js";
  * Operational events are published by the engine itself, through the same path as a tenant's
  * own events: they reach the tenant's endpoints subscribed to them (for example `endpoint.*`).
  */
-export const OPERATIONAL_EVENT_TYPES = ["endpoint.disabled"] as const;
-
 export async function publishOperationalEvent(
   deps: Pick<WorkerDependencies, "db" | "queue" | "logger">,
   tenantId: string,
-  eventType: (typeof OPERATIONAL_EVENT_TYPES)[number],
+  eventType: BuiltinEventType,
   data: Record<string, unknown>,
 ): Promise<void> {
   const result = await tenantScope(deps.db.prisma, tenantId).events.publish({ eventType, data });

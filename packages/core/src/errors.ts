@@ -13,6 +13,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "unprocessable"
   | "rate_limited"
   | "service_unavailable"
   | "internal_error";

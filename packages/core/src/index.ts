@@ -3,3 +3,4 @@ export { AppError, type AppErrorInit, type ErrorCode, type FieldProblem } from "
 export { createLogger, type Logger } from "./logger.js";
 export { eventTypeCandidates, eventTypeProblem, matchesEventType, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_MAX_SEGMENTS } from "./event-types.js";
 export { issueApiKey, parseApiKey, secretMatches, type IssuedApiKey } from "./api-keys.js";
+export { BUILTIN_EVENT_TYPES, isBuiltinEventType, type BuiltinEventType } from "./builtin-event-types.js";

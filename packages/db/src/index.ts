@@ -27,3 +27,5 @@ export { subscriptionRepository, type Subscription, type SubscriptionRepository 
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
 export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
 export { isDatabaseUnavailable } from "./unavailable.js";
+export { eventTypeRepository, type EventType, type EventTypeFields, type EventTypeRepository } from "./repositories/event-types.repository.js";
+export { tenantSettingsRepository, type TenantSettings } from "./repositories/tenant-settings.repository.js";

@@ -1,7 +1,9 @@
 import type { PrismaClient } from "./client.js";
 import { apiKeyRepository } from "./repositories/api-keys.repository.js";
 import { deliveryRepository } from "./repositories/deliveries.repository.js";
+import { eventTypeRepository } from "./repositories/event-types.repository.js";
 import { eventRepository } from "./repositories/events.repository.js";
+import { tenantSettingsRepository } from "./repositories/tenant-settings.repository.js";
 import { endpointRepository } from "./repositories/endpoints.repository.js";
 import { subscriptionRepository } from "./repositories/subscriptions.repository.js";
 
@@ -17,6 +19,8 @@ export function tenantScope(prisma: PrismaClient, tenantId: string) {
     subscriptions: subscriptionRepository(prisma, tenantId),
     events: eventRepository(prisma, tenantId),
     deliveries: deliveryRepository(prisma, tenantId),
+    eventTypes: eventTypeRepository(prisma, tenantId),
+    settings: tenantSettingsRepository(prisma, tenantId),
   };
 }
 

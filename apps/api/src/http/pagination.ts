@@ -25,7 +25,8 @@ export function encodeCursor(afterId: string): string {
 function decodeCursor(cursor: string): string {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { a?: unknown };
-    if (typeof decoded.a === "string" && /^[a-z]+_[0-9a-f-]{36}$/.test(decoded.a)) return decoded.a;
+    // Ids or event-type names; never NUL, which Postgres text cannot hold.
+    if (typeof decoded.a === "string" && decoded.a.length > 0 && decoded.a.length <= 256 && !decoded.a.includes("\u0000")) return decoded.a;
   } catch {
     // fall through to the error below
   }

@@ -3,7 +3,7 @@ import addFormatsModule from "ajv-formats";
 import { AppError, type FieldProblem } from "@hookline/core";
 
 /** One ajv instance for the whole API, so formats and schemas compile once at start-up. */
-const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false, useDefaults: false });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: false, useDefaults: false });
 // ajv-formats is CommonJS with a default export; under Node's ESM loader that arrives as `.default`.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 addFormats(ajv, ["date-time"]);

@@ -9,6 +9,7 @@ import { presentEvent } from "../presenters/event.presenter.js";
 import { iso } from "../presenters/timestamps.js";
 import { publishEventSchema, type PublishEventBody } from "../schemas/event.schemas.js";
 import { enqueueCommitted } from "../services/enqueue.js";
+import { checkPublish } from "../services/event-type-rules.js";
 
 const parsePublish = validator<PublishEventBody>(publishEventSchema, "body");
 
@@ -32,6 +33,8 @@ export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger; idempo
     const problem = eventTypeProblem(body.event_type, false);
     if (problem) throw AppError.validation([{ field: "event_type", message: problem }]);
     const key = idempotencyKey(body, req.header("idempotency-key"));
+    const { deprecated } = await checkPublish(tenantOf(res).scope, body.event_type, body.data);
+    if (deprecated) res.setHeader("Deprecation", "true");
 
     const result = await tenantOf(res).scope.events.publish({
       eventType: body.event_type,

@@ -5,6 +5,7 @@ import { pageRequest, sendPage } from "../http/pagination.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
+import { checkSubscriptionTypes } from "../services/event-type-rules.js";
 import { presentSubscription } from "../presenters/subscription.presenter.js";
 import {
   createSubscriptionSchema,
@@ -40,6 +41,7 @@ export function subscriptionRoutes(): Router {
   router.post("/", async (req, res) => {
     const body = parseCreate(bodyOf(req));
     checkEventTypes(body.event_types);
+    await checkSubscriptionTypes(tenantOf(res).scope, body.event_types);
     const result = await tenantOf(res).scope.subscriptions.create({ endpointId: body.endpoint_id, eventTypes: body.event_types });
     if (result === "endpoint_not_found") throw endpointNotFound(body.endpoint_id);
     res.status(201).json(presentSubscription(result));
@@ -60,6 +62,7 @@ export function subscriptionRoutes(): Router {
   router.patch("/:id", async (req, res) => {
     const body = parseUpdate(bodyOf(req));
     checkEventTypes(body.event_types);
+    if (body.event_types) await checkSubscriptionTypes(tenantOf(res).scope, body.event_types);
     const result = await tenantOf(res).scope.subscriptions.update(req.params.id, {
       endpointId: body.endpoint_id,
       eventTypes: body.event_types,

@@ -1,0 +1,79 @@
+import type { PrismaClient } from "../client.js";
+import { Prisma, type EventType } from "../generated/prisma/client.js";
+import type { Page, PageRequest } from "./pagination.js";
+
+export type { EventType } from "../generated/prisma/client.js";
+
+export interface EventTypeFields {
+  readonly description?: string | undefined;
+  /** A JSON Schema for `data`; null removes it. */
+  readonly schema?: unknown;
+  readonly deprecated?: boolean | undefined;
+  readonly archived?: boolean | undefined;
+}
+
+const jsonOrNull = (value: unknown) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+
+/** The event-type registry of one tenant, keyed by name. */
+export function eventTypeRepository(prisma: PrismaClient, tenantId: string) {
+  return {
+    async create(name: string, fields: EventTypeFields): Promise<EventType | "exists"> {
+      try {
+        return await prisma.eventType.create({
+          data: {
+            tenantId,
+            name,
+            description: fields.description ?? "",
+            ...(fields.schema !== undefined && { schema: jsonOrNull(fields.schema) }),
+            deprecated: fields.deprecated ?? false,
+            archived: fields.archived ?? false,
+          },
+        });
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return "exists";
+        throw error;
+      }
+    },
+
+    find(name: string): Promise<EventType | null> {
+      return prisma.eventType.findUnique({ where: { tenantId_name: { tenantId, name } } });
+    },
+
+    /** The names of every registered, unarchived type, for strict-mode checks of subscriptions. */
+    async activeNames(): Promise<string[]> {
+      const rows = await prisma.eventType.findMany({ where: { tenantId, archived: false }, select: { name: true } });
+      return rows.map((row) => row.name);
+    },
+
+    async list(page: PageRequest): Promise<Page<EventType>> {
+      const rows = await prisma.eventType.findMany({
+        where: { tenantId, ...(page.after !== undefined && { name: { gt: page.after } }) },
+        orderBy: { name: "asc" },
+        take: page.limit + 1,
+      });
+      if (rows.length <= page.limit) return { items: rows };
+      const items = rows.slice(0, page.limit);
+      return { items, nextAfter: items[items.length - 1]?.name };
+    },
+
+    async update(name: string, fields: EventTypeFields): Promise<EventType | null> {
+      const { count } = await prisma.eventType.updateMany({
+        where: { tenantId, name },
+        data: {
+          ...(fields.description !== undefined && { description: fields.description }),
+          ...(fields.schema !== undefined && { schema: jsonOrNull(fields.schema) }),
+          ...(fields.deprecated !== undefined && { deprecated: fields.deprecated }),
+          ...(fields.archived !== undefined && { archived: fields.archived }),
+        },
+      });
+      return count === 0 ? null : this.find(name);
+    },
+
+    async delete(name: string): Promise<boolean> {
+      const { count } = await prisma.eventType.deleteMany({ where: { tenantId, name } });
+      return count > 0;
+    },
+  };
+}
+
+export type EventTypeRepository = ReturnType<typeof eventTypeRepository>;
