@@ -13,6 +13,7 @@ import { deliveryRoutes } from "./routes/deliveries.routes.js";
 import { eventTypeRoutes } from "./routes/event-types.routes.js";
 import { eventRoutes } from "./routes/events.routes.js";
 import { settingsRoutes } from "./routes/settings.routes.js";
+import { webhookSettingRoutes } from "./routes/webhook-settings.routes.js";
 import { endpointRoutes } from "./routes/endpoints.routes.js";
 import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
@@ -51,6 +52,7 @@ export function createApp({ config, logger, db, queue, readiness }: ApiDependenc
     { path: "/v1/deliveries", router: deliveryRoutes({ queue, logger }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes() },
+    { path: "/v1/webhook_settings", router: webhookSettingRoutes() },
   ];
   const admin = requireAdmin(config.api.adminToken);
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);

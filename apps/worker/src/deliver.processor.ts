@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type DeliveryWork } from "@hookline/db";
-import { classify, envelope, maxAttempts, nextDelayMs, signedHeaders, USER_AGENT, type AttemptResult } from "@hookline/delivery";
+import { classify, deliveryBody, maxAttempts, nextDelayMs, signedHeaders, USER_AGENT, type AttemptResult } from "@hookline/delivery";
 import { parseDeliverJob } from "@hookline/queue";
 import { publishOperationalEvent } from "./operational-events.js";
 import type { WorkerDependencies } from "./worker.js";
@@ -66,7 +66,7 @@ export async function processDelivery(job: Job, deps: WorkerDependencies, token?
 }
 
 async function attempt(work: DeliveryWork, http: WorkerDependencies["http"]): Promise<AttemptResult> {
-  const body = envelope(work.event);
+  const body = deliveryBody(work.endpoint.flavour, work.event, work.endpoint.name);
   const timestamp = Math.floor(Date.now() / 1000);
   return http.send({
     url: work.endpoint.url,

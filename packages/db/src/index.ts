@@ -29,3 +29,4 @@ export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from 
 export { isDatabaseUnavailable } from "./unavailable.js";
 export { eventTypeRepository, type EventType, type EventTypeFields, type EventTypeRepository } from "./repositories/event-types.repository.js";
 export { tenantSettingsRepository, type TenantSettings } from "./repositories/tenant-settings.repository.js";
+export { webhookSettingRepository, type WebhookSetting, type WebhookSettingInput, type WebhookSettingRepository } from "./repositories/webhook-settings.repository.js";

@@ -11,10 +11,11 @@ export interface DeliveryWork {
   readonly tenantId: string;
   readonly status: "pending" | "held" | "succeeded" | "failed";
   readonly attemptCount: number;
-  readonly event: { readonly id: string; readonly eventType: string; readonly createdAt: Date; readonly data: unknown };
+  readonly event: { readonly id: string; readonly eventType: string; readonly createdAt: Date; readonly data: unknown; readonly objectId: string | null };
   readonly endpoint: {
     readonly id: string;
     readonly name: string;
+    readonly flavour: "standard" | "monite";
     readonly url: string;
     readonly secret: string;
     readonly headers: Record<string, string>;
@@ -32,7 +33,9 @@ interface WorkRow {
   event_type: string;
   event_created_at: Date;
   data: unknown;
+  object_id: string | null;
   endpoint_id: string;
+  flavour: "standard" | "monite";
   endpoint_name: string;
   url: string;
   secret: string;
@@ -44,8 +47,8 @@ interface WorkRow {
 export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promise<DeliveryWork | undefined> {
   const { rows } = await pool.query<WorkRow>(
     `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
-            ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data,
-            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status
+            ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data, ev.object_id,
+            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
      JOIN endpoints ep ON ep.id = d.endpoint_id
@@ -59,10 +62,11 @@ export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promi
     tenantId: row.tenant_id,
     status: row.status,
     attemptCount: row.attempt_count,
-    event: { id: row.event_id, eventType: row.event_type, createdAt: row.event_created_at, data: row.data },
+    event: { id: row.event_id, eventType: row.event_type, createdAt: row.event_created_at, data: row.data, objectId: row.object_id },
     endpoint: {
       id: row.endpoint_id,
       name: row.endpoint_name,
+      flavour: row.flavour,
       url: row.url,
       secret: row.secret,
       headers: row.headers_json ?? {},
