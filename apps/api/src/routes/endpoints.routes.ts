@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { Router } from "express";
 import { AppError, type Logger } from "@hookline/core";
 import type { DeliveryQueue } from "@hookline/queue";
@@ -18,14 +17,10 @@ import {
   type UpdateEndpointBody,
 } from "../schemas/endpoint.schemas.js";
 import { enqueueCommitted } from "../services/enqueue.js";
+import { generateSecret } from "../services/secrets.js";
 
 const parseCreate = validator<CreateEndpointBody>(createEndpointSchema, "body");
 const parseUpdate = validator<UpdateEndpointBody>(updateEndpointSchema, "body");
-
-/** A Standard Webhooks secret: `whsec_` and base64 of 32 random bytes. */
-export function generateSecret(): string {
-  return `whsec_${randomBytes(32).toString("base64")}`;
-}
 
 function checkReservedHeaders(headers: Record<string, string> | undefined): void {
   if (!headers) return;

@@ -15,7 +15,7 @@ import {
   type MoniteObjectType,
   type WebhookSettingBody,
 } from "../schemas/webhook-setting.schemas.js";
-import { generateSecret } from "./endpoints.routes.js";
+import { generateSecret } from "../services/secrets.js";
 
 const parseCreate = validator<WebhookSettingBody & { object_type: string; url: string }>(createWebhookSettingSchema, "body");
 const parseUpdate = validator<WebhookSettingBody>(updateWebhookSettingSchema, "body");

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../client.js";
 import type { Attempt, Delivery } from "../generated/prisma/client.js";
+import { idsInPublishOrder } from "./ordering.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
 export type { Attempt, Delivery } from "../generated/prisma/client.js";
@@ -34,7 +35,7 @@ export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
         UPDATE deliveries SET status = 'pending', next_attempt_at = now(), completed_at = NULL, updated_at = now()
         WHERE tenant_id = ${tenantId} AND endpoint_id = ${endpointId} AND status = 'failed' AND created_at >= ${since}
         RETURNING id, seq`;
-      return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((row) => row.id);
+      return idsInPublishOrder(rows);
     },
 
     /**

@@ -1,6 +1,7 @@
 import { newId } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type { Endpoint } from "../generated/prisma/client.js";
+import { idsInPublishOrder } from "./ordering.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
 export type { Endpoint } from "../generated/prisma/client.js";
@@ -88,8 +89,7 @@ export function endpointRepository(prisma: PrismaClient, tenantId: string) {
             UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
             WHERE endpoint_id = ${id} AND status = 'held'
             RETURNING id, seq`;
-          // UPDATE … RETURNING has no order of its own.
-          released = rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((row) => row.id);
+          released = idsInPublishOrder(rows);
         }
         return { endpoint, released };
       });
