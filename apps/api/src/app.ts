@@ -14,6 +14,7 @@ import { eventTypeRoutes } from "./routes/event-types.routes.js";
 import { eventRoutes } from "./routes/events.routes.js";
 import { settingsRoutes } from "./routes/settings.routes.js";
 import { webhookSettingRoutes } from "./routes/webhook-settings.routes.js";
+import { webhookRoutes } from "./routes/webhooks.routes.js";
 import { endpointRoutes } from "./routes/endpoints.routes.js";
 import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
@@ -53,6 +54,7 @@ export function createApp({ config, logger, db, queue, readiness }: ApiDependenc
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes() },
     { path: "/v1/webhook_settings", router: webhookSettingRoutes() },
+    { path: "/v1/webhooks", router: webhookRoutes({ queue, logger }) },
   ];
   const admin = requireAdmin(config.api.adminToken);
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);

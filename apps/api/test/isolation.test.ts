@@ -7,7 +7,7 @@ import { startHarness, type Harness } from "./harness.js";
  * like an id that does not exist, and the resource must be unchanged afterwards.
  */
 let h: Harness;
-let owned: { endpoint: string; subscription: string; apiKey: string; event: string; delivery: string; setting: string };
+let owned: { endpoint: string; subscription: string; apiKey: string; event: string; delivery: string; setting: string; webhook: string };
 let intruder: Awaited<ReturnType<Harness["newTenant"]>>;
 
 beforeAll(async () => {
@@ -23,7 +23,17 @@ beforeAll(async () => {
   await h.db.prisma.delivery.update({ where: { id: delivery }, data: { status: "failed" } });
   await h.request("POST", "/v1/event_types", { body: { name: "mine.only" } });
   const setting = (await h.request<{ id: string }>("POST", "/v1/webhook_settings", { body: { object_type: "role", url: "https://e.com/r" } })).body.id;
-  owned = { endpoint, subscription, apiKey, event, delivery, setting };
+  const webhook = (
+    await h.request<{ id: string }>("POST", "/v1/webhooks", {
+      body: {
+        name: "mine",
+        trigger_action: "a.b",
+        url: "https://e.com/w",
+        authentication: { method: "oauth", token_url: "https://e.com/token", client_id: "c", client_secret: "s" },
+      },
+    })
+  ).body.id;
+  owned = { endpoint, subscription, apiKey, event, delivery, setting, webhook };
   intruder = await h.newTenant("intruder");
 });
 afterAll(() => h.close());
@@ -43,6 +53,10 @@ const ROUTES: Route[] = [
   { method: "POST", path: (ids) => `/v1/endpoints/${ids.endpoint}/recover`, body: { since: "2000-01-01T00:00:00Z" } },
   { method: "GET", path: (ids) => `/v1/events/${ids.event}` },
   { method: "GET", path: () => `/v1/event_types/mine.only` },
+  { method: "GET", path: (ids) => `/v1/webhooks/${ids.webhook}` },
+  { method: "GET", path: (ids) => `/v1/webhooks/${ids.webhook}/secret` },
+  { method: "PATCH", path: (ids) => `/v1/webhooks/${ids.webhook}`, body: { active: false } },
+  { method: "DELETE", path: (ids) => `/v1/webhooks/${ids.webhook}` },
   { method: "GET", path: (ids) => `/v1/webhook_settings/${ids.setting}` },
   { method: "GET", path: (ids) => `/v1/webhook_settings/${ids.setting}/secret` },
   { method: "PATCH", path: (ids) => `/v1/webhook_settings/${ids.setting}`, body: { url: "https://evil.example" } },
@@ -55,8 +69,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => `/v1/subscriptions`, body: { endpoint_id: "<endpoint>", event_types: ["a.b"] } },
 ];
 
-const PLACEHOLDERS = { endpoint: ":endpoint", subscription: ":subscription", apiKey: ":key", event: ":event", delivery: ":delivery", setting: ":setting" };
-const AS_ID = { endpoint: ":id", subscription: ":id", apiKey: ":id", event: ":id", delivery: ":id", setting: ":id" };
+const PLACEHOLDERS = { endpoint: ":endpoint", subscription: ":subscription", apiKey: ":key", event: ":event", delivery: ":delivery", setting: ":setting", webhook: ":webhook" };
+const AS_ID = { endpoint: ":id", subscription: ":id", apiKey: ":id", event: ":id", delivery: ":id", setting: ":id", webhook: ":id" };
 
 function withIds(body: unknown): unknown {
   return JSON.parse(JSON.stringify(body ?? null).replace("<endpoint>", owned.endpoint)) ?? undefined;

@@ -13,7 +13,7 @@ import type { WorkerDependencies } from "./worker.js";
 export async function processDelivery(job: Job, deps: WorkerDependencies, token?: string): Promise<void> {
   const payload = parseDeliverJob(job.data);
   if (!payload) throw new UnrecoverableError("malformed delivery job");
-  const { db, logger, http } = deps;
+  const { db, logger } = deps;
   const log = logger.child({ delivery_id: payload.deliveryId, job_id: job.id });
 
   const work = await loadDeliveryWork(db.pool, payload.deliveryId);
@@ -25,7 +25,7 @@ export async function processDelivery(job: Job, deps: WorkerDependencies, token?
   }
 
   const attemptNumber = work.attemptCount + 1;
-  const result = await attempt(work, http);
+  const result = await attempt(work, deps);
   const consequence = decide(attemptNumber, result, deps);
   const recorded = await recordAttempt(
     db.pool,
@@ -65,20 +65,34 @@ export async function processDelivery(job: Job, deps: WorkerDependencies, token?
   }
 }
 
-async function attempt(work: DeliveryWork, http: WorkerDependencies["http"]): Promise<AttemptResult> {
+async function attempt(work: DeliveryWork, { http, tokens }: WorkerDependencies): Promise<AttemptResult> {
   const body = deliveryBody(work.endpoint.flavour, work.event, work.endpoint.name);
-  const timestamp = Math.floor(Date.now() / 1000);
-  return http.send({
-    url: work.endpoint.url,
-    body,
-    timeoutMs: work.endpoint.timeoutSeconds * 1000,
-    headers: {
-      ...work.endpoint.headers,
-      "content-type": "application/json",
-      "user-agent": USER_AGENT,
-      ...signedHeaders([work.endpoint.secret], work.id, timestamp, body),
-    },
-  });
+  const timeoutMs = work.endpoint.timeoutSeconds * 1000;
+  const send = (authorization?: string) =>
+    http.send({
+      url: work.endpoint.url,
+      body,
+      timeoutMs,
+      headers: {
+        ...work.endpoint.headers,
+        ...(authorization && { authorization }),
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        ...signedHeaders([work.endpoint.secret], work.id, Math.floor(Date.now() / 1000), body),
+      },
+    });
+  const oauth = work.endpoint.oauth;
+  if (!oauth) return send();
+
+  // OAuth endpoints: a cached token, and on a 401 one fresh token and one more try.
+  const startedAt = new Date();
+  const first = await tokens.token(oauth, timeoutMs);
+  if ("error" in first) return { startedAt, durationMs: Date.now() - startedAt.getTime(), errorKind: "oauth", errorMessage: first.error };
+  const result = await send(`Bearer ${first.token}`);
+  if (result.statusCode !== 401) return result;
+  const fresh = await tokens.token(oauth, timeoutMs, { force: true });
+  if ("error" in fresh) return { ...result, errorMessage: `401, then ${fresh.error}` };
+  return send(`Bearer ${fresh.token}`);
 }
 
 function decide(attemptNumber: number, result: AttemptResult, { config }: WorkerDependencies): { next: AttemptConsequence } {

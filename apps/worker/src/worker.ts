@@ -2,7 +2,7 @@ import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import { connectDatabase, type Database } from "@hookline/db";
-import { createHttpClient, type HttpClient } from "@hookline/delivery";
+import { createHttpClient, createTokenCache, type HttpClient, type TokenCache } from "@hookline/delivery";
 import { createRedis, DeliveryQueue, evictionPolicy, isSafeEvictionPolicy, QUEUES } from "@hookline/queue";
 import { startSweeper } from "./sweeper.js";
 
@@ -11,6 +11,7 @@ export interface WorkerDependencies {
   readonly logger: Logger;
   readonly db: Database;
   readonly http: HttpClient;
+  readonly tokens: TokenCache;
   /** For what the worker publishes itself (operational events) and the sweeper. */
   readonly queue: DeliveryQueue;
 }
@@ -56,7 +57,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   const producer = createRedis(config.redisUrl, "producer");
   producer.on("error", () => undefined);
   const queue = new DeliveryQueue(producer, config.queuePrefix);
-  const deps: WorkerDependencies = { config, logger, db, http, queue };
+  const deps: WorkerDependencies = { config, logger, db, http, queue, tokens: createTokenCache() };
 
   const worker = new Worker(QUEUES.deliveries, (job, token) => processor(job, deps, token), {
     connection,

@@ -4,6 +4,7 @@ import { deliveryRepository } from "./repositories/deliveries.repository.js";
 import { eventTypeRepository } from "./repositories/event-types.repository.js";
 import { eventRepository } from "./repositories/events.repository.js";
 import { tenantSettingsRepository } from "./repositories/tenant-settings.repository.js";
+import { momentusWebhookRepository } from "./repositories/momentus-webhooks.repository.js";
 import { webhookSettingRepository } from "./repositories/webhook-settings.repository.js";
 import { endpointRepository } from "./repositories/endpoints.repository.js";
 import { subscriptionRepository } from "./repositories/subscriptions.repository.js";
@@ -23,6 +24,7 @@ export function tenantScope(prisma: PrismaClient, tenantId: string) {
     eventTypes: eventTypeRepository(prisma, tenantId),
     settings: tenantSettingsRepository(prisma, tenantId),
     webhookSettings: webhookSettingRepository(prisma, tenantId),
+    momentusWebhooks: momentusWebhookRepository(prisma, tenantId),
   };
 }
 

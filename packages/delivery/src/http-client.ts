@@ -16,7 +16,7 @@ export interface AttemptResult {
   readonly errorMessage?: string | undefined;
 }
 
-export type ErrorKind = "timeout" | "dns" | "connection" | "tls" | "network";
+export type ErrorKind = "timeout" | "dns" | "connection" | "tls" | "network" | "oauth";
 
 export interface WebhookRequest {
   readonly url: string;

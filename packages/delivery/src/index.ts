@@ -4,3 +4,4 @@ export { classify, type Outcome } from "./outcome.js";
 export { createHttpClient, type AttemptResult, type ErrorKind, type HttpClient, type WebhookRequest } from "./http-client.js";
 export { envelope, USER_AGENT, type EventForDelivery } from "./envelope.js";
 export { deliveryBody, type PayloadFlavour } from "./payloads.js";
+export { createTokenCache, type OAuthClientCredentials, type TokenCache, type TokenResult } from "./oauth.js";

@@ -7,7 +7,7 @@ export interface EndpointResponse {
   url: string;
   headers_json: unknown;
   timeout_seconds: number;
-  status: "ACTIVE" | "PAUSED" | "DISABLED";
+  status: "ACTIVE" | "PAUSED" | "DISABLED" | "INACTIVE";
   paused_at: string | null;
   /** Only on a DISABLED endpoint, so the shape of 002 stays exact for ACTIVE and PAUSED ones. */
   disabled_at?: string | null;

@@ -41,6 +41,7 @@ export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger; idempo
       data: body.data,
       objectId: body.object_id,
       idempotencyKey: key,
+      origin: body.origin,
     }, { idempotencyWindowMs: deps.idempotencyWindowMs });
     if (result.outcome === "duplicate") {
       res.setHeader("Idempotent-Replayed", "true");

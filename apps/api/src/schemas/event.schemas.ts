@@ -5,6 +5,7 @@ export interface PublishEventBody {
   data: Record<string, unknown>;
   object_id?: string;
   idempotency_key?: string;
+  origin?: string;
 }
 
 export const publishEventSchema: Schema = {
@@ -16,5 +17,6 @@ export const publishEventSchema: Schema = {
     data: { type: "object" },
     object_id: { type: "string", minLength: 1, maxLength: 255 },
     idempotency_key: { type: "string", minLength: 1, maxLength: 255 },
+    origin: { type: "string", pattern: "^[a-z0-9_-]{1,32}$" },
   },
 };

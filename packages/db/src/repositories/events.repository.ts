@@ -10,6 +10,8 @@ export interface NewEvent {
   readonly data: unknown;
   readonly objectId?: string | undefined;
   readonly idempotencyKey?: string | undefined;
+  /** Where the event came from; `api` by default. Endpoints that ignore the API skip `api` events. */
+  readonly origin?: string | undefined;
 }
 
 export interface PublishOptions {
@@ -74,13 +76,16 @@ export function eventRepository(prisma: PrismaClient, tenantId: string) {
               data: input.data as Prisma.InputJsonValue,
               objectId: input.objectId ?? null,
               idempotencyKey: key ?? null,
+              origin: input.origin ?? "api",
             },
           });
-          // One delivery per endpoint, however many of its subscriptions match.
+          // One delivery per endpoint, however many of its subscriptions match. Inactive endpoints
+          // get nothing; endpoints that ignore the API get nothing that came from it.
           const endpoints = await tx.$queryRaw<{ id: string; status: string }[]>`
             SELECT DISTINCT e.id, e.status::text AS status
             FROM subscriptions s JOIN endpoints e ON e.id = s.endpoint_id
             WHERE s.tenant_id = ${tenantId} AND s.event_types && ${eventTypeCandidates(input.eventType)}::text[]
+              AND e.status <> 'INACTIVE' AND NOT (e.ignore_for_api AND ${event.origin} = 'api')
             ORDER BY e.id`;
           const deliveries = endpoints.map((endpoint) => ({
             id: newId("delivery"),

@@ -15,12 +15,13 @@ export interface DeliveryWork {
   readonly endpoint: {
     readonly id: string;
     readonly name: string;
-    readonly flavour: "standard" | "monite";
+    readonly flavour: "standard" | "monite" | "momentus";
     readonly url: string;
     readonly secret: string;
     readonly headers: Record<string, string>;
     readonly timeoutSeconds: number;
-    readonly status: "ACTIVE" | "PAUSED" | "DISABLED";
+    readonly status: "ACTIVE" | "PAUSED" | "DISABLED" | "INACTIVE";
+    readonly oauth?: { readonly tokenUrl: string; readonly clientId: string; readonly clientSecret: string; readonly scope: string | null } | undefined;
   };
 }
 
@@ -35,7 +36,11 @@ interface WorkRow {
   data: unknown;
   object_id: string | null;
   endpoint_id: string;
-  flavour: "standard" | "monite";
+  flavour: "standard" | "monite" | "momentus";
+  oauth_token_url: string | null;
+  oauth_client_id: string | null;
+  oauth_client_secret: string | null;
+  oauth_scope: string | null;
   endpoint_name: string;
   url: string;
   secret: string;
@@ -48,7 +53,8 @@ export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promi
   const { rows } = await pool.query<WorkRow>(
     `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
             ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data, ev.object_id,
-            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status
+            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status,
+            ep.oauth_token_url, ep.oauth_client_id, ep.oauth_client_secret, ep.oauth_scope
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
      JOIN endpoints ep ON ep.id = d.endpoint_id
@@ -72,6 +78,10 @@ export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promi
       headers: row.headers_json ?? {},
       timeoutSeconds: row.timeout_seconds,
       status: row.endpoint_status,
+      oauth:
+        row.oauth_token_url && row.oauth_client_id && row.oauth_client_secret
+          ? { tokenUrl: row.oauth_token_url, clientId: row.oauth_client_id, clientSecret: row.oauth_client_secret, scope: row.oauth_scope }
+          : undefined,
     },
   };
 }

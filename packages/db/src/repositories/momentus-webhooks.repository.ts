@@ -1,0 +1,98 @@
+import { newId } from "@hookline/core";
+import type { PrismaClient } from "../client.js";
+import { Prisma, type Endpoint, type Subscription } from "../generated/prisma/client.js";
+import { idsInPublishOrder } from "./ordering.js";
+import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
+
+/**
+ * Momentus-style webhooks (003) on the one engine: an endpoint of flavour `momentus`, its name
+ * unique per tenant, with one subscription to its trigger action. Inactive means status INACTIVE.
+ */
+export type MomentusWebhook = Endpoint & { subscriptions: Subscription[] };
+
+export interface MomentusWebhookFields {
+  readonly name?: string | undefined;
+  readonly url?: string | undefined;
+  readonly secret?: string | undefined;
+  readonly timeoutSeconds?: number | undefined;
+  readonly asynchronous?: boolean | undefined;
+  readonly ignoreForApi?: boolean | undefined;
+  readonly active?: boolean | undefined;
+  readonly oauth?: { tokenUrl?: string; clientId?: string; clientSecret?: string; scope?: string | null } | undefined;
+}
+
+const MOMENTUS = { flavour: "momentus" as const };
+const isNameTaken = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+
+function columns(fields: MomentusWebhookFields) {
+  return {
+    ...(fields.name !== undefined && { name: fields.name, uniqueName: fields.name }),
+    ...(fields.url !== undefined && { url: fields.url }),
+    ...(fields.secret !== undefined && { secret: fields.secret }),
+    ...(fields.timeoutSeconds !== undefined && { timeoutSeconds: fields.timeoutSeconds }),
+    ...(fields.asynchronous !== undefined && { asynchronous: fields.asynchronous }),
+    ...(fields.ignoreForApi !== undefined && { ignoreForApi: fields.ignoreForApi }),
+    ...(fields.active !== undefined && { status: fields.active ? ("ACTIVE" as const) : ("INACTIVE" as const) }),
+    ...(fields.oauth?.tokenUrl !== undefined && { oauthTokenUrl: fields.oauth.tokenUrl }),
+    ...(fields.oauth?.clientId !== undefined && { oauthClientId: fields.oauth.clientId }),
+    ...(fields.oauth?.clientSecret !== undefined && { oauthClientSecret: fields.oauth.clientSecret }),
+    ...(fields.oauth?.scope !== undefined && { oauthScope: fields.oauth.scope }),
+  };
+}
+
+export function momentusWebhookRepository(prisma: PrismaClient, tenantId: string) {
+  const find = (id: string): Promise<MomentusWebhook | null> =>
+    prisma.endpoint.findFirst({ where: { id, tenantId, ...MOMENTUS }, include: { subscriptions: true } });
+
+  return {
+    find,
+
+    async create(triggerAction: string, fields: MomentusWebhookFields & { name: string; url: string; secret: string; timeoutSeconds: number }) {
+      const id = newId("endpoint");
+      try {
+        await prisma.$transaction([
+          prisma.endpoint.create({ data: { id, tenantId, ...MOMENTUS, headersJson: {}, ...columns(fields), name: fields.name, url: fields.url, secret: fields.secret } }),
+          prisma.subscription.create({ data: { id: newId("subscription"), tenantId, endpointId: id, eventTypes: [triggerAction] } }),
+        ]);
+      } catch (error) {
+        if (isNameTaken(error)) return "name_taken" as const;
+        throw error;
+      }
+      return (await find(id)) as MomentusWebhook;
+    },
+
+    async list(page: PageRequest): Promise<Page<MomentusWebhook>> {
+      const { idAfter, ...rest } = pageQuery(page);
+      const rows = await prisma.endpoint.findMany({ where: { tenantId, ...MOMENTUS, ...idAfter }, include: { subscriptions: true }, ...rest });
+      return toPage(rows, page.limit);
+    },
+
+    /**
+     * Applies the change. Activating releases any delivery held while the webhook was inactive
+     * (ones already due when it was switched off): their ids come back, in publish order.
+     */
+    async update(id: string, fields: MomentusWebhookFields): Promise<{ webhook: MomentusWebhook; released: string[] } | "not_found" | "name_taken"> {
+      let released: string[] = [];
+      try {
+        const { count } = await prisma.endpoint.updateMany({ where: { id, tenantId, ...MOMENTUS }, data: columns(fields) });
+        if (count === 0) return "not_found";
+        if (fields.active === true) {
+          const rows = await prisma.$queryRaw<{ id: string; seq: bigint }[]>`
+            UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
+            WHERE endpoint_id = ${id} AND status = 'held' RETURNING id, seq`;
+          released = idsInPublishOrder(rows);
+        }
+      } catch (error) {
+        if (isNameTaken(error)) return "name_taken";
+        throw error;
+      }
+      const webhook = await find(id);
+      return webhook ? { webhook, released } : "not_found";
+    },
+
+    async delete(id: string): Promise<boolean> {
+      const { count } = await prisma.endpoint.deleteMany({ where: { id, tenantId, ...MOMENTUS } });
+      return count > 0;
+    },
+  };
+}
