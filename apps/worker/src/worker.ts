@@ -1,20 +1,14 @@
 import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
-import { connectDatabase, type Database } from "@hookline/db";
-import { createHttpClient, createTokenCache, type HttpClient, type TokenCache } from "@hookline/delivery";
+import { connectDatabase } from "@hookline/db";
+import { createHttpClient, createTokenCache } from "@hookline/delivery";
+import type { EngineDependencies } from "@hookline/engine";
 import { createRedis, DeliveryQueue, evictionPolicy, isSafeEvictionPolicy, QUEUES } from "@hookline/queue";
 import { startSweeper } from "./sweeper.js";
 
-export interface WorkerDependencies {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly db: Database;
-  readonly http: HttpClient;
-  readonly tokens: TokenCache;
-  /** For what the worker publishes itself (operational events) and the sweeper. */
-  readonly queue: DeliveryQueue;
-}
+/** What a delivery attempt needs; the queue also serves the sweeper and operational events. */
+export type WorkerDependencies = EngineDependencies;
 
 export type Processor = (job: Job, deps: WorkerDependencies, token?: string) => Promise<void>;
 

@@ -1,0 +1,130 @@
+import type { Config } from "@hookline/config";
+import type { Logger } from "@hookline/core";
+import { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type Database, type DeliveryWork } from "@hookline/db";
+import {
+  classify,
+  deliveryBody,
+  maxAttempts,
+  nextDelayMs,
+  signedHeaders,
+  USER_AGENT,
+  type AttemptResult,
+  type HttpClient,
+  type TokenCache,
+} from "@hookline/delivery";
+import type { DeliveryQueue } from "@hookline/queue";
+import { publishOperationalEvent } from "./operational-events.js";
+
+export interface EngineDependencies {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly http: HttpClient;
+  readonly tokens: TokenCache;
+  readonly queue: DeliveryQueue;
+}
+
+export type AttemptOutcome =
+  | { readonly outcome: "skipped"; readonly reason: "missing" | "not_due" }
+  | { readonly outcome: "held" }
+  | { readonly outcome: "attempted"; readonly recorded: boolean; readonly result: AttemptResult; readonly next: AttemptConsequence };
+
+/**
+ * One attempt of one delivery, wherever it runs (a worker taking a job, or the API delivering a
+ * synchronous webhook): re-read the row (Postgres is the truth), skip what is finished, hold what
+ * is paused, make one signed attempt, and record it with its consequence in one transaction.
+ */
+export async function attemptDelivery(deps: EngineDependencies, deliveryId: string): Promise<AttemptOutcome> {
+  const log = deps.logger.child({ delivery_id: deliveryId });
+  const work = await loadDeliveryWork(deps.db.pool, deliveryId);
+  if (!work) return { outcome: "skipped", reason: "missing" };
+  if (work.status !== "pending") return { outcome: "skipped", reason: "not_due" };
+  if (work.endpoint.status !== "ACTIVE") {
+    await holdDelivery(deps.db.pool, work.id);
+    log.info({ endpoint_id: work.endpoint.id, endpoint_status: work.endpoint.status }, "endpoint not active; delivery held");
+    return { outcome: "held" };
+  }
+
+  const attemptNumber = work.attemptCount + 1;
+  const result = await send(work, deps);
+  const next = decide(attemptNumber, result, deps.config);
+  const recorded = await recordAttempt(
+    deps.db.pool,
+    {
+      deliveryId: work.id,
+      attemptNumber,
+      startedAt: result.startedAt,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      errorKind: result.errorKind,
+      errorMessage: result.errorMessage,
+      responseHeaders: result.headers,
+      responseBody: result.body,
+    },
+    next,
+    { endpointId: work.endpoint.id, disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs },
+  );
+  const fields = { endpoint_id: work.endpoint.id, attempt: attemptNumber, status_code: result.statusCode, error_kind: result.errorKind, duration_ms: result.durationMs };
+  if (!recorded.recorded) {
+    log.warn(fields, "another worker recorded this attempt first");
+    return { outcome: "attempted", recorded: false, result, next };
+  }
+  log.info({ ...fields, outcome: next.status }, "delivery attempted");
+  if (recorded.disabledEndpoint) {
+    const { reason, failingSince, disabledAt } = recorded.disabledEndpoint;
+    log.warn({ endpoint_id: work.endpoint.id, reason }, "endpoint disabled");
+    await publishOperationalEvent(deps, work.tenantId, "endpoint.disabled", {
+      endpoint_id: work.endpoint.id,
+      name: work.endpoint.name,
+      url: work.endpoint.url,
+      reason,
+      failing_since: failingSince?.toISOString() ?? null,
+      disabled_at: disabledAt.toISOString(),
+    });
+  }
+  return { outcome: "attempted", recorded: true, result, next };
+}
+
+/** Signs and sends; for OAuth endpoints with a cached token, and on a 401 one fresh token and one more try. */
+async function send(work: DeliveryWork, { http, tokens }: EngineDependencies): Promise<AttemptResult> {
+  const body = deliveryBody(work.endpoint.flavour, work.event, work.endpoint.name);
+  const timeoutMs = work.endpoint.timeoutSeconds * 1000;
+  const post = (authorization?: string) =>
+    http.send({
+      url: work.endpoint.url,
+      body,
+      timeoutMs,
+      headers: {
+        ...work.endpoint.headers,
+        ...(authorization && { authorization }),
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        ...signedHeaders([work.endpoint.secret], work.id, Math.floor(Date.now() / 1000), body),
+      },
+    });
+  const oauth = work.endpoint.oauth;
+  if (!oauth) return post();
+
+  const startedAt = new Date();
+  const first = await tokens.token(oauth, timeoutMs);
+  if ("error" in first) return { startedAt, durationMs: Date.now() - startedAt.getTime(), errorKind: "oauth", errorMessage: first.error };
+  const result = await post(`Bearer ${first.token}`);
+  if (result.statusCode !== 401) return result;
+  const fresh = await tokens.token(oauth, timeoutMs, { force: true });
+  if ("error" in fresh) return { ...result, errorMessage: `401, then ${fresh.error}` };
+  return post(`Bearer ${fresh.token}`);
+}
+
+function decide(attemptNumber: number, result: AttemptResult, config: Config): AttemptConsequence {
+  const outcome = classify(result);
+  if (outcome.kind === "delivered") return { status: "succeeded" };
+  if (outcome.kind === "gone") return { status: "failed", disableEndpoint: { reason: "receiver answered 410 Gone" } };
+  const policy = {
+    scheduleSeconds: config.delivery.retryScheduleSeconds,
+    jitter: config.delivery.retryJitter,
+    retryAfterMaxSeconds: config.delivery.retryAfterMaxSeconds,
+  };
+  const delay = attemptNumber < maxAttempts(policy) ? nextDelayMs(policy, attemptNumber, { retryAfterMs: outcome.retryAfterMs }) : undefined;
+  if (delay === undefined) return { status: "failed" };
+  return { status: "pending", nextAttemptAt: new Date(Date.now() + delay) };
+}

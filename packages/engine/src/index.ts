@@ -1,0 +1,2 @@
+export { attemptDelivery, type AttemptOutcome, type EngineDependencies } from "./attempt-delivery.js";
+export { publishOperationalEvent } from "./operational-events.js";
