@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import type { Database } from "@hookline/db";
+import type { EngineDependencies } from "@hookline/engine";
 import type { DeliveryQueue } from "@hookline/queue";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
 import { jsonBody } from "./http/body.middleware.js";
@@ -26,10 +27,12 @@ export interface ApiDependencies {
   readonly db: Database;
   readonly queue: DeliveryQueue;
   readonly readiness: Readiness;
+  /** What the API needs to deliver synchronous webhooks itself. */
+  readonly engine: EngineDependencies;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
-export function createApp({ config, logger, db, queue, readiness }: ApiDependencies): Express {
+export function createApp({ config, logger, db, queue, readiness, engine }: ApiDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -47,6 +50,7 @@ export function createApp({ config, logger, db, queue, readiness }: ApiDependenc
     { path: "/v1/events", router: eventRoutes({
         queue,
         logger,
+        engine,
         idempotencyWindowMs: config.api.idempotencyWindowMs,
         enqueueFailureRate: config.api.faultEnqueueFailureRate,
       }) },

@@ -5,6 +5,7 @@ import type { Logger } from "@hookline/core";
 import { connectDatabase, type Database } from "@hookline/db";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
+import { createHttpClient, createTokenCache } from "@hookline/delivery";
 import { createRedis, DeliveryQueue } from "@hookline/queue";
 import { createApp } from "./app.js";
 
@@ -43,7 +44,9 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const redis = createRedis(config.redisUrl, "producer");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const queue = new DeliveryQueue(redis, config.queuePrefix);
-  const app = createApp({ config, logger, db, queue, readiness: () => checkDependencies(db, redis) });
+  const http = createHttpClient({ maxBodyBytes: config.delivery.responseBodyMaxBytes });
+  const engine = { config, logger, db, queue, http, tokens: createTokenCache() };
+  const app = createApp({ config, logger, db, queue, engine, readiness: () => checkDependencies(db, redis) });
   const server = createServer(app);
   // Keep-alive longer than common load balancers' idle timeouts, so they close first.
   server.keepAliveTimeout = 65_000;
@@ -65,6 +68,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       });
       await queue.close();
       redis.disconnect();
+      http.close();
       await db.close();
     },
   };

@@ -41,6 +41,15 @@ export class DeliveryQueue {
     );
   }
 
+  /** Enqueues one delivery to run at `when` (a retry decided outside a worker). */
+  async enqueueAt(deliveryId: string, when: Date): Promise<void> {
+    await this.queue.add(JOBS.deliver.name, { v: 1, deliveryId } satisfies DeliverJob, {
+      ...DELIVER_JOB_OPTIONS,
+      jobId: deliveryId,
+      delay: Math.max(0, when.getTime() - Date.now()),
+    });
+  }
+
   /**
    * Makes sure a delivery that is due again (a manual retry) has a job: a leftover finished job
    * with the same id would otherwise swallow the new one.

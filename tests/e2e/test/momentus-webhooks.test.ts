@@ -124,4 +124,36 @@ describe("/v1/webhooks", () => {
     const reactivated = await t.request<WebhookBody>("PATCH", `/v1/webhooks/${ignoring.body.id}`, { body: { active: true } });
     expect(reactivated.body.active).toBe(true);
   });
+
+  it("blocks the publisher for synchronous webhooks and answers with each receiver's response", async () => {
+    const t = await engine.newTenant();
+    const answering = await startReceiver(() => ({ status: 201, body: '{"accepted":true}' }));
+    const slow = await startReceiver((_q, i) => (i === 0 ? { status: 200, delayMs: 5_000 } : { status: 200 }));
+    try {
+      const sync = { trigger_action: "order.placed", asynchronous: false, authentication: oauth() };
+      const a = await t.request<WebhookBody>("POST", "/v1/webhooks", { body: { ...sync, name: "sync", url: answering.url } });
+      const b = await t.request<WebhookBody>("POST", "/v1/webhooks", { body: { ...sync, name: "slow sync", url: slow.url, timeout: 1 } });
+      await t.request("POST", "/v1/webhooks", { body: { ...sync, name: "async", url: r.url, asynchronous: true } });
+
+      const response = await t.request<{ id: string; deliveries: number; synchronous: Record<string, unknown>[] }>("POST", "/v1/events", {
+        body: { event_type: "order.placed", data: { order: 1 } },
+      });
+      expect(response.status).toBe(202);
+      expect(response.body.deliveries).toBe(3);
+      expect(response.body.synchronous).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ endpoint_id: a.body.id, status: "succeeded", status_code: 201, response_body: '{"accepted":true}' }),
+          expect.objectContaining({ endpoint_id: b.body.id, status: "pending", status_code: null, error_kind: "timeout" }),
+        ]),
+      );
+      expect(response.body.synchronous).toHaveLength(2);
+      // Synchronous deliveries were made by the API, once; the slow one is retried by a worker.
+      expect(answering.requests).toHaveLength(1);
+      const settled = await settledDeliveries(t.request, response.body.id, ["succeeded"]);
+      expect(settled.find((d) => d.endpoint_id === b.body.id)?.attempt_count).toBe(2);
+      expect(answering.requests).toHaveLength(1);
+    } finally {
+      await Promise.all([answering.close(), slow.close()]);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { AppError, eventTypeProblem, type Logger } from "@hookline/core";
+import type { EngineDependencies } from "@hookline/engine";
 import type { DeliveryQueue } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
@@ -9,6 +10,7 @@ import { presentEvent } from "../presenters/event.presenter.js";
 import { iso } from "../presenters/timestamps.js";
 import { publishEventSchema, type PublishEventBody } from "../schemas/event.schemas.js";
 import { enqueueCommitted } from "../services/enqueue.js";
+import { deliverSynchronously } from "../services/synchronous-delivery.js";
 import { checkPublish } from "../services/event-type-rules.js";
 
 const parsePublish = validator<PublishEventBody>(publishEventSchema, "body");
@@ -24,7 +26,13 @@ function idempotencyKey(body: PublishEventBody, header: string | undefined): str
   return body.idempotency_key ?? header;
 }
 
-export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger; idempotencyWindowMs: number; enqueueFailureRate: number }): Router {
+export function eventRoutes(deps: {
+  queue: DeliveryQueue;
+  logger: Logger;
+  engine: EngineDependencies;
+  idempotencyWindowMs: number;
+  enqueueFailureRate: number;
+}): Router {
   const router = Router();
   guardIdParam(router, "event", "The event");
 
@@ -48,13 +56,16 @@ export function eventRoutes(deps: { queue: DeliveryQueue; logger: Logger; idempo
       res.status(202).json({ id: result.event.id, event_type: result.event.eventType, created_at: iso(result.event.createdAt), deliveries: result.deliveryCount });
       return;
     }
-    const due = result.deliveries.filter((d) => d.status === "pending").map((d) => d.id);
+    const pending = result.deliveries.filter((d) => d.status === "pending");
+    const due = pending.filter((d) => !d.synchronous).map((d) => d.id);
     await enqueueCommitted(deps.queue, req.log ?? deps.logger, due, { enqueueFailureRate: deps.enqueueFailureRate });
+    const synchronous = pending.filter((d) => d.synchronous);
     res.status(202).json({
       id: result.event.id,
       event_type: result.event.eventType,
       created_at: iso(result.event.createdAt),
       deliveries: result.deliveries.length,
+      ...(synchronous.length > 0 && { synchronous: await deliverSynchronously(deps.engine, synchronous) }),
     });
   });
 

@@ -23,7 +23,12 @@ export interface PublishOptions {
 class KeyTaken extends Error {}
 
 export type PublishResult =
-  | { readonly outcome: "published"; readonly event: Event; readonly deliveries: readonly Pick<Delivery, "id" | "status">[] }
+  | {
+      readonly outcome: "published";
+      readonly event: Event;
+      /** `synchronous`: the endpoint is a synchronous webhook, which the publisher waits for. */
+      readonly deliveries: readonly (Pick<Delivery, "id" | "status" | "endpointId"> & { synchronous: boolean })[];
+    }
   | { readonly outcome: "duplicate"; readonly event: Event; readonly deliveryCount: number };
 
 export type EventWithDeliveries = Event & { deliveries: Delivery[] };
@@ -81,8 +86,8 @@ export function eventRepository(prisma: PrismaClient, tenantId: string) {
           });
           // One delivery per endpoint, however many of its subscriptions match. Inactive endpoints
           // get nothing; endpoints that ignore the API get nothing that came from it.
-          const endpoints = await tx.$queryRaw<{ id: string; status: string }[]>`
-            SELECT DISTINCT e.id, e.status::text AS status
+          const endpoints = await tx.$queryRaw<{ id: string; status: string; asynchronous: boolean }[]>`
+            SELECT DISTINCT e.id, e.status::text AS status, e.asynchronous
             FROM subscriptions s JOIN endpoints e ON e.id = s.endpoint_id
             WHERE s.tenant_id = ${tenantId} AND s.event_types && ${eventTypeCandidates(input.eventType)}::text[]
               AND e.status <> 'INACTIVE' AND NOT (e.ignore_for_api AND ${event.origin} = 'api')
@@ -96,7 +101,12 @@ export function eventRepository(prisma: PrismaClient, tenantId: string) {
             nextAttemptAt: endpoint.status === "ACTIVE" ? event.createdAt : null,
           }));
           if (deliveries.length > 0) await tx.delivery.createMany({ data: deliveries });
-          return { outcome: "published" as const, event, deliveries: deliveries.map(({ id, status }) => ({ id, status })) };
+          const synchronous = new Set(endpoints.filter((e) => !e.asynchronous).map((e) => e.id));
+          return {
+            outcome: "published" as const,
+            event,
+            deliveries: deliveries.map(({ id, status, endpointId }) => ({ id, status, endpointId, synchronous: synchronous.has(endpointId) })),
+          };
         });
       } catch (error) {
         if (key !== undefined && error instanceof KeyTaken) {
