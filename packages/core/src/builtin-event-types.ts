@@ -18,6 +18,22 @@ export const BUILTIN_EVENT_TYPES = {
       },
     },
   },
+  "delivery.exhausted": {
+    description: "A delivery failed for good: its retry schedule is used up, or the receiver answered 410 Gone.",
+    schema: {
+      type: "object",
+      required: ["delivery_id", "event_id", "event_type", "endpoint_id", "attempts"],
+      properties: {
+        delivery_id: { type: "string" },
+        event_id: { type: "string" },
+        event_type: { type: "string" },
+        endpoint_id: { type: "string" },
+        attempts: { type: "integer" },
+        last_status_code: { type: ["integer", "null"] },
+        last_error: { type: ["string", "null"] },
+      },
+    },
+  },
 } as const;
 
 export type BuiltinEventType = keyof typeof BUILTIN_EVENT_TYPES;

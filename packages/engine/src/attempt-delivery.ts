@@ -1,5 +1,5 @@
 import type { Config } from "@hookline/config";
-import type { Logger } from "@hookline/core";
+import { isBuiltinEventType, type Logger } from "@hookline/core";
 import { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type Database, type DeliveryWork } from "@hookline/db";
 import {
   classify,
@@ -80,6 +80,18 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
       reason,
       failing_since: failingSince?.toISOString() ?? null,
       disabled_at: disabledAt.toISOString(),
+    });
+  }
+  // Never for the engine's own events: a broken operations endpoint must not feed itself.
+  if (next.status === "failed" && !isBuiltinEventType(work.event.eventType)) {
+    await publishOperationalEvent(deps, work.tenantId, "delivery.exhausted", {
+      delivery_id: work.id,
+      event_id: work.event.id,
+      event_type: work.event.eventType,
+      endpoint_id: work.endpoint.id,
+      attempts: attemptNumber,
+      last_status_code: result.statusCode ?? null,
+      last_error: result.errorKind ? `${result.errorKind}: ${result.errorMessage ?? ""}`.slice(0, 500) : null,
     });
   }
   return { outcome: "attempted", recorded: true, result, next };

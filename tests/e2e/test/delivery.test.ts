@@ -131,13 +131,21 @@ describe("delivery", () => {
   it("records connection errors and fails the delivery when the schedule is exhausted", async () => {
     const tenant = await engine.newTenant();
     const dead = await receiver();
+    const ops = await receiver();
     const url = dead.url;
     await dead.close();
-    await endpointFor(tenant.request, url, ["nobody.home"]);
+    const { endpointId } = await endpointFor(tenant.request, url, ["nobody.home"]);
+    await endpointFor(tenant.request, ops.url, ["delivery.exhausted"]);
     const event = await publish(tenant.request, "nobody.home");
     const [delivery] = await settledDeliveries(tenant.request, event.id);
     expect(delivery?.status).toBe("failed");
     expect(delivery?.attempts.map((a) => a.error_kind)).toEqual(["connection", "connection", "connection", "connection"]);
+    // The tenant hears of it through the built-in operational event.
+    const [notice] = await ops.waitFor(1);
+    expect(JSON.parse(notice?.body ?? "{}")).toMatchObject({
+      type: "delivery.exhausted",
+      data: { delivery_id: delivery?.id, event_id: event.id, event_type: "nobody.home", endpoint_id: endpointId, attempts: 4, last_error: expect.stringMatching(/^connection/) },
+    });
   });
 
   it("retries a failed delivery once more on request, with the same webhook-id", async () => {
