@@ -62,7 +62,7 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
       responseBody: result.body,
     },
     next,
-    { endpointId: work.endpoint.id, disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs },
+    { endpointId: work.endpoint.id, failing: work.endpoint.failingSince !== null, disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs },
   );
   const fields = { endpoint_id: work.endpoint.id, attempt: attemptNumber, status_code: result.statusCode, error_kind: result.errorKind, duration_ms: result.durationMs };
   if (!recorded.recorded) {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../client.js";
 import type { Attempt, Delivery } from "../generated/prisma/client.js";
-import { idsInPublishOrder } from "./ordering.js";
+import { idsInPublishOrder } from "./held-deliveries.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
 export type { Attempt, Delivery } from "../generated/prisma/client.js";

@@ -1,7 +1,7 @@
 import { newId } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type { Endpoint } from "../generated/prisma/client.js";
-import { idsInPublishOrder } from "./ordering.js";
+import { releaseHeldDeliveries } from "./held-deliveries.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
 export type { Endpoint } from "../generated/prisma/client.js";
@@ -85,11 +85,7 @@ export function endpointRepository(prisma: PrismaClient, tenantId: string) {
         });
         let released: string[] = [];
         if (changes && patch.status === "ACTIVE") {
-          const rows = await tx.$queryRaw<{ id: string; seq: bigint }[]>`
-            UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
-            WHERE endpoint_id = ${id} AND status = 'held'
-            RETURNING id, seq`;
-          released = idsInPublishOrder(rows);
+          released = await releaseHeldDeliveries(tx, id);
         }
         return { endpoint, released };
       });

@@ -1,7 +1,7 @@
 import { newId } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import { Prisma, type Endpoint, type Subscription } from "../generated/prisma/client.js";
-import { idsInPublishOrder } from "./ordering.js";
+import { releaseHeldDeliveries } from "./held-deliveries.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
 /**
@@ -77,10 +77,7 @@ export function momentusWebhookRepository(prisma: PrismaClient, tenantId: string
         const { count } = await prisma.endpoint.updateMany({ where: { id, tenantId, ...MOMENTUS }, data: columns(fields) });
         if (count === 0) return "not_found";
         if (fields.active === true) {
-          const rows = await prisma.$queryRaw<{ id: string; seq: bigint }[]>`
-            UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
-            WHERE endpoint_id = ${id} AND status = 'held' RETURNING id, seq`;
-          released = idsInPublishOrder(rows);
+          released = await releaseHeldDeliveries(prisma, id);
         }
       } catch (error) {
         if (isNameTaken(error)) return "name_taken";

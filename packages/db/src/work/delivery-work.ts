@@ -21,6 +21,8 @@ export interface DeliveryWork {
     readonly headers: Record<string, string>;
     readonly timeoutSeconds: number;
     readonly status: "ACTIVE" | "PAUSED" | "DISABLED" | "INACTIVE";
+    /** Start of the endpoint's current run of failures, if it is in one. */
+    readonly failingSince: Date | null;
     readonly oauth?: { readonly tokenUrl: string; readonly clientId: string; readonly clientSecret: string; readonly scope: string | null } | undefined;
   };
 }
@@ -37,6 +39,7 @@ interface WorkRow {
   object_id: string | null;
   endpoint_id: string;
   flavour: "standard" | "monite" | "momentus";
+  failing_since: Date | null;
   oauth_token_url: string | null;
   oauth_client_id: string | null;
   oauth_client_secret: string | null;
@@ -53,7 +56,7 @@ export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promi
   const { rows } = await pool.query<WorkRow>(
     `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
             ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data, ev.object_id,
-            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status,
+            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status, ep.failing_since,
             ep.oauth_token_url, ep.oauth_client_id, ep.oauth_client_secret, ep.oauth_scope
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
@@ -78,6 +81,7 @@ export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promi
       headers: row.headers_json ?? {},
       timeoutSeconds: row.timeout_seconds,
       status: row.endpoint_status,
+      failingSince: row.failing_since,
       oauth:
         row.oauth_token_url && row.oauth_client_id && row.oauth_client_secret
           ? { tokenUrl: row.oauth_token_url, clientId: row.oauth_client_id, clientSecret: row.oauth_client_secret, scope: row.oauth_scope }
@@ -112,6 +116,8 @@ export type AttemptConsequence =
 
 export interface EndpointHealthRule {
   readonly endpointId: string;
+  /** Whether the endpoint was in a run of failures when the delivery was read. */
+  readonly failing: boolean;
   /** An endpoint whose attempts have all failed for this long is disabled. */
   readonly disableAfterMs: number;
 }
@@ -195,7 +201,8 @@ async function trackEndpointHealth(
   next: AttemptConsequence,
 ): Promise<RecordedAttempt["disabledEndpoint"]> {
   if (next.status === "succeeded") {
-    await client.query(`UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [rule.endpointId]);
+    // Healthy endpoints (the usual case) cost no write here.
+    if (rule.failing) await client.query(`UPDATE endpoints SET failing_since = NULL WHERE id = $1`, [rule.endpointId]);
     return undefined;
   }
   const { rows } = await client.query<{ failing_since: Date }>(
