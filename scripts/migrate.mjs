@@ -4,7 +4,9 @@ import { ConfigError, loadConfig } from "@hookline/config";
 import { ensureDatabaseExists, MIGRATIONS_DIR, runMigrations } from "@hookline/db";
 
 try {
-  const config = loadConfig(process.env);
+  // Migrations never read a secret, so they need no ENCRYPTION_KEY; a placeholder satisfies the
+  // rest of the configuration, which is still validated as a whole.
+  const config = loadConfig({ ...process.env, ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || Buffer.alloc(32).toString("base64") });
   const created = await ensureDatabaseExists(config.databaseUrl);
   if (created) process.stdout.write("migrate: created the database\n");
   const result = await runMigrations(config.databaseUrl, MIGRATIONS_DIR);

@@ -2,10 +2,14 @@ import express, { type Express } from "express";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import type { Database } from "@hookline/db";
+import { createAddressPolicy } from "@hookline/delivery";
 import type { EngineDependencies } from "@hookline/engine";
 import type { DeliveryQueue } from "@hookline/queue";
+import type { Redis } from "ioredis";
+import { securityHeaders } from "./http/security-headers.js";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
 import { jsonBody } from "./http/body.middleware.js";
+import { rateLimitPerTenant } from "./http/rate-limit.middleware.js";
 import { renderErrors, unknownRoute } from "./http/errors.middleware.js";
 import { requestLogging } from "./http/request-context.js";
 import { recordMounts, type Mount } from "./http/route-table.js";
@@ -20,21 +24,25 @@ import { endpointRoutes } from "./routes/endpoints.routes.js";
 import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
 import { tenantRoutes } from "./routes/tenants.routes.js";
+import { targetCheck } from "./services/target-policy.js";
 
 export interface ApiDependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Database;
   readonly queue: DeliveryQueue;
+  /** Shared with the queue's producer; also holds the rate limit counters. */
+  readonly redis: Redis;
   readonly readiness: Readiness;
   /** What the API needs to deliver synchronous webhooks itself. */
   readonly engine: EngineDependencies;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
-export function createApp({ config, logger, db, queue, readiness, engine }: ApiDependencies): Express {
+export function createApp({ config, logger, db, queue, redis, readiness, engine }: ApiDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders());
   app.set("etag", false);
   app.set("query parser", "simple");
 
@@ -42,10 +50,11 @@ export function createApp({ config, logger, db, queue, readiness, engine }: ApiD
   app.use(healthRoutes(readiness));
   app.use(jsonBody(config.api.maxBodyBytes));
 
+  const checkTargets = targetCheck(createAddressPolicy(config.delivery.allowPrivateTargets));
   const adminMounts: Mount[] = [{ path: "/v1/tenants", router: tenantRoutes(db.prisma) }];
   const tenantMounts: Mount[] = [
     { path: "/v1/api_keys", router: apiKeyRoutes() },
-    { path: "/v1/endpoints", router: endpointRoutes({ queue, logger }) },
+    { path: "/v1/endpoints", router: endpointRoutes({ queue, logger, checkTargets }) },
     { path: "/v1/subscriptions", router: subscriptionRoutes() },
     { path: "/v1/events", router: eventRoutes({
         queue,
@@ -57,13 +66,14 @@ export function createApp({ config, logger, db, queue, readiness, engine }: ApiD
     { path: "/v1/deliveries", router: deliveryRoutes({ queue, logger }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes() },
-    { path: "/v1/webhook_settings", router: webhookSettingRoutes() },
-    { path: "/v1/webhooks", router: webhookRoutes({ queue, logger }) },
+    { path: "/v1/webhook_settings", router: webhookSettingRoutes({ checkTargets }) },
+    { path: "/v1/webhooks", router: webhookRoutes({ queue, logger, checkTargets }) },
   ];
   const admin = requireAdmin(config.api.adminToken);
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);
-  const tenant = requireTenant(db.prisma);
-  for (const mount of tenantMounts) app.use(mount.path, tenant, mount.router);
+  const tenant = requireTenant(db);
+  const limit = rateLimitPerTenant(redis, { perSecond: config.api.rateLimitPerSecond, keyPrefix: config.queuePrefix });
+  for (const mount of tenantMounts) app.use(mount.path, tenant, limit, mount.router);
   recordMounts(app, [...adminMounts, ...tenantMounts]);
 
   app.use(unknownRoute);

@@ -2,10 +2,10 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
-import { connectDatabase, type Database } from "@hookline/db";
+import { connectDatabase, sealLegacySecrets, verifyEncryptionKey, type Database } from "@hookline/db";
+import { createOutbound, type OutboundOptions } from "@hookline/engine";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
-import { createHttpClient, createTokenCache } from "@hookline/delivery";
 import { createRedis, DeliveryQueue } from "@hookline/queue";
 import { createApp } from "./app.js";
 
@@ -34,19 +34,29 @@ export interface RunningApi {
 }
 
 /** Starts the control plane on config.api.port (0 picks a free port, as the tests do). */
-export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+export async function startApi(config: Config, logger: Logger, options: OutboundOptions = {}): Promise<RunningApi> {
   const db = connectDatabase({
     url: config.databaseUrl,
+    encryptionKey: config.encryptionKey,
     onPoolError: (error) => logger.warn({ err: error }, "idle database connection lost"),
   });
+  // A wrong ENCRYPTION_KEY stops the API here, before it serves a request.
+  try {
+    await verifyEncryptionKey(db.pool, db.secrets);
+    const sealed = await sealLegacySecrets(db.pool, db.secrets);
+    if (sealed > 0) logger.info({ endpoints: sealed }, "sealed secrets stored before encryption at rest");
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   // The API only produces jobs; its Redis connection fails fast so that a Redis outage never
   // hangs a request (Postgres already holds the work).
   const redis = createRedis(config.redisUrl, "producer");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const queue = new DeliveryQueue(redis, config.queuePrefix);
-  const http = createHttpClient({ maxBodyBytes: config.delivery.responseBodyMaxBytes });
-  const engine = { config, logger, db, queue, http, tokens: createTokenCache() };
-  const app = createApp({ config, logger, db, queue, engine, readiness: () => checkDependencies(db, redis) });
+  const { http, tokens } = createOutbound(config, options);
+  const engine = { config, logger, db, queue, http, tokens };
+  const app = createApp({ config, logger, db, queue, redis, engine, readiness: () => checkDependencies(db, redis) });
   const server = createServer(app);
   // Keep-alive longer than common load balancers' idle timeouts, so they close first.
   server.keepAliveTimeout = 65_000;

@@ -26,7 +26,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const queue = testQueuePrefix();
   const config = testConfig({ databaseUrl: database.url, queuePrefix: queue.prefix, env });
   const api = await startApi(config, createLogger({ level: config.logLevel, name: "test-api" }));
-  const db = connectDatabase({ url: database.url, poolMax: 2 });
+  const db = connectDatabase({ url: database.url, encryptionKey: config.encryptionKey, poolMax: 2 });
 
   const newTenant = async (name = "tenant") => {
     const created = await createTenant(db.prisma, { name });

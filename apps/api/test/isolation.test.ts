@@ -43,6 +43,7 @@ type Route = { method: string; path: (ids: typeof owned) => string; body?: unkno
 const ROUTES: Route[] = [
   { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}` },
   { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}/secret` },
+  { method: "POST", path: (ids) => `/v1/endpoints/${ids.endpoint}/secret/rotate`, body: {} },
   { method: "PATCH", path: (ids) => `/v1/endpoints/${ids.endpoint}`, body: { status: "PAUSED" } },
   { method: "DELETE", path: (ids) => `/v1/endpoints/${ids.endpoint}` },
   { method: "GET", path: (ids) => `/v1/subscriptions/${ids.subscription}` },

@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -13,6 +16,8 @@ import { TEST_REDIS_URL, TEST_SERVER_URL, testQueuePrefix } from "@hookline/test
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const database = `hookline_test_${process.pid}_start`;
 const queue = testQueuePrefix();
+const keyDir = mkdtempSync(join(tmpdir(), "hookline-key-"));
+const keyFile = join(keyDir, "dev-encryption-key");
 
 afterAll(async () => {
   const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
@@ -20,6 +25,7 @@ afterAll(async () => {
   await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   await admin.end();
   await queue.cleanup();
+  rmSync(keyDir, { recursive: true, force: true });
 });
 
 it("npm start migrates a new database and runs the API and the worker until SIGTERM", async () => {
@@ -36,6 +42,8 @@ it("npm start migrates a new database and runs the API and the worker until SIGT
       PORT: "0",
       HOST: "127.0.0.1",
       TURBO_TELEMETRY_DISABLED: "1",
+      // No ENCRYPTION_KEY: npm start in development generates one, here into a file of this test.
+      HOOKLINE_DEV_KEY_FILE: keyFile,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -56,6 +64,9 @@ it("npm start migrates a new database and runs the API and the worker until SIGT
   await ready;
 
   expect(lines.join("\n")).toMatch(/migrate: created the database/);
+  // Both processes warned, and share the one generated key (else the worker's key check fails).
+  expect(lines.filter((line) => line.includes("ENCRYPTION_KEY is not set")).length).toBeGreaterThanOrEqual(2);
+  expect(existsSync(keyFile)).toBe(true);
   const health = await fetch(`${apiUrl}/healthz`);
   expect(health.status).toBe(200);
   const pids = lines.map((l) => /"pid":(\d+)/.exec(l)?.[1]).filter(Boolean);

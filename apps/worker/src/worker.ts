@@ -1,9 +1,8 @@
 import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
-import { connectDatabase } from "@hookline/db";
-import { createHttpClient, createTokenCache } from "@hookline/delivery";
-import type { EngineDependencies } from "@hookline/engine";
+import { connectDatabase, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
+import { createOutbound, type EngineDependencies, type OutboundOptions } from "@hookline/engine";
 import { createRedis, DeliveryQueue, evictionPolicy, isSafeEvictionPolicy, QUEUES } from "@hookline/queue";
 import { startSweeper } from "./sweeper.js";
 
@@ -36,22 +35,23 @@ export interface RunningWorker {
 /** The longest endpoint timeout the API accepts; a job's lock must outlast it. */
 const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
 
-export function startWorker(config: Config, logger: Logger, processor: Processor): RunningWorker {
+export function startWorker(config: Config, logger: Logger, processor: Processor, options: OutboundOptions = {}): RunningWorker {
   const db = connectDatabase({
     url: config.databaseUrl,
+    encryptionKey: config.encryptionKey,
     // Each in-flight delivery holds a connection only for its short reads and writes.
     poolMax: Math.min(20, Math.max(4, Math.ceil(config.delivery.concurrency / 5))),
     onPoolError: (error) => logger.warn({ err: error }, "idle database connection lost"),
   });
   const connection = createRedis(config.redisUrl, "worker");
   connection.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
-  const http = createHttpClient({ maxBodyBytes: config.delivery.responseBodyMaxBytes });
+  const { http, tokens } = createOutbound(config, options);
   // The producer side (sweeper, operational events) must fail fast rather than queue commands
   // while Redis is away.
   const producer = createRedis(config.redisUrl, "producer");
   producer.on("error", () => undefined);
   const queue = new DeliveryQueue(producer, config.queuePrefix);
-  const deps: WorkerDependencies = { config, logger, db, http, queue, tokens: createTokenCache() };
+  const deps: WorkerDependencies = { config, logger, db, http, queue, tokens };
 
   const worker = new Worker(QUEUES.deliveries, (job, token) => processor(job, deps, token), {
     connection,
@@ -83,7 +83,9 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   let sweeper: ReturnType<typeof startSweeper> | undefined;
 
   const ready = (async () => {
-    await db.pool.query("SELECT 1");
+    await verifyEncryptionKey(db.pool, db.secrets);
+    const sealed = await sealLegacySecrets(db.pool, db.secrets);
+    if (sealed > 0) logger.info({ endpoints: sealed }, "sealed secrets stored before encryption at rest");
     await worker.waitUntilReady();
     const policy = await evictionPolicy(connection);
     if (!isSafeEvictionPolicy(policy)) {

@@ -1,7 +1,7 @@
 import { createLogger } from "@hookline/core";
 import { connectDatabase, createTenant, tenantScope, type Database } from "@hookline/db";
 import { createRedis, DeliveryQueue } from "@hookline/queue";
-import { createTestDatabase, testQueuePrefix, TEST_REDIS_URL, type TestDatabase } from "@hookline/testing";
+import { createTestDatabase, testQueuePrefix, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, type TestDatabase } from "@hookline/testing";
 import type { Redis } from "ioredis";
 import { startSweeper } from "../src/sweeper.js";
 
@@ -14,7 +14,7 @@ const logger = createLogger({ level: "silent", name: "sweeper-test" });
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = connectDatabase({ url: database.url, poolMax: 6 });
+  db = connectDatabase({ url: database.url, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, "base64"), poolMax: 6 });
   redis = createRedis(TEST_REDIS_URL, "producer");
   queue = new DeliveryQueue(redis, prefix.prefix);
 });
@@ -29,7 +29,7 @@ afterAll(async () => {
 /** Commits `count` due deliveries without enqueueing them, as if the enqueue after commit failed. */
 async function dueWithoutJobs(count: number): Promise<string[]> {
   const { tenant } = await createTenant(db.prisma, { name: "sweep" });
-  const scope = tenantScope(db.prisma, tenant.id);
+  const scope = tenantScope(db, tenant.id);
   const endpoint = await scope.endpoints.create({ name: "e", url: "http://127.0.0.1:9/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 1 });
   await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["sweep.me"] });
   const ids: string[] = [];

@@ -1,4 +1,6 @@
+import { developmentEncryptionKey } from "./development-key.js";
 import { ConfigError, EnvReader, type Env } from "./env-parsers.js";
+import { allowedTargets, encryptionKey } from "./security.js";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -16,7 +18,11 @@ export interface Config {
     readonly idempotencyWindowMs: number;
     /** Test-only fault injection: the share of enqueues after commit that fail on purpose. */
     readonly faultEnqueueFailureRate: number;
+    /** Requests per second one tenant may make, shared by every API process; 0 turns it off. */
+    readonly rateLimitPerSecond: number;
   };
+  /** AES-256-GCM key for endpoint secrets at rest. */
+  readonly encryptionKey: Buffer;
   readonly databaseUrl: string;
   readonly redisUrl: string;
   /** Prefix of every BullMQ key, so that several installations (or test files) share one Redis. */
@@ -35,6 +41,8 @@ export interface Config {
     readonly responseBodyMaxBytes: number;
     /** An endpoint whose attempts have all failed for this long is disabled. */
     readonly disableFailingEndpointAfterMs: number;
+    /** Private addresses (IPs or CIDRs) that deliveries may reach anyway; empty by default. */
+    readonly allowPrivateTargets: readonly string[];
   };
   readonly worker: {
     /** Run even when Redis may evict keys (jobs would silently vanish). Off by default. */
@@ -87,7 +95,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: read.int("MAX_BODY_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
       faultEnqueueFailureRate: faultRate(read, env),
       idempotencyWindowMs: read.seconds("IDEMPOTENCY_WINDOW_SECONDS", 24 * 3600, { min: 1, max: 30 * 24 * 3600 }) * 1000,
+      rateLimitPerSecond: read.int("RATE_LIMIT_PER_SECOND", 500, { min: 0, max: 1_000_000 }),
     },
+    encryptionKey: encryptionKey(read, env.ENCRYPTION_KEY, env.NODE_ENV === "production"),
     databaseUrl: read.url("DATABASE_URL", DEFAULT_DATABASE_URL, ["postgres:", "postgresql:"]),
     redisUrl: read.url("REDIS_URL", DEFAULT_REDIS_URL, ["redis:", "rediss:"]),
     queuePrefix: read.string("QUEUE_PREFIX", "hookline"),
@@ -99,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),
       responseBodyMaxBytes: 4096,
       disableFailingEndpointAfterMs: read.seconds("ENDPOINT_DISABLE_AFTER_SECONDS", 5 * 24 * 3600, { min: 0, max: 365 * 24 * 3600 }) * 1000,
+      allowPrivateTargets: allowedTargets(read),
     },
     worker: {
       allowEvictingRedis: read.bool("ALLOW_EVICTING_REDIS", false),
@@ -115,10 +126,14 @@ export function loadConfig(env: Env = process.env): Config {
   return config;
 }
 
-/** For a process's entry point: the configuration, or a clear message on stderr and exit 1. */
+/**
+ * For a process's entry point: the configuration, or a clear message on stderr and exit 1. Outside
+ * production a missing ENCRYPTION_KEY is generated once and kept in a file, with a warning.
+ */
 export function loadConfigOrExit(processName: string, env: Env = process.env): Config {
   try {
-    return loadConfig(env);
+    const needsKey = env.NODE_ENV !== "production" && (env.ENCRYPTION_KEY ?? "").trim() === "";
+    return loadConfig(needsKey ? { ...env, ENCRYPTION_KEY: developmentEncryptionKey(processName, env) } : env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${processName}: ${error.message}\n`);

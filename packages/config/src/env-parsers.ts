@@ -108,4 +108,10 @@ export class EnvReader {
     }
     return parts.map(Number);
   }
+
+  /** A comma-separated list of non-empty strings; empty or unset is the empty list. */
+  list(name: string): string[] {
+    const value = this.raw(name);
+    return value === undefined ? [] : value.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  }
 }

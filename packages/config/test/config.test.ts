@@ -1,8 +1,15 @@
-import { ConfigError, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, loadConfig } from "../src/index.js";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, loadConfig, loadConfigOrExit } from "../src/index.js";
+
+const KEY = Buffer.alloc(32, 1).toString("base64");
 
 describe("loadConfig", () => {
   it("has working defaults for a local machine", () => {
-    const config = loadConfig({});
+    const config = loadConfig({ ENCRYPTION_KEY: KEY });
+    expect(config.delivery.allowPrivateTargets).toEqual([]);
+    expect(config.api.rateLimitPerSecond).toBe(500);
     expect(config).toMatchObject({
       env: "development",
       api: { port: 3000, adminToken: undefined, maxBodyBytes: 1_048_576 },
@@ -24,7 +31,13 @@ describe("loadConfig", () => {
       QUEUE_PREFIX: "hl",
       NODE_ENV: "production",
       HOST: "127.0.0.1",
+      ENCRYPTION_KEY: "ab".repeat(32),
+      ALLOW_PRIVATE_TARGETS: "10.0.0.0/8, 127.0.0.1,fd00::/8",
+      RATE_LIMIT_PER_SECOND: "0",
     });
+    expect(config.encryptionKey).toEqual(Buffer.alloc(32, 0xab));
+    expect(config.delivery.allowPrivateTargets).toEqual(["10.0.0.0/8", "127.0.0.1", "fd00::/8"]);
+    expect(config.api.rateLimitPerSecond).toBe(0);
     expect(config).toMatchObject({
       env: "production",
       api: { host: "127.0.0.1", port: 8080, adminToken: "a-long-enough-admin-token", maxBodyBytes: 2048 },
@@ -46,5 +59,39 @@ describe("loadConfig", () => {
     const problems = (error as ConfigError).problems.join("\n");
     for (const name of ["PORT", "DATABASE_URL", "REDIS_URL", "LOG_LEVEL", "ADMIN_TOKEN"]) expect(problems).toContain(name);
     expect((error as ConfigError).message).toMatch(/^Invalid configuration:/);
+  });
+
+  it("requires an encryption key in production and refuses malformed keys and targets", () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return "";
+      } catch (error) {
+        return (error as ConfigError).problems.join("\n");
+      }
+    };
+    expect(problems({ NODE_ENV: "production" })).toMatch(/ENCRYPTION_KEY is required when NODE_ENV=production/);
+    expect(problems({ ENCRYPTION_KEY: "c2hvcnQ=" })).toMatch(/ENCRYPTION_KEY must be 32 bytes/);
+    expect(problems({ ENCRYPTION_KEY: KEY, ALLOW_PRIVATE_TARGETS: "10.0.0.0/33,intranet" })).toMatch(/not: 10.0.0.0\/33, intranet/);
+  });
+
+  it("generates one development key, kept in a file that later processes reuse", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hookline-config-"));
+    const file = join(dir, "nested", "key");
+    const write = process.stderr.write;
+    const warnings: string[] = [];
+    process.stderr.write = ((chunk: string) => warnings.push(chunk) > 0) as typeof process.stderr.write;
+    try {
+      const first = loadConfigOrExit("one", { HOOKLINE_DEV_KEY_FILE: file });
+      const second = loadConfigOrExit("two", { HOOKLINE_DEV_KEY_FILE: file });
+      expect(first.encryptionKey).toHaveLength(32);
+      expect(second.encryptionKey.equals(first.encryptionKey)).toBe(true);
+      expect(Buffer.from(readFileSync(file, "utf8").trim(), "base64").equals(first.encryptionKey)).toBe(true);
+      expect(statSync(file).mode & 0o077).toBe(0);
+      expect(warnings.join("")).toMatch(/ENCRYPTION_KEY is not set; using the development key/);
+    } finally {
+      process.stderr.write = write;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

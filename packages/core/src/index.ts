@@ -4,3 +4,4 @@ export { createLogger, type Logger } from "./logger.js";
 export { eventTypeCandidates, eventTypeProblem, matchesEventType, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_MAX_SEGMENTS } from "./event-types.js";
 export { issueApiKey, parseApiKey, secretMatches, type IssuedApiKey } from "./api-keys.js";
 export { BUILTIN_EVENT_TYPES, isBuiltinEventType, type BuiltinEventType } from "./builtin-event-types.js";
+export { createSecretCipher, isSealed, SecretCipherError, type SecretCipher } from "./secret-cipher.js";

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { createSecretCipher, type SecretCipher } from "@hookline/core";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type { PrismaClient } from "./generated/prisma/client.js";
@@ -11,11 +12,15 @@ export type { PrismaClient } from "./generated/prisma/client.js";
 export interface Database {
   readonly prisma: PrismaClient;
   readonly pool: pg.Pool;
+  /** Seals and opens the secrets stored in endpoint rows. */
+  readonly secrets: SecretCipher;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
   readonly url: string;
+  /** The 32-byte ENCRYPTION_KEY. */
+  readonly encryptionKey: Buffer;
   readonly poolMax?: number;
   readonly onPoolError?: (error: Error) => void;
 }
@@ -32,6 +37,7 @@ export function connectDatabase(options: DatabaseOptions): Database {
   return {
     prisma,
     pool,
+    secrets: createSecretCipher(options.encryptionKey),
     async close() {
       if (closed) return;
       closed = true;

@@ -11,6 +11,7 @@ export {
   type EndpointRepository,
   type EndpointStatus,
   type NewEndpoint,
+  type RotatedSecret,
   type UpdatedEndpoint,
 } from "./repositories/endpoints.repository.js";
 export { eventRepository, type Event, type EventRepository, type EventWithDeliveries, type NewEvent, type PublishOptions, type PublishResult } from "./repositories/events.repository.js";
@@ -31,3 +32,5 @@ export { eventTypeRepository, type EventType, type EventTypeFields, type EventTy
 export { tenantSettingsRepository, type TenantSettings } from "./repositories/tenant-settings.repository.js";
 export { webhookSettingRepository, type WebhookSetting, type WebhookSettingInput, type WebhookSettingRepository } from "./repositories/webhook-settings.repository.js";
 export { momentusWebhookRepository, type MomentusWebhook, type MomentusWebhookFields } from "./repositories/momentus-webhooks.repository.js";
+export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";
+export { MAX_PREVIOUS_SECRETS } from "./secrets/endpoint-secrets.js";

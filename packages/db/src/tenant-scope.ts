@@ -1,4 +1,4 @@
-import type { PrismaClient } from "./client.js";
+import type { Database } from "./client.js";
 import { apiKeyRepository } from "./repositories/api-keys.repository.js";
 import { deliveryRepository } from "./repositories/deliveries.repository.js";
 import { eventTypeRepository } from "./repositories/event-types.repository.js";
@@ -13,18 +13,19 @@ import { subscriptionRepository } from "./repositories/subscriptions.repository.
  * The repositories of one tenant. Route handlers receive this, never the Prisma client, so no
  * query can forget the tenant.
  */
-export function tenantScope(prisma: PrismaClient, tenantId: string) {
+export function tenantScope(db: Pick<Database, "prisma" | "secrets">, tenantId: string) {
+  const { prisma, secrets } = db;
   return {
     tenantId,
     apiKeys: apiKeyRepository(prisma, tenantId),
-    endpoints: endpointRepository(prisma, tenantId),
+    endpoints: endpointRepository(prisma, secrets, tenantId),
     subscriptions: subscriptionRepository(prisma, tenantId),
     events: eventRepository(prisma, tenantId),
     deliveries: deliveryRepository(prisma, tenantId),
     eventTypes: eventTypeRepository(prisma, tenantId),
     settings: tenantSettingsRepository(prisma, tenantId),
-    webhookSettings: webhookSettingRepository(prisma, tenantId),
-    momentusWebhooks: momentusWebhookRepository(prisma, tenantId),
+    webhookSettings: webhookSettingRepository(prisma, secrets, tenantId),
+    momentusWebhooks: momentusWebhookRepository(prisma, secrets, tenantId),
   };
 }
 

@@ -3,7 +3,7 @@ import { freePort } from "@hookline/testing";
 
 describe("isDatabaseUnavailable", () => {
   it("recognises Prisma and pg errors of an unreachable database, and nothing else", async () => {
-    const db = connectDatabase({ url: `postgresql://postgres@127.0.0.1:${await freePort()}/x` });
+    const db = connectDatabase({ url: `postgresql://postgres@127.0.0.1:${await freePort()}/x`, encryptionKey: Buffer.alloc(32) });
     try {
       const prismaError = await db.prisma.tenant.findFirst().catch((error: unknown) => error);
       const pgError = await db.pool.query("SELECT 1").catch((error: unknown) => error);

@@ -1,6 +1,8 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import got, { RequestError } from "got";
+import { BlockedAddressError, type AddressPolicy } from "./address-policy.js";
 import { parseRetryAfter } from "./retry-schedule.js";
 
 /** What the receiver did with one request, as far as we could see it. */
@@ -16,25 +18,64 @@ export interface AttemptResult {
   readonly errorMessage?: string | undefined;
 }
 
-export type ErrorKind = "timeout" | "dns" | "connection" | "tls" | "network" | "oauth";
+export type ErrorKind = "timeout" | "dns" | "connection" | "tls" | "network" | "oauth" | "blocked_address";
 
 export interface WebhookRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string;
   readonly timeoutMs: number;
+  /** Overrides the client's body cap for this request (an OAuth token response, say). */
+  readonly maxBodyBytes?: number;
 }
+
+/** Resolves a host name to every address it has; tests inject one to play DNS tricks. */
+export type Resolver = (hostname: string, family: 0 | 4 | 6) => Promise<LookupAddress[]>;
 
 export interface HttpClientOptions {
   /** Response bytes kept for the attempt log; the rest is read no further. */
   readonly maxBodyBytes: number;
   readonly maxSocketsPerHost?: number;
+  /** Which addresses may be connected to (the SSRF guard). */
+  readonly policy: AddressPolicy;
+  readonly resolve?: Resolver;
+}
+
+const systemResolver: Resolver = (hostname, family) =>
+  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, family }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * The lookup every connection makes: resolve, check every answer against the policy, and hand
+ * the socket exactly the addresses that were checked, so that a second resolution (DNS
+ * rebinding) never happens between the check and the connect. One refused answer refuses the
+ * host: a name that mixes public and private addresses is not one we can safely half-trust.
+ */
+function guardedLookup(policy: AddressPolicy, resolve: Resolver) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    const family = options.family === 4 || options.family === 6 ? options.family : 0;
+    resolve(hostname, family).then(
+      (addresses) => {
+        if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }), []);
+        for (const { address } of addresses) {
+          const verdict = policy.check(address);
+          if (!verdict.allowed) return callback(new BlockedAddressError(hostname, address, verdict.rule), []);
+        }
+        if (options.all) return callback(null, addresses);
+        const [first] = addresses as [LookupAddress];
+        callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    );
+  };
 }
 
 const TLS_CODES = /^(CERT_|ERR_TLS|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL)/;
 
 function errorKind(error: unknown): ErrorKind {
   const code = (error as { code?: string }).code ?? "";
+  if (code === "EHOOKLINE_BLOCKED") return "blocked_address";
   if (code === "ETIMEDOUT" || (error as Error).name === "TimeoutError") return "timeout";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return "dns";
   if (TLS_CODES.test(code)) return "tls";
@@ -51,6 +92,15 @@ function errorKind(error: unknown): ErrorKind {
 export function createHttpClient(options: HttpClientOptions) {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 64, scheduling: "lifo" as const };
   const agent = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
+  const lookup = guardedLookup(options.policy, options.resolve ?? systemResolver);
+
+  /** Node connects to IP literals without a lookup, so those are checked here, before any socket. */
+  function refusedLiteral(url: string): BlockedAddressError | undefined {
+    const literal = options.policy.literalHost(url);
+    if (literal === undefined) return undefined;
+    const verdict = options.policy.check(literal);
+    return verdict.allowed ? undefined : new BlockedAddressError(literal, literal, verdict.rule);
+  }
 
   async function send(request: WebhookRequest): Promise<AttemptResult> {
     const startedAt = new Date();
@@ -60,8 +110,11 @@ export function createHttpClient(options: HttpClientOptions) {
     let headers: Record<string, string> | undefined;
     let retryAfterMs: number | undefined;
     const chunks: Buffer[] = [];
+    const cap = request.maxBodyBytes ?? options.maxBodyBytes;
     let kept = 0;
     try {
+      const refused = refusedLiteral(request.url);
+      if (refused) throw refused;
       const stream = got.stream.post(request.url, {
         headers: request.headers,
         body: request.body,
@@ -70,6 +123,7 @@ export function createHttpClient(options: HttpClientOptions) {
         retry: { limit: 0 },
         throwHttpErrors: false,
         agent,
+        dnsLookup: lookup,
         decompress: true,
       });
       stream.once("response", (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
@@ -78,12 +132,12 @@ export function createHttpClient(options: HttpClientOptions) {
         retryAfterMs = parseRetryAfter(headers["retry-after"]);
       });
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (kept < options.maxBodyBytes) {
-          const part = chunk.subarray(0, options.maxBodyBytes - kept);
+        if (kept < cap) {
+          const part = chunk.subarray(0, cap - kept);
           chunks.push(part);
           kept += part.length;
         }
-        if (kept >= options.maxBodyBytes) {
+        if (kept >= cap) {
           stream.destroy();
           break;
         }

@@ -1,4 +1,4 @@
-import got from "got";
+import type { HttpClient } from "./http-client.js";
 
 export interface OAuthClientCredentials {
   readonly tokenUrl: string;
@@ -18,41 +18,45 @@ interface CachedToken {
 const EARLY_REFRESH_MS = 30_000;
 /** Used when the token server does not say how long its token lives. */
 const DEFAULT_LIFETIME_MS = 5 * 60_000;
+/** A token response larger than this is not a token response. */
+const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * OAuth 2.0 client-credentials tokens for endpoints that authenticate that way (Momentus). A
  * token is cached per credentials until shortly before it expires; `force` fetches a new one (after
- * a receiver's 401). Failures come back as an error message, never a secret.
+ * a receiver's 401). Failures come back as an error message, never a secret. Token requests go
+ * through the same guarded client as deliveries: a token URL is as untrusted as an endpoint URL.
  */
-export function createTokenCache() {
+export function createTokenCache(http: HttpClient) {
   const cache = new Map<string, CachedToken>();
   const inflight = new Map<string, Promise<TokenResult>>();
 
   async function fetchToken(credentials: OAuthClientCredentials, timeoutMs: number, key: string): Promise<TokenResult> {
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      ...(credentials.scope ? { scope: credentials.scope } : {}),
+    });
+    const response = await http.send({
+      url: credentials.tokenUrl,
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: form.toString(),
+      timeoutMs,
+      maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
+    });
+    if (response.statusCode === undefined) return { error: `token request failed (${response.errorKind}): ${response.errorMessage ?? ""}`.slice(0, 300) };
+    if (response.statusCode < 200 || response.statusCode >= 300) return { error: `token endpoint answered ${response.statusCode}` };
+    let body: { access_token?: unknown; expires_in?: unknown };
     try {
-      const response = await got.post(credentials.tokenUrl, {
-        form: {
-          grant_type: "client_credentials",
-          client_id: credentials.clientId,
-          client_secret: credentials.clientSecret,
-          ...(credentials.scope ? { scope: credentials.scope } : {}),
-        },
-        timeout: { request: timeoutMs },
-        retry: { limit: 0 },
-        followRedirect: false,
-        throwHttpErrors: false,
-        responseType: "text",
-      });
-      if (response.statusCode < 200 || response.statusCode >= 300) return { error: `token endpoint answered ${response.statusCode}` };
-      const body = JSON.parse(response.body) as { access_token?: unknown; expires_in?: unknown };
-      if (typeof body.access_token !== "string" || body.access_token.length === 0) return { error: "token endpoint sent no access_token" };
-      const lifetime = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in * 1000 : DEFAULT_LIFETIME_MS;
-      cache.set(key, { token: body.access_token, refreshAt: Date.now() + Math.max(0, lifetime - EARLY_REFRESH_MS) });
-      return { token: body.access_token };
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      return { error: `token request failed${code ? ` (${code})` : ""}: ${(error as Error).message.slice(0, 200)}` };
+      body = JSON.parse(response.body ?? "") as typeof body;
+    } catch {
+      return { error: "token endpoint sent a body that is not JSON" };
     }
+    if (typeof body.access_token !== "string" || body.access_token.length === 0) return { error: "token endpoint sent no access_token" };
+    const lifetime = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in * 1000 : DEFAULT_LIFETIME_MS;
+    cache.set(key, { token: body.access_token, refreshAt: Date.now() + Math.max(0, lifetime - EARLY_REFRESH_MS) });
+    return { token: body.access_token };
   }
 
   return {

@@ -36,7 +36,7 @@ export type AttemptOutcome =
  */
 export async function attemptDelivery(deps: EngineDependencies, deliveryId: string): Promise<AttemptOutcome> {
   const log = deps.logger.child({ delivery_id: deliveryId });
-  const work = await loadDeliveryWork(deps.db.pool, deliveryId);
+  const work = await loadDeliveryWork(deps.db, deliveryId);
   if (!work) return { outcome: "skipped", reason: "missing" };
   if (work.status !== "pending") return { outcome: "skipped", reason: "not_due" };
   if (work.endpoint.status !== "ACTIVE") {
@@ -111,7 +111,7 @@ async function send(work: DeliveryWork, { http, tokens }: EngineDependencies): P
         ...(authorization && { authorization }),
         "content-type": "application/json",
         "user-agent": USER_AGENT,
-        ...signedHeaders([work.endpoint.secret], work.id, Math.floor(Date.now() / 1000), body),
+        ...signedHeaders(work.endpoint.secrets, work.id, Math.floor(Date.now() / 1000), body),
       },
     });
   const oauth = work.endpoint.oauth;

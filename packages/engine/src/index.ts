@@ -1,2 +1,3 @@
 export { attemptDelivery, type AttemptOutcome, type EngineDependencies } from "./attempt-delivery.js";
 export { publishOperationalEvent } from "./operational-events.js";
+export { createOutbound, type OutboundOptions } from "./outbound.js";

@@ -12,7 +12,7 @@ export async function publishOperationalEvent(
   eventType: BuiltinEventType,
   data: Record<string, unknown>,
 ): Promise<void> {
-  const result = await tenantScope(deps.db.prisma, tenantId).events.publish({ eventType, data, origin: "hookline" });
+  const result = await tenantScope(deps.db, tenantId).events.publish({ eventType, data, origin: "hookline" });
   if (result.outcome !== "published") return;
   const due = result.deliveries.filter((d) => d.status === "pending").map((d) => d.id);
   try {

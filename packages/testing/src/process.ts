@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { TEST_PROCESS_ENV } from "./config.js";
 
 export interface SpawnedProcess {
   readonly child: ChildProcess;
@@ -18,7 +19,7 @@ export interface SpawnedProcess {
  */
 export function spawnTsProcess(entry: string, env: Record<string, string>): SpawnedProcess {
   const child = spawn(process.execPath, ["--conditions=hookline-source", "--import", "tsx", entry], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...TEST_PROCESS_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];

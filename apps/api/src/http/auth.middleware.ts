@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler, Response } from "express";
 import { AppError, parseApiKey, secretMatches } from "@hookline/core";
-import { findApiKeyForAuth, tenantScope, type PrismaClient, type TenantScope } from "@hookline/db";
+import { findApiKeyForAuth, tenantScope, type Database, type TenantScope } from "@hookline/db";
 
 export interface TenantAuth {
   readonly tenantId: string;
@@ -27,7 +27,8 @@ function bearerToken(header: string | undefined): string | undefined {
  * constant time, revoked and expired keys are refused. The same message for unknown and wrong
  * keys tells an attacker nothing.
  */
-export function requireTenant(prisma: PrismaClient): RequestHandler {
+export function requireTenant(db: Database): RequestHandler {
+  const { prisma } = db;
   return async (req, res, next) => {
     const token = bearerToken(req.headers.authorization);
     const parsed = token === undefined ? undefined : parseApiKey(token);
@@ -36,7 +37,7 @@ export function requireTenant(prisma: PrismaClient): RequestHandler {
     if (!key || !secretMatches(parsed.secret, key.secretHash)) throw AppError.unauthorized("The API key is not valid.");
     if (key.revokedAt) throw AppError.unauthorized("The API key has been revoked.");
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppError.unauthorized("The API key has expired.");
-    res.locals.auth = { tenantId: key.tenantId, keyId: key.id, scope: tenantScope(prisma, key.tenantId) };
+    res.locals.auth = { tenantId: key.tenantId, keyId: key.id, scope: tenantScope(db, key.tenantId) };
     req.log = req.log.child({ tenant_id: key.tenantId });
     next();
   };

@@ -18,6 +18,7 @@ import {
 } from "../schemas/endpoint.schemas.js";
 import { enqueueCommitted } from "../services/enqueue.js";
 import { generateSecret } from "../services/secrets.js";
+import type { TargetCheck } from "../services/target-policy.js";
 
 const parseCreate = validator<CreateEndpointBody>(createEndpointSchema, "body");
 const parseUpdate = validator<UpdateEndpointBody>(updateEndpointSchema, "body");
@@ -37,18 +38,35 @@ const parseRecover = validator<{ since: string }>(
   "body",
 );
 
+/** How long a replaced secret keeps signing after a rotation, unless the request says otherwise. */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
+
+const parseRotate = validator<{ secret?: string; grace_period_seconds?: number }>(
+  {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      secret: { type: "string", maxLength: 256, format: "webhook-secret" },
+      grace_period_seconds: { type: "integer", minimum: 0, maximum: MAX_ROTATION_GRACE_SECONDS },
+    },
+  },
+  "body",
+);
+
 const parseDeliveryQuery = validator<{ status?: "pending" | "held" | "succeeded" | "failed" }>(
   { type: "object", properties: { status: { type: "string", enum: ["pending", "held", "succeeded", "failed"] } } },
   "query",
 );
 
-export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger }): Router {
+export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger; checkTargets: TargetCheck }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The endpoint");
 
   router.post("/", async (req, res) => {
     const body = parseCreate(bodyOf(req));
     checkReservedHeaders(body.headers_json);
+    deps.checkTargets({ url: body.url });
     const endpoint = await tenantOf(res).scope.endpoints.create({
       name: body.name,
       url: body.url,
@@ -76,9 +94,24 @@ export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger }): 
     res.json({ secret: endpoint.secret });
   });
 
+  /**
+   * Issues a new secret (or takes the one given) and keeps the old one signing for the grace
+   * period, so receivers can switch over without rejecting a single delivery: meanwhile each
+   * delivery carries one `v1,` signature per valid secret.
+   */
+  router.post("/:id/secret/rotate", async (req, res) => {
+    const body = parseRotate(bodyOf(req));
+    const secret = body.secret ?? generateSecret();
+    const graceSeconds = body.grace_period_seconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
+    const rotated = await tenantOf(res).scope.endpoints.rotateSecret(req.params.id, secret, graceSeconds * 1000);
+    if (!rotated) throw notFound();
+    res.json({ secret, previous_secret_expires_at: rotated.previousExpiresAt?.toISOString() ?? null });
+  });
+
   router.patch("/:id", async (req, res) => {
     const body = parseUpdate(bodyOf(req));
     checkReservedHeaders(body.headers_json);
+    deps.checkTargets({ url: body.url });
     const updated = await tenantOf(res).scope.endpoints.update(req.params.id, {
       name: body.name,
       url: body.url,

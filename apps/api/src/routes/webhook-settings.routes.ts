@@ -16,6 +16,7 @@ import {
   type WebhookSettingBody,
 } from "../schemas/webhook-setting.schemas.js";
 import { generateSecret } from "../services/secrets.js";
+import type { TargetCheck } from "../services/target-policy.js";
 
 const parseCreate = validator<WebhookSettingBody & { object_type: string; url: string }>(createWebhookSettingSchema, "body");
 const parseUpdate = validator<WebhookSettingBody>(updateWebhookSettingSchema, "body");
@@ -43,13 +44,14 @@ function present(setting: WebhookSetting) {
  * Monite's `webhook_settings` (001): one setting per object type and URL. Deliveries carry
  * `{ object_id, object_type, action, name }`, signed and retried like every other delivery.
  */
-export function webhookSettingRoutes(): Router {
+export function webhookSettingRoutes(deps: { checkTargets: TargetCheck }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The webhook setting");
 
   router.post("/", async (req, res) => {
     const body = parseCreate(bodyOf(req));
     const type = objectType(body.object_type);
+    deps.checkTargets({ url: body.url });
     const secret = generateSecret();
     const setting = await tenantOf(res).scope.webhookSettings.create({
       name: body.name ?? `${type} webhook`,
@@ -80,6 +82,7 @@ export function webhookSettingRoutes(): Router {
   router.patch("/:id", async (req, res) => {
     const body = parseUpdate(bodyOf(req));
     const type = body.object_type === undefined ? undefined : objectType(body.object_type);
+    deps.checkTargets({ url: body.url });
     const setting = await tenantOf(res).scope.webhookSettings.update(req.params.id, {
       name: body.name,
       url: body.url,

@@ -17,6 +17,7 @@ import {
 import { enqueueCommitted } from "../services/enqueue.js";
 import { checkSubscriptionTypes } from "../services/event-type-rules.js";
 import { generateSecret } from "../services/secrets.js";
+import type { TargetCheck } from "../services/target-policy.js";
 
 type CreateBody = Required<Pick<MomentusWebhookBody, "name" | "trigger_action" | "url">> & MomentusWebhookBody;
 const parseCreate = validator<CreateBody>(createMomentusWebhookSchema, "body");
@@ -53,12 +54,13 @@ function oauthFields(body: MomentusWebhookBody) {
  * created), a callback URL, a timeout (15 s by default), a generated or given secret key,
  * asynchronous, ignore-for-API and active flags, and OAuth client credentials.
  */
-export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger }): Router {
+export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger; checkTargets: TargetCheck }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The webhook");
 
   router.post("/", async (req, res) => {
     const body = parseCreate(bodyOf(req));
+    deps.checkTargets({ url: body.url, "authentication.token_url": body.authentication?.token_url });
     const problem = eventTypeProblem(body.trigger_action, false);
     if (problem) throw AppError.validation([{ field: "trigger_action", message: problem }]);
     const scope = tenantOf(res).scope;
@@ -98,6 +100,7 @@ export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger }): R
     if (body.trigger_action !== undefined) {
       throw AppError.validation([{ field: "trigger_action", message: "cannot be changed once the webhook is created" }]);
     }
+    deps.checkTargets({ url: body.url, "authentication.token_url": body.authentication?.token_url });
     const result = await tenantOf(res).scope.momentusWebhooks.update(req.params.id, {
       name: body.name,
       url: body.url,

@@ -1,6 +1,7 @@
-import { newId } from "@hookline/core";
+import { newId, type SecretCipher } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type { Endpoint } from "../generated/prisma/client.js";
+import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret, type PreviousSecret } from "../secrets/endpoint-secrets.js";
 import { releaseHeldDeliveries } from "./held-deliveries.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
@@ -30,31 +31,68 @@ export interface UpdatedEndpoint {
   readonly released: readonly string[];
 }
 
-/** Every endpoint query of the control plane goes through here, bound to one tenant. */
-export function endpointRepository(prisma: PrismaClient, tenantId: string) {
+export interface RotatedSecret {
+  /** When the secret that was replaced stops signing; null when the grace period was zero. */
+  readonly previousExpiresAt: Date | null;
+}
+
+/**
+ * Every endpoint query of the control plane goes through here, bound to one tenant. Secrets are
+ * sealed on the way in and opened on the way out, so nothing above this layer sees a sealed value.
+ */
+export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, tenantId: string) {
+  const open = (row: Endpoint) => openEndpointRow(cipher, row);
   return {
-    create(input: NewEndpoint): Promise<Endpoint> {
-      return prisma.endpoint.create({
+    async create(input: NewEndpoint): Promise<Endpoint> {
+      const id = newId("endpoint");
+      const row = await prisma.endpoint.create({
         data: {
-          id: newId("endpoint"),
+          id,
           tenantId,
           name: input.name,
           url: input.url,
-          secret: input.secret,
+          secret: sealSecret(cipher, id, "secret", input.secret),
           headersJson: input.headers,
           timeoutSeconds: input.timeoutSeconds,
         },
       });
+      return open(row);
     },
 
-    find(id: string): Promise<Endpoint | null> {
-      return prisma.endpoint.findFirst({ where: { id, tenantId } });
+    async find(id: string): Promise<Endpoint | null> {
+      const row = await prisma.endpoint.findFirst({ where: { id, tenantId } });
+      return row && open(row);
     },
 
     async list(page: PageRequest): Promise<Page<Endpoint>> {
       const { idAfter, ...rest } = pageQuery(page);
       const rows = await prisma.endpoint.findMany({ where: { tenantId, ...idAfter }, ...rest });
-      return toPage(rows, page.limit);
+      return toPage(rows.map(open), page.limit);
+    },
+
+    /**
+     * Replaces the secret and keeps the replaced one signing for `graceMs` (zero: not at all).
+     * Secrets from earlier rotations keep their own expiry; at most MAX_PREVIOUS_SECRETS stay.
+     */
+    async rotateSecret(id: string, secret: string, graceMs: number): Promise<RotatedSecret | null> {
+      return prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ secret: string; previous_secrets: unknown }[]>`
+          SELECT secret, previous_secrets FROM endpoints WHERE id = ${id} AND tenant_id = ${tenantId} FOR UPDATE`;
+        const current = rows[0];
+        if (!current) return null;
+        const now = new Date();
+        const previousExpiresAt = graceMs > 0 ? new Date(now.getTime() + graceMs) : null;
+        // The sealed value moves as it is: current and previous secrets share the `secret` context.
+        const previous: PreviousSecret[] = [
+          ...(previousExpiresAt ? [{ secret: current.secret, expires_at: previousExpiresAt.toISOString() }] : []),
+          ...livePreviousSecrets(current.previous_secrets, now),
+        ].slice(0, MAX_PREVIOUS_SECRETS);
+        await tx.endpoint.update({
+          where: { id, tenantId },
+          data: { secret: sealSecret(cipher, id, "secret", secret), previousSecrets: previous as unknown as object[] },
+        });
+        return { previousExpiresAt };
+      });
     },
 
     /**
@@ -77,7 +115,7 @@ export function endpointRepository(prisma: PrismaClient, tenantId: string) {
           data: {
             ...(patch.name !== undefined && { name: patch.name }),
             ...(patch.url !== undefined && { url: patch.url }),
-            ...(patch.secret !== undefined && { secret: patch.secret }),
+            ...(patch.secret !== undefined && { secret: sealSecret(cipher, id, "secret", patch.secret) }),
             ...(patch.headers !== undefined && { headersJson: patch.headers }),
             ...(patch.timeoutSeconds !== undefined && { timeoutSeconds: patch.timeoutSeconds }),
             ...statusChange,
@@ -87,7 +125,7 @@ export function endpointRepository(prisma: PrismaClient, tenantId: string) {
         if (changes && patch.status === "ACTIVE") {
           released = await releaseHeldDeliveries(tx, id);
         }
-        return { endpoint, released };
+        return { endpoint: open(endpoint), released };
       });
     },
 

@@ -1,7 +1,8 @@
-import { newId } from "@hookline/core";
+import { newId, type SecretCipher } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import { Prisma, type Endpoint, type Subscription } from "../generated/prisma/client.js";
 import { releaseHeldDeliveries } from "./held-deliveries.js";
+import { openEndpointRow, sealSecret } from "../secrets/endpoint-secrets.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
 /**
@@ -24,25 +25,27 @@ export interface MomentusWebhookFields {
 const MOMENTUS = { flavour: "momentus" as const };
 const isNameTaken = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
-function columns(fields: MomentusWebhookFields) {
+function columns(cipher: SecretCipher, id: string, fields: MomentusWebhookFields) {
   return {
     ...(fields.name !== undefined && { name: fields.name, uniqueName: fields.name }),
     ...(fields.url !== undefined && { url: fields.url }),
-    ...(fields.secret !== undefined && { secret: fields.secret }),
+    ...(fields.secret !== undefined && { secret: sealSecret(cipher, id, "secret", fields.secret) }),
     ...(fields.timeoutSeconds !== undefined && { timeoutSeconds: fields.timeoutSeconds }),
     ...(fields.asynchronous !== undefined && { asynchronous: fields.asynchronous }),
     ...(fields.ignoreForApi !== undefined && { ignoreForApi: fields.ignoreForApi }),
     ...(fields.active !== undefined && { status: fields.active ? ("ACTIVE" as const) : ("INACTIVE" as const) }),
     ...(fields.oauth?.tokenUrl !== undefined && { oauthTokenUrl: fields.oauth.tokenUrl }),
     ...(fields.oauth?.clientId !== undefined && { oauthClientId: fields.oauth.clientId }),
-    ...(fields.oauth?.clientSecret !== undefined && { oauthClientSecret: fields.oauth.clientSecret }),
+    ...(fields.oauth?.clientSecret !== undefined && { oauthClientSecret: sealSecret(cipher, id, "oauth_client_secret", fields.oauth.clientSecret) }),
     ...(fields.oauth?.scope !== undefined && { oauthScope: fields.oauth.scope }),
   };
 }
 
-export function momentusWebhookRepository(prisma: PrismaClient, tenantId: string) {
-  const find = (id: string): Promise<MomentusWebhook | null> =>
-    prisma.endpoint.findFirst({ where: { id, tenantId, ...MOMENTUS }, include: { subscriptions: true } });
+export function momentusWebhookRepository(prisma: PrismaClient, cipher: SecretCipher, tenantId: string) {
+  const find = async (id: string): Promise<MomentusWebhook | null> => {
+    const row = await prisma.endpoint.findFirst({ where: { id, tenantId, ...MOMENTUS }, include: { subscriptions: true } });
+    return row && openEndpointRow(cipher, row);
+  };
 
   return {
     find,
@@ -51,7 +54,7 @@ export function momentusWebhookRepository(prisma: PrismaClient, tenantId: string
       const id = newId("endpoint");
       try {
         await prisma.$transaction([
-          prisma.endpoint.create({ data: { id, tenantId, ...MOMENTUS, headersJson: {}, ...columns(fields), name: fields.name, url: fields.url, secret: fields.secret } }),
+          prisma.endpoint.create({ data: { id, tenantId, ...MOMENTUS, headersJson: {}, ...columns(cipher, id, fields), name: fields.name, url: fields.url, secret: sealSecret(cipher, id, "secret", fields.secret) } }),
           prisma.subscription.create({ data: { id: newId("subscription"), tenantId, endpointId: id, eventTypes: [triggerAction] } }),
         ]);
       } catch (error) {
@@ -64,7 +67,10 @@ export function momentusWebhookRepository(prisma: PrismaClient, tenantId: string
     async list(page: PageRequest): Promise<Page<MomentusWebhook>> {
       const { idAfter, ...rest } = pageQuery(page);
       const rows = await prisma.endpoint.findMany({ where: { tenantId, ...MOMENTUS, ...idAfter }, include: { subscriptions: true }, ...rest });
-      return toPage(rows, page.limit);
+      return toPage(
+        rows.map((row) => openEndpointRow(cipher, row)),
+        page.limit,
+      );
     },
 
     /**
@@ -74,7 +80,7 @@ export function momentusWebhookRepository(prisma: PrismaClient, tenantId: string
     async update(id: string, fields: MomentusWebhookFields): Promise<{ webhook: MomentusWebhook; released: string[] } | "not_found" | "name_taken"> {
       let released: string[] = [];
       try {
-        const { count } = await prisma.endpoint.updateMany({ where: { id, tenantId, ...MOMENTUS }, data: columns(fields) });
+        const { count } = await prisma.endpoint.updateMany({ where: { id, tenantId, ...MOMENTUS }, data: columns(cipher, id, fields) });
         if (count === 0) return "not_found";
         if (fields.active === true) {
           released = await releaseHeldDeliveries(prisma, id);

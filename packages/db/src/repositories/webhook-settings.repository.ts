@@ -1,6 +1,7 @@
-import { newId } from "@hookline/core";
+import { newId, type SecretCipher } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type { Endpoint, Subscription } from "../generated/prisma/client.js";
+import { openEndpointRow, sealSecret } from "../secrets/endpoint-secrets.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
 /**
@@ -18,9 +19,11 @@ export interface WebhookSettingInput {
 
 const MONITE = { flavour: "monite" as const };
 
-export function webhookSettingRepository(prisma: PrismaClient, tenantId: string) {
-  const find = (id: string): Promise<WebhookSetting | null> =>
-    prisma.endpoint.findFirst({ where: { id, tenantId, ...MONITE }, include: { subscriptions: true } });
+export function webhookSettingRepository(prisma: PrismaClient, cipher: SecretCipher, tenantId: string) {
+  const find = async (id: string): Promise<WebhookSetting | null> => {
+    const row = await prisma.endpoint.findFirst({ where: { id, tenantId, ...MONITE }, include: { subscriptions: true } });
+    return row && openEndpointRow(cipher, row);
+  };
 
   return {
     find,
@@ -28,7 +31,7 @@ export function webhookSettingRepository(prisma: PrismaClient, tenantId: string)
     async create(input: WebhookSettingInput): Promise<WebhookSetting> {
       const id = newId("endpoint");
       await prisma.$transaction([
-        prisma.endpoint.create({ data: { id, tenantId, ...MONITE, name: input.name, url: input.url, secret: input.secret, headersJson: {} } }),
+        prisma.endpoint.create({ data: { id, tenantId, ...MONITE, name: input.name, url: input.url, secret: sealSecret(cipher, id, "secret", input.secret), headersJson: {} } }),
         prisma.subscription.create({ data: { id: newId("subscription"), tenantId, endpointId: id, eventTypes: input.eventTypes } }),
       ]);
       return (await find(id)) as WebhookSetting;
@@ -37,7 +40,10 @@ export function webhookSettingRepository(prisma: PrismaClient, tenantId: string)
     async list(page: PageRequest): Promise<Page<WebhookSetting>> {
       const { idAfter, ...rest } = pageQuery(page);
       const rows = await prisma.endpoint.findMany({ where: { tenantId, ...MONITE, ...idAfter }, include: { subscriptions: true }, ...rest });
-      return toPage(rows, page.limit);
+      return toPage(
+        rows.map((row) => openEndpointRow(cipher, row)),
+        page.limit,
+      );
     },
 
     async update(id: string, patch: Partial<Omit<WebhookSettingInput, "secret">>): Promise<WebhookSetting | null> {

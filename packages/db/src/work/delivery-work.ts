@@ -1,5 +1,7 @@
 import type pg from "pg";
 import { newId } from "@hookline/core";
+import type { Database } from "../client.js";
+import { openSecret, signingSecrets } from "../secrets/endpoint-secrets.js";
 
 /**
  * The worker's side of a delivery, in plain SQL on the shared pool: these run once or twice per
@@ -17,7 +19,8 @@ export interface DeliveryWork {
     readonly name: string;
     readonly flavour: "standard" | "monite" | "momentus";
     readonly url: string;
-    readonly secret: string;
+    /** Opened: the current secret first, then any replaced by a rotation that are still in grace. */
+    readonly secrets: readonly string[];
     readonly headers: Record<string, string>;
     readonly timeoutSeconds: number;
     readonly status: "ACTIVE" | "PAUSED" | "DISABLED" | "INACTIVE";
@@ -47,16 +50,17 @@ interface WorkRow {
   endpoint_name: string;
   url: string;
   secret: string;
+  previous_secrets: unknown;
   headers_json: Record<string, string>;
   timeout_seconds: number;
   endpoint_status: DeliveryWork["endpoint"]["status"];
 }
 
-export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promise<DeliveryWork | undefined> {
-  const { rows } = await pool.query<WorkRow>(
+export async function loadDeliveryWork(db: Pick<Database, "pool" | "secrets">, deliveryId: string): Promise<DeliveryWork | undefined> {
+  const { rows } = await db.pool.query<WorkRow>(
     `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
             ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data, ev.object_id,
-            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status, ep.failing_since,
+            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.previous_secrets, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status, ep.failing_since,
             ep.oauth_token_url, ep.oauth_client_id, ep.oauth_client_secret, ep.oauth_scope
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
@@ -77,14 +81,19 @@ export async function loadDeliveryWork(pool: pg.Pool, deliveryId: string): Promi
       name: row.endpoint_name,
       flavour: row.flavour,
       url: row.url,
-      secret: row.secret,
+      secrets: signingSecrets(db.secrets, row.endpoint_id, row.secret, row.previous_secrets, new Date()),
       headers: row.headers_json ?? {},
       timeoutSeconds: row.timeout_seconds,
       status: row.endpoint_status,
       failingSince: row.failing_since,
       oauth:
         row.oauth_token_url && row.oauth_client_id && row.oauth_client_secret
-          ? { tokenUrl: row.oauth_token_url, clientId: row.oauth_client_id, clientSecret: row.oauth_client_secret, scope: row.oauth_scope }
+          ? {
+              tokenUrl: row.oauth_token_url,
+              clientId: row.oauth_client_id,
+              clientSecret: openSecret(db.secrets, row.endpoint_id, "oauth_client_secret", row.oauth_client_secret),
+              scope: row.oauth_scope,
+            }
           : undefined,
     },
   };

@@ -1,0 +1,46 @@
+import type { RequestHandler, Response } from "express";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { AppError } from "@hookline/core";
+import { tenantOf } from "./auth.middleware.js";
+
+export interface RateLimitOptions {
+  /** Requests per second per tenant; 0 turns limiting off. */
+  readonly perSecond: number;
+  /** Keys live under this prefix, next to the installation's queues. */
+  readonly keyPrefix: string;
+}
+
+function describe(res: Response, limit: number, state: RateLimiterRes): void {
+  res.setHeader("RateLimit-Limit", String(limit));
+  res.setHeader("RateLimit-Remaining", String(Math.max(0, state.remainingPoints)));
+  res.setHeader("RateLimit-Reset", String(Math.max(1, Math.ceil(state.msBeforeNext / 1000))));
+}
+
+/**
+ * Per-tenant request budget, counted in Redis so every API process spends from the same one. If
+ * Redis is unreachable each process falls back to counting on its own (the insurance limiter):
+ * limits stay on, only less exact, and a Redis outage never turns into failed API calls.
+ */
+export function rateLimitPerTenant(redis: Redis, options: RateLimitOptions): RequestHandler {
+  if (options.perSecond === 0) return (_req, _res, next) => next();
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${options.keyPrefix}:ratelimit:tenant`,
+    points: options.perSecond,
+    duration: 1,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory({ points: options.perSecond, duration: 1 }),
+  });
+  return async (_req, res, next) => {
+    try {
+      describe(res, options.perSecond, await limiter.consume(tenantOf(res).tenantId));
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      describe(res, options.perSecond, rejection);
+      res.setHeader("Retry-After", String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
+      throw new AppError({ status: 429, code: "rate_limited", message: `This tenant may make ${options.perSecond} requests per second; retry after the Retry-After delay.` });
+    }
+    next();
+  };
+}
