@@ -14,16 +14,10 @@ export interface AddressPolicy {
 }
 
 /**
- * Ranges ipaddr.js files under `unicast` that still must not be reached from a webhook sender:
- * IPv4-compatible IPv6 (::a.b.c.d, deprecated but routable on some stacks), site-local fec0::/10,
- * local-use NAT64 (RFC 8215) and the IPv4 benchmarking block.
+ * The one range ipaddr.js files under `unicast` that must still not be reached from a webhook
+ * sender: IPv4-compatible IPv6 (::a.b.c.d), deprecated, but some stacks still route it to IPv4.
  */
-const EXTRA_BLOCKED: readonly (readonly [string, string])[] = [
-  ["::/96", "ipv4Compatible"],
-  ["fec0::/10", "siteLocal"],
-  ["64:ff9b:1::/48", "rfc8215"],
-  ["198.18.0.0/15", "benchmarking"],
-];
+const EXTRA_BLOCKED: readonly (readonly [string, string])[] = [["::/96", "ipv4Compatible"]];
 
 /** A CIDR, or a single address as its own /32 or /128. */
 function parseCidr(text: string): Cidr {

@@ -32,7 +32,8 @@ export interface Receiver {
  * A real HTTP receiver on a free loopback port. It records every request and answers as `reply`
  * says (200 by default). Tests wait on it by count, never by sleeping.
  */
-export async function startReceiver(reply: ReplyFn = () => ({ status: 200 })): Promise<Receiver> {
+export async function startReceiver(reply: ReplyFn = () => ({ status: 200 }), options: { host?: string } = {}): Promise<Receiver> {
+  const host = options.host ?? "127.0.0.1";
   const requests: ReceivedRequest[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -69,10 +70,10 @@ export async function startReceiver(reply: ReplyFn = () => ({ status: 200 })): P
       res.end(answer.body ?? "ok");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     waitFor(count, timeoutMs = 15_000) {
       if (requests.length >= count) return Promise.resolve(requests);
