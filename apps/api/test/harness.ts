@@ -1,5 +1,6 @@
 import type { Config } from "@hookline/config";
-import { createLogger } from "@hookline/core";
+import { createLogger, type Logger } from "@hookline/core";
+import type { Resolver } from "@hookline/delivery";
 import { createTenant, connectDatabase, type Database } from "@hookline/db";
 import { createTestDatabase, jsonClient, testConfig, testQueuePrefix, TEST_ADMIN_TOKEN, type JsonRequest } from "@hookline/testing";
 import { startApi, type RunningApi } from "../src/server.js";
@@ -21,11 +22,18 @@ export interface Harness {
 }
 
 /** The API in-process on port 0, with its own database and queue prefix; one per test file. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** The API's logger (silent by default); tests that read logs pass their own. */
+  readonly logger?: Logger;
+  /** Replaces DNS for the API's outbound requests (synchronous webhooks). */
+  readonly resolve?: Resolver;
+}
+
+export async function startHarness(env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const queue = testQueuePrefix();
   const config = testConfig({ databaseUrl: database.url, queuePrefix: queue.prefix, env });
-  const api = await startApi(config, createLogger({ level: config.logLevel, name: "test-api" }));
+  const api = await startApi(config, options.logger ?? createLogger({ level: config.logLevel, name: "test-api" }), { resolve: options.resolve });
   const db = connectDatabase({ url: database.url, encryptionKey: config.encryptionKey, poolMax: 2 });
 
   const newTenant = async (name = "tenant") => {

@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from "pino";
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
 export type { Logger } from "pino";
 
@@ -14,6 +14,14 @@ const REDACT = [
   "apiKey",
   "secret",
   "*.secret",
+  "secrets",
+  "*.secrets",
+  "clientSecret",
+  "*.clientSecret",
+  "client_secret",
+  "*.client_secret",
+  "access_token",
+  "*.access_token",
   "*.api_key",
   "body",
   "data",
@@ -21,7 +29,8 @@ const REDACT = [
   "*.data",
 ];
 
-export function createLogger(options: { level: string; name: string }): Logger {
+/** `destination` defaults to stdout; tests pass a stream to read what would have been logged. */
+export function createLogger(options: { level: string; name: string; destination?: DestinationStream }): Logger {
   const loggerOptions: LoggerOptions = {
     name: options.name,
     level: options.level,
@@ -29,5 +38,5 @@ export function createLogger(options: { level: string; name: string }): Logger {
     base: { pid: process.pid, service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(loggerOptions);
+  return options.destination ? pino(loggerOptions, options.destination) : pino(loggerOptions);
 }

@@ -1,5 +1,6 @@
 import { startHarness, type Harness } from "@hookline/api/harness";
-import { createLogger } from "@hookline/core";
+import { createLogger, type Logger } from "@hookline/core";
+import type { Resolver } from "@hookline/delivery";
 import type { JsonRequest } from "@hookline/testing";
 import { processDelivery, startWorker, type RunningWorker } from "@hookline/worker";
 
@@ -13,11 +14,20 @@ export interface Engine extends Harness {
  * The API and in-process workers of one test file, with a fast retry schedule. Tests that need
  * workers as separate processes spawn them instead (see worker-processes.test.ts).
  */
-export async function startEngine(env: Record<string, string> = {}, options: { workers?: number } = {}): Promise<Engine> {
-  const harness = await startHarness({ RETRY_SCHEDULE: "0.05,0.05,0.05", WORKER_CONCURRENCY: "10", ...env });
+export interface EngineOptions {
+  readonly workers?: number;
+  /** One logger for the API and the workers (silent by default). */
+  readonly logger?: Logger;
+  /** Replaces DNS for every outbound request, so tests can play tricks on the SSRF guard. */
+  readonly resolve?: Resolver;
+}
+
+export async function startEngine(env: Record<string, string> = {}, options: EngineOptions = {}): Promise<Engine> {
+  const harness = await startHarness({ RETRY_SCHEDULE: "0.05,0.05,0.05", WORKER_CONCURRENCY: "10", ...env }, options);
   const workers: RunningWorker[] = [];
   const addWorker = async () => {
-    const worker = startWorker(harness.config, createLogger({ level: harness.config.logLevel, name: "test-worker" }), processDelivery);
+    const logger = options.logger ?? createLogger({ level: harness.config.logLevel, name: "test-worker" });
+    const worker = startWorker(harness.config, logger, processDelivery, { resolve: options.resolve });
     await worker.ready;
     workers.push(worker);
     return worker;
