@@ -16,6 +16,11 @@ const builtinIsReadOnly = () => AppError.conflict("Built-in event types cannot b
 /** The registry: `{ name, description, schema, deprecated, archived }`, addressed by name. */
 export function eventTypeRoutes(): Router {
   const router = Router();
+  // A name that could never be registered (bad form, NUL, too long) cannot exist: 404 before any query.
+  router.param("name", (_req, _res, next, name: string) => {
+    if (eventTypeProblem(name, false) !== undefined) throw notFound();
+    next();
+  });
 
   router.post("/", async (req, res) => {
     const body = parseCreate(bodyOf(req));
