@@ -20,3 +20,17 @@ export const publishEventSchema: Schema = {
     origin: { type: "string", pattern: "^[a-z0-9_-]{1,32}$" },
   },
 };
+
+/** Events one batch may carry; with 1 KiB events that is well under the default body limit. */
+export const MAX_BATCH_EVENTS = 500;
+
+export interface PublishBatchBody {
+  events: PublishEventBody[];
+}
+
+export const publishBatchSchema: Schema = {
+  type: "object",
+  required: ["events"],
+  additionalProperties: false,
+  properties: { events: { type: "array", minItems: 1, maxItems: MAX_BATCH_EVENTS, items: publishEventSchema } },
+};

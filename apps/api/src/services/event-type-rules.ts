@@ -47,8 +47,31 @@ function dataProblems(errors: ErrorObject[]): FieldProblem[] {
 const unprocessable = (message: string, details: FieldProblem[] = []) =>
   new AppError({ status: 422, code: "unprocessable", message, details });
 
+/** What checkPublish reads: the registry and the tenant's settings. */
+export type RegistryLookups = Pick<TenantScope, "tenantId"> & {
+  readonly eventTypes: Pick<TenantScope["eventTypes"], "find">;
+  readonly settings: Pick<TenantScope["settings"], "get">;
+};
+
+/** Lookups that ask the database once per type and once for the settings: for a batch of events. */
+export function memoizedLookups(scope: TenantScope): RegistryLookups {
+  const types = new Map<string, ReturnType<TenantScope["eventTypes"]["find"]>>();
+  let settings: ReturnType<TenantScope["settings"]["get"]> | undefined;
+  return {
+    tenantId: scope.tenantId,
+    eventTypes: {
+      find(name) {
+        let found = types.get(name);
+        if (!found) types.set(name, (found = scope.eventTypes.find(name)));
+        return found;
+      },
+    },
+    settings: { get: () => (settings ??= scope.settings.get()) },
+  };
+}
+
 /** The registry's say on publishing `eventType` with `data`; throws 422 when it says no. */
-export async function checkPublish(scope: TenantScope, eventType: string, data: unknown): Promise<{ deprecated: boolean }> {
+export async function checkPublish(scope: RegistryLookups, eventType: string, data: unknown): Promise<{ deprecated: boolean }> {
   if (isBuiltinEventType(eventType)) {
     throw unprocessable(`${eventType} is published by Hookline itself and cannot be published through the API.`, [
       { field: "event_type", message: "is reserved for Hookline's operational events" },
