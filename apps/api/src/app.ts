@@ -10,6 +10,7 @@ import { securityHeaders } from "./http/security-headers.js";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
 import { jsonBody } from "./http/body.middleware.js";
 import { rateLimitPerTenant } from "./http/rate-limit.middleware.js";
+import { measureRequests, serveMetrics } from "./http/metrics.js";
 import { renderErrors, unknownRoute } from "./http/errors.middleware.js";
 import { requestLogging } from "./http/request-context.js";
 import { recordMounts, type Mount } from "./http/route-table.js";
@@ -47,6 +48,7 @@ export function createApp({ config, logger, db, queue, redis, readiness, engine 
   app.set("query parser", "simple");
 
   app.use(requestLogging(logger));
+  app.use(measureRequests);
   app.use(healthRoutes(readiness));
   app.use(jsonBody(config.api.maxBodyBytes));
 
@@ -70,6 +72,8 @@ export function createApp({ config, logger, db, queue, redis, readiness, engine 
     { path: "/v1/webhooks", router: webhookRoutes({ queue, logger, checkTargets }) },
   ];
   const admin = requireAdmin(config.api.adminToken);
+  // Prometheus scrapes with the admin token as its bearer credential.
+  app.get("/metrics", admin, serveMetrics);
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);
   const tenant = requireTenant(db);
   const limit = rateLimitPerTenant(redis, { perSecond: config.api.rateLimitPerSecond, keyPrefix: config.queuePrefix });

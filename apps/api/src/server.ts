@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import { connectDatabase, sealLegacySecrets, verifyEncryptionKey, type Database } from "@hookline/db";
-import { createOutbound, type OutboundOptions } from "@hookline/engine";
+import { createOutbound, startProcessMetrics, type OutboundOptions } from "@hookline/engine";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
 import { createRedis, DeliveryQueue } from "@hookline/queue";
@@ -35,6 +35,7 @@ export interface RunningApi {
 
 /** Starts the control plane on config.api.port (0 picks a free port, as the tests do). */
 export async function startApi(config: Config, logger: Logger, options: OutboundOptions = {}): Promise<RunningApi> {
+  startProcessMetrics();
   const db = connectDatabase({
     url: config.databaseUrl,
     encryptionKey: config.encryptionKey,

@@ -20,6 +20,16 @@ describe("health", () => {
     expect(response.body).toMatchObject({ error: { code: "not_found", details: [] } });
   });
 
+  it("serves Prometheus metrics at /metrics to the admin token only", async () => {
+    await h.request("GET", "/v1/endpoints");
+    expect((await jsonClient(h.api.url)("GET", "/metrics")).status).toBe(401);
+    const response = await jsonClient(h.api.url, h.adminToken)("GET", "/metrics");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(response.text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
+    expect(response.text).toMatch(/hookline_http_request_duration_seconds_count\{method="GET",route="\/v1\/endpoints",status="200"\} [1-9]/);
+  });
+
   it("answers /readyz 200 when Postgres and Redis answer", async () => {
     const response = await jsonClient(h.api.url)("GET", "/readyz");
     expect(response.status).toBe(200);

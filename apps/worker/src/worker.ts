@@ -2,7 +2,7 @@ import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import { connectDatabase, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
-import { createOutbound, type EngineDependencies, type OutboundOptions } from "@hookline/engine";
+import { createOutbound, startProcessMetrics, type EngineDependencies, type OutboundOptions } from "@hookline/engine";
 import { createRedis, DeliveryQueue, evictionPolicy, isSafeEvictionPolicy, QUEUES } from "@hookline/queue";
 import { startSweeper } from "./sweeper.js";
 
@@ -36,6 +36,7 @@ export interface RunningWorker {
 const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
 
 export function startWorker(config: Config, logger: Logger, processor: Processor, options: OutboundOptions = {}): RunningWorker {
+  startProcessMetrics();
   const db = connectDatabase({
     url: config.databaseUrl,
     encryptionKey: config.encryptionKey,

@@ -58,6 +58,11 @@ describe("the worker process", () => {
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ok", healthy: true, active: 0, waiting: 0 });
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
+    expect(text).toContain("# TYPE hookline_delivery_attempts_total counter");
     expect(await worker.stop()).toBe(0);
   });
 });

@@ -13,6 +13,7 @@ import {
   type TokenCache,
 } from "@hookline/delivery";
 import type { DeliveryQueue } from "@hookline/queue";
+import { attemptSeconds, attemptsTotal } from "./metrics.js";
 import { publishOperationalEvent } from "./operational-events.js";
 
 export interface EngineDependencies {
@@ -64,6 +65,8 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
     next,
     { endpointId: work.endpoint.id, failing: work.endpoint.failingSince !== null, disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs },
   );
+  attemptsTotal.inc({ outcome: next.status === "succeeded" ? "delivered" : result.errorKind ?? `http_${Math.floor((result.statusCode ?? 0) / 100)}xx` });
+  attemptSeconds.observe(result.durationMs / 1000);
   const fields = { endpoint_id: work.endpoint.id, attempt: attemptNumber, status_code: result.statusCode, error_kind: result.errorKind, duration_ms: result.durationMs };
   if (!recorded.recorded) {
     log.warn(fields, "another worker recorded this attempt first");
