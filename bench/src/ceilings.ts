@@ -1,0 +1,120 @@
+import { Agent as HttpAgent } from "node:http";
+import { Queue, Worker } from "bullmq";
+import got from "got";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { benchEvent } from "./workload.js";
+
+/** Runs `loop` on `concurrency` lanes for `durationMs`; returns completed operations per second. */
+async function rate(concurrency: number, durationMs: number, loop: () => Promise<number>): Promise<number> {
+  const deadline = performance.now() + durationMs;
+  const started = performance.now();
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) done += await loop();
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+/**
+ * H: POSTs of a signed-size (1 KiB) body from Node to the benchmark's receiver over keep-alive,
+ * with got and agent settings like the delivery client's, as fast as they go.
+ */
+export async function httpCeiling(receiverUrl: string, durationMs: number): Promise<number> {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+  const body = JSON.stringify(benchEvent(0, 0));
+  try {
+    return await rate(64, durationMs, async () => {
+      await got.post(`${receiverUrl}/e/999`, { body, headers: { "content-type": "application/json" }, agent: { http: agent }, retry: { limit: 0 } });
+      return 1;
+    });
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Q: BullMQ add (in bulk) and process of empty jobs, with a worker of the engine's concurrency. */
+export async function queueCeiling(redisUrl: string, prefix: string, concurrency: number, durationMs: number): Promise<number> {
+  const producer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const consumer = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue("ceiling", { connection: producer, prefix });
+  let processed = 0;
+  const worker = new Worker("ceiling", async () => undefined, { connection: consumer, prefix, concurrency });
+  worker.on("completed", () => processed++);
+  const started = performance.now();
+  const deadline = started + durationMs;
+  let added = 0;
+  try {
+    while (performance.now() < deadline) {
+      if (added - processed < 5_000) {
+        await queue.addBulk(Array.from({ length: 500 }, (_, i) => ({ name: "empty", data: { i: added + i }, opts: { removeOnComplete: true, removeOnFail: true } })));
+        added += 500;
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    return processed / ((performance.now() - started) / 1000);
+  } finally {
+    await worker.close(true);
+    await queue.obliterate({ force: true });
+    await queue.close();
+    producer.disconnect();
+    consumer.disconnect();
+  }
+}
+
+/**
+ * D: the engine's own Postgres writes for one delivery (the event row, the delivery row, the
+ * attempt row and the delivery's update), batched 100 deliveries per transaction on 4
+ * connections, into the engine's real tables and indexes. Returns deliveries per second; four
+ * rows each.
+ */
+export async function databaseCeiling(databaseUrl: string, durationMs: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const tenant = `ten_ceiling_${process.pid}`;
+  const endpoint = `ep_ceiling_${process.pid}`;
+  await pool.query(`INSERT INTO tenants (id, name, updated_at) VALUES ($1, 'ceiling', now())`, [tenant]);
+  await pool.query(`INSERT INTO endpoints (id, tenant_id, name, url, secret, updated_at) VALUES ($1, $2, 'c', 'http://127.0.0.1/', 'x', now())`, [endpoint, tenant]);
+  let serial = 0;
+  const data = JSON.stringify(benchEvent(0, 0).data);
+  try {
+    return await rate(4, durationMs, async () => {
+      const ids = Array.from({ length: 100 }, () => `${process.pid}_${serial++}`);
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(
+          `INSERT INTO events (id, tenant_id, event_type, data) SELECT 'evt_' || id, $2, 'bench.ceiling', $3::jsonb FROM unnest($1::text[]) AS id`,
+          [ids, tenant, data],
+        );
+        await client.query(
+          `INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, status, next_attempt_at, updated_at)
+           SELECT 'msg_' || id, $2, 'evt_' || id, $3, 'pending', now(), now() FROM unnest($1::text[]) AS id`,
+          [ids, tenant, endpoint],
+        );
+        await client.query(
+          `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code)
+           SELECT 'atm_' || id, 'msg_' || id, 1, now(), 3, 200 FROM unnest($1::text[]) AS id`,
+          [ids],
+        );
+        await client.query(`UPDATE deliveries SET status = 'succeeded', attempt_count = 1, next_attempt_at = NULL, updated_at = now() WHERE id = ANY($1::text[])`, [
+          ids.map((id) => `msg_${id}`),
+        ]);
+        await client.query("COMMIT");
+      } finally {
+        client.release();
+      }
+      return ids.length;
+    });
+  } finally {
+    await pool.query(`DELETE FROM tenants WHERE id = $1`, [tenant]);
+    await pool.end();
+  }
+}
+
+/** K: the ceilings composed as if every delivery passed through each in turn. */
+export function composedCeiling(h: number, q: number, d: number): number {
+  return 1 / (1 / h + 1 / q + 1 / d);
+}

@@ -1,0 +1,152 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { MIGRATIONS_DIR, runMigrations } from "@hookline/db";
+import { freePort, jsonClient, spawnTsProcess, type JsonRequest, type SpawnedProcess } from "@hookline/testing";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ADMIN_TOKEN = "bench-admin-token-0123456789";
+
+export interface BenchSettings {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly workers: number;
+  readonly workerConcurrency: number | undefined;
+  /** Endpoint timeout of every benchmark endpoint (the hanging ones hold a request this long). */
+  readonly endpointTimeoutSeconds: number;
+  readonly retrySchedule: string;
+}
+
+interface Process {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly metricsUrl: string;
+  readonly stderr: string[];
+}
+
+/** The API and workers from their build output, as `npm start` runs them, plus the receiver. */
+export class BenchCluster {
+  apiUrl = "";
+  receiverUrl = "";
+  admin!: JsonRequest;
+  readonly processes: Process[] = [];
+  private receiver!: SpawnedProcess;
+
+  private constructor(
+    readonly settings: BenchSettings,
+    readonly queuePrefix: string,
+  ) {}
+
+  static async start(settings: BenchSettings): Promise<BenchCluster> {
+    await recreateDatabase(settings.databaseUrl);
+    await runMigrations(settings.databaseUrl, MIGRATIONS_DIR);
+    const cluster = new BenchCluster(settings, `bench${process.pid}`);
+    const receiverPort = await freePort();
+    cluster.receiver = spawnTsProcess(fileURLToPath(new URL("./receiver-main.ts", import.meta.url)), { PORT: String(receiverPort) });
+    await cluster.receiver.waitFor("bench receiver listening");
+    cluster.receiverUrl = `http://127.0.0.1:${receiverPort}`;
+
+    const apiPort = await freePort();
+    cluster.apiUrl = `http://127.0.0.1:${apiPort}`;
+    cluster.launch("api", "apps/api/dist/main.js", { PORT: String(apiPort), HOST: "127.0.0.1" }, `${cluster.apiUrl}/metrics`);
+    await waitForOk(`${cluster.apiUrl}/healthz`);
+    for (let i = 0; i < settings.workers; i++) {
+      const port = await freePort();
+      cluster.launch(`worker ${i + 1}`, "apps/worker/dist/main.js", { WORKER_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/metrics`);
+      await waitForOk(`http://127.0.0.1:${port}/healthz`);
+    }
+    cluster.admin = jsonClient(cluster.apiUrl, ADMIN_TOKEN);
+    return cluster;
+  }
+
+  private launch(name: string, entry: string, extra: Record<string, string>, metricsUrl: string): void {
+    const { settings } = this;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      NODE_ENV: "production",
+      DATABASE_URL: settings.databaseUrl,
+      REDIS_URL: settings.redisUrl,
+      QUEUE_PREFIX: this.queuePrefix,
+      ADMIN_TOKEN,
+      ENCRYPTION_KEY: Buffer.alloc(32, 11).toString("base64"),
+      ALLOW_PRIVATE_TARGETS: "127.0.0.1",
+      // The benchmark measures the engine, not the API's per-tenant budget.
+      RATE_LIMIT_PER_SECOND: "0",
+      RETRY_SCHEDULE: settings.retrySchedule,
+      ...(settings.workerConcurrency !== undefined && { WORKER_CONCURRENCY: String(settings.workerConcurrency) }),
+      ...extra,
+    };
+    // Logs go where production logs go: written in full, here to /dev/null.
+    const child = spawn(process.execPath, [`${ROOT}${entry}`], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    const stderr: string[] = [];
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
+    this.processes.push({ name, child, metricsUrl, stderr });
+  }
+
+  /** Event-loop delay of each process since the last call (prom-client resets it on each read). */
+  async eventLoopDelay(): Promise<Record<string, { p99Ms: number; maxMs: number }>> {
+    const out: Record<string, { p99Ms: number; maxMs: number }> = {};
+    for (const p of this.processes) {
+      const response = await fetch(p.metricsUrl, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const text = await response.text();
+      const read = (metric: string) => Number(new RegExp(`^${metric} ([\\d.e+-]+)`, "m").exec(text)?.[1] ?? Number.NaN) * 1000;
+      out[p.name] = { p99Ms: read("nodejs_eventloop_lag_p99_seconds"), maxMs: read("nodejs_eventloop_lag_max_seconds") };
+    }
+    return out;
+  }
+
+  /** Pauses (SIGSTOP) or resumes (SIGCONT) the worker processes. */
+  signalWorkers(signal: "SIGSTOP" | "SIGCONT"): void {
+    for (const p of this.processes) if (p.name.startsWith("worker")) p.child.kill(signal);
+  }
+
+  async stop(): Promise<void> {
+    this.signalWorkers("SIGCONT");
+    await Promise.all(
+      this.processes.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.child.exitCode !== null) return resolve();
+            p.child.once("exit", () => resolve());
+            p.child.kill("SIGTERM");
+            setTimeout(() => p.child.kill("SIGKILL"), 15_000).unref();
+          }),
+      ),
+    );
+    await this.receiver.stop();
+  }
+
+  crashed(): string | undefined {
+    const dead = this.processes.find((p) => p.child.exitCode !== null && p.child.exitCode !== 0);
+    return dead ? `${dead.name} exited ${dead.child.exitCode}: ${dead.stderr.join("").slice(-2000)}` : undefined;
+  }
+}
+
+async function recreateDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  const server = new URL(url);
+  server.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: server.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function waitForOk(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,140 @@
+// npm run bench: the real API and worker processes, Postgres, Redis and a keep-alive receiver on
+// loopback. Measures this machine's ceilings first, then the scenarios of issue 7, and reports
+// each against its target and the ceilings of the same run. Nothing here is a test: it prints,
+// and writes bench/results/latest.json and latest.svg.
+import { writeFileSync, mkdirSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { BenchCluster } from "./cluster.js";
+import { composedCeiling, databaseCeiling, httpCeiling, queueCeiling } from "./ceilings.js";
+import { ingestion } from "./ingestion.js";
+import { chart, table, type Row } from "./report.js";
+import { isolation, latency, noisyNeighbour, recovery, throughput, type Durations } from "./scenarios.js";
+
+const env = process.env;
+const quick = env.BENCH_QUICK === "1";
+const durations: Durations = quick
+  ? { warmupMs: 3_000, throughputMs: 15_000, phaseMs: 10_000 }
+  : { warmupMs: 10_000, throughputMs: Number(env.BENCH_S1_SECONDS ?? 60) * 1000, phaseMs: Number(env.BENCH_PHASE_SECONDS ?? 30) * 1000 };
+const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,s1,s2,s3,s4,s5,s6").split(","));
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const settings = {
+  databaseUrl: env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/hookline_bench",
+  redisUrl: env.BENCH_REDIS_URL ?? env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  workers: Number(env.BENCH_WORKERS ?? 1),
+  workerConcurrency: env.BENCH_WORKER_CONCURRENCY ? Number(env.BENCH_WORKER_CONCURRENCY) : undefined,
+  endpointTimeoutSeconds: 5,
+  retrySchedule: "1,2,5,10,20,30,60",
+};
+
+const rows: Row[] = [];
+const raw: Record<string, unknown> = { settings, durations, machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version } };
+const add = (row: Row) => {
+  rows.push(row);
+  say(`  ${row.scenario} ${row.metric}: ${row.value === null ? "n/a" : Number(row.value.toFixed(2))} ${row.unit}`);
+};
+
+say(`hookline bench: ${settings.workers} worker process(es), ${quick ? "quick" : "full"} run`);
+const cluster = await BenchCluster.start(settings);
+try {
+  let k = Number.NaN;
+  if (only.has("ceilings")) {
+    say("ceilings");
+    const seconds = quick ? 3_000 : 8_000;
+    const h = await httpCeiling(cluster.receiverUrl, seconds);
+    const q = await queueCeiling(settings.redisUrl, `${cluster.queuePrefix}-ceiling`, settings.workerConcurrency ?? 50, seconds);
+    const d = await databaseCeiling(settings.databaseUrl, seconds);
+    k = composedCeiling(h, q, d);
+    raw.ceilings = { h, q, d, k };
+    add({ scenario: "ceiling", metric: "H http posts", value: h, unit: "/s" });
+    add({ scenario: "ceiling", metric: "Q queue jobs", value: q, unit: "/s" });
+    add({ scenario: "ceiling", metric: "D db deliveries (4 rows each)", value: d, unit: "/s" });
+    add({ scenario: "ceiling", metric: "K composed", value: k, unit: "/s" });
+  }
+
+  let s1Rate = Number(env.BENCH_RATE ?? Number.NaN);
+  if (only.has("s1")) {
+    say("S1 throughput");
+    const s1 = await throughput(cluster, durations);
+    raw.s1 = s1;
+    s1Rate = s1.deliveriesPerSecond;
+    add({ scenario: "S1", metric: "deliveries", value: s1.deliveriesPerSecond, unit: "/s", target: { op: ">=", value: 2000 } });
+    add({ scenario: "S1", metric: "ratio to K", value: s1.deliveriesPerSecond / k, unit: "", target: { op: ">=", value: 0.6 } });
+  }
+  if (!(s1Rate > 0)) throw new Error("S2–S6 run at shares of S1's rate: run S1 too, or set BENCH_RATE");
+
+  let faultFree: Awaited<ReturnType<typeof latency>> | undefined;
+  if (only.has("s2") || only.has("s3")) {
+    say("S2 latency");
+    for (const share of [0.5, 0.8]) {
+      if (share === 0.8 && !only.has("s2")) continue;
+      const result = await latency(cluster, durations, s1Rate * share);
+      raw[`s2_${share * 100}`] = result;
+      if (share === 0.5) faultFree = result;
+      const label = `S2 @${share * 100}%`;
+      add({ scenario: label, metric: "p50", value: result.latencyMs.p50, unit: "ms" });
+      add({ scenario: label, metric: "p95", value: result.latencyMs.p95, unit: "ms" });
+      add({ scenario: label, metric: "p99", value: result.latencyMs.p99, unit: "ms", target: { op: "<=", value: share === 0.5 ? 50 : 250 } });
+      add({ scenario: label, metric: "delivered / offered", value: result.deliveredPerSecond / result.rate, unit: "" });
+      for (const [name, delay] of Object.entries(result.eventLoop)) add({ scenario: label, metric: `event-loop p99 ${name}`, value: delay.p99Ms, unit: "ms" });
+    }
+  }
+
+  if (only.has("s3") && faultFree) {
+    for (const fault of ["hang", "fail"] as const) {
+      say(`S3 isolation (${fault})`);
+      const result = await isolation(cluster, durations, s1Rate * 0.5, fault);
+      raw[`s3_${fault}`] = result;
+      const label = `S3 ${fault}`;
+      const baselineShare = faultFree.deliveredPerSecond / faultFree.rate;
+      add({ scenario: label, metric: "healthy throughput vs fault-free", value: result.healthyDeliveredPerSecond / result.offeredHealthyPerSecond / baselineShare, unit: "", target: { op: ">=", value: 0.95 } });
+      add({ scenario: label, metric: "healthy p99 vs fault-free", value: (result.latencyMs.p99 ?? Number.NaN) / (faultFree.latencyMs.p99 ?? Number.NaN), unit: "", target: { op: "<=", value: 2 } });
+      add({ scenario: label, metric: "healthy p99", value: result.latencyMs.p99, unit: "ms" });
+    }
+  }
+
+  if (only.has("s4")) {
+    say("S4 noisy neighbour");
+    const result = await noisyNeighbour(cluster, durations, s1Rate * 0.5);
+    raw.s4 = result;
+    add({ scenario: "S4", metric: "Jain's index (others)", value: result.jain, unit: "", target: { op: ">=", value: 0.95 } });
+    add({ scenario: "S4", metric: "others p99", value: result.othersLatencyMs.p99, unit: "ms" });
+    add({ scenario: "S4", metric: "hot endpoint deliveries", value: result.hotDeliveredPerSecond, unit: "/s" });
+  }
+
+  if (only.has("s6")) {
+    say("S6 recovery");
+    const result = await recovery(cluster, durations, s1Rate * 0.5, Math.min(20_000, durations.phaseMs / 2));
+    raw.s6 = result;
+    add({ scenario: "S6", metric: "backlog drained after return", value: result.drainedAfterMs === null ? null : result.drainedAfterMs / 1000, unit: "s" });
+    add({ scenario: "S6", metric: "healthy delivered / offered", value: result.healthyDeliveredPerSecond / result.offeredHealthyPerSecond, unit: "" });
+    add({ scenario: "S6", metric: "healthy p99", value: result.healthyLatencyMs.p99, unit: "ms" });
+  }
+
+  if (only.has("s5")) {
+    say("S5 ingestion (workers paused)");
+    const results = await ingestion(cluster, quick ? 5 : 15);
+    raw.s5 = results;
+    for (const r of results) {
+      const label = `S5 ${r.mode}`;
+      add({ scenario: label, metric: "requests", value: r.requestsPerSecond, unit: "/s", ...(r.mode === "single" && { target: { op: ">=" as const, value: 2000 } }) });
+      add({ scenario: label, metric: "events", value: r.eventsPerSecond, unit: "/s", ...(r.mode === "batch" && { target: { op: ">=" as const, value: 10_000 } }) });
+      add({ scenario: label, metric: "p99", value: r.latencyMs.p99, unit: "ms" });
+      if (r.non2xx + r.errors > 0) add({ scenario: label, metric: "non-2xx + errors", value: r.non2xx + r.errors, unit: "" });
+    }
+  }
+  const crashed = cluster.crashed();
+  if (crashed) throw new Error(crashed);
+} finally {
+  await cluster.stop();
+}
+
+say("");
+say(table(rows));
+const dir = fileURLToPath(new URL("../results/", import.meta.url));
+mkdirSync(dir, { recursive: true });
+const stamp = new Date().toISOString();
+writeFileSync(`${dir}latest.json`, `${JSON.stringify({ at: stamp, rows, raw }, null, 2)}\n`);
+writeFileSync(`${dir}latest.svg`, chart(rows, `Hookline bench, ${stamp.slice(0, 16)}Z, ${settings.workers} worker process(es)`));
+say(`\nwrote bench/results/latest.json and bench/results/latest.svg`);
