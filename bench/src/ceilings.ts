@@ -12,7 +12,11 @@ async function rate(concurrency: number, durationMs: number, loop: () => Promise
   let done = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) done += await loop();
+      while (performance.now() < deadline) {
+        // Not `done += await loop()`: that reads `done` before the await and loses other lanes' counts.
+        const finished = await loop();
+        done += finished;
+      }
     }),
   );
   return done / ((performance.now() - started) / 1000);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { MIGRATIONS_DIR, runMigrations } from "@hookline/db";
@@ -92,6 +93,33 @@ export class BenchCluster {
       const text = await response.text();
       const read = (metric: string) => Number(new RegExp(`^${metric} ([\\d.e+-]+)`, "m").exec(text)?.[1] ?? Number.NaN) * 1000;
       out[p.name] = { p99Ms: read("nodejs_eventloop_lag_p99_seconds"), maxMs: read("nodejs_eventloop_lag_max_seconds") };
+    }
+    return out;
+  }
+
+  /**
+   * CPU seconds used so far by each part of the system, from /proc: the API, the workers, the
+   * receiver, this driver, and every postgres and redis-server process on the machine.
+   */
+  cpuSeconds(): Record<string, number> {
+    const ticksPerSecond = 100;
+    const named = new Map<number, string>(this.processes.map((p) => [p.child.pid ?? -1, p.name.startsWith("worker") ? "workers" : p.name]));
+    named.set(this.receiver.child.pid ?? -1, "receiver");
+    named.set(process.pid, "driver");
+    const out: Record<string, number> = {};
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      const comm = /\((.*)\)/.exec(stat)?.[1] ?? "";
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+      const name = named.get(Number(entry)) ?? (comm === "postgres" ? "postgres" : comm.startsWith("redis-server") ? "redis" : undefined);
+      if (name) out[name] = (out[name] ?? 0) + seconds;
     }
     return out;
   }

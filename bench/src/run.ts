@@ -61,6 +61,8 @@ try {
     s1Rate = s1.deliveriesPerSecond;
     add({ scenario: "S1", metric: "deliveries", value: s1.deliveriesPerSecond, unit: "/s", target: { op: ">=", value: 2000 } });
     add({ scenario: "S1", metric: "ratio to K", value: s1.deliveriesPerSecond / k, unit: "", target: { op: ">=", value: 0.6 } });
+    add({ scenario: "S1", metric: "p99 (closed loop, 4,000 backlog)", value: s1.latencyMs.p99, unit: "ms" });
+    for (const [name, cores] of Object.entries(s1.cores)) add({ scenario: "S1", metric: `CPU cores ${name}`, value: cores, unit: "" });
   }
   if (!(s1Rate > 0)) throw new Error("S2–S6 run at shares of S1's rate: run S1 too, or set BENCH_RATE");
 

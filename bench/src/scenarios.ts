@@ -48,11 +48,16 @@ export async function throughput(cluster: BenchCluster, d: Durations) {
     await sleep(d.warmupMs);
     await receiver.reset();
     await cluster.eventLoopDelay();
+    const cpuBefore = cluster.cpuSeconds();
     await sleep(d.throughputMs);
     const stats = await receiver.stats();
+    const cpuAfter = cluster.cpuSeconds();
     const eventLoop = await cluster.eventLoopDelay();
     await loop;
-    return { deliveriesPerSecond: stats.delivered / (stats.elapsedMs / 1000), duplicates: stats.duplicates, latencyMs: stats.latencyMs, eventLoop };
+    const seconds = stats.elapsedMs / 1000;
+    // Cores each part kept busy during the measured window (2 is the whole machine here).
+    const cores = Object.fromEntries(Object.entries(cpuAfter).map(([name, used]) => [name, (used - (cpuBefore[name] ?? 0)) / seconds]));
+    return { deliveriesPerSecond: stats.delivered / seconds, duplicates: stats.duplicates, latencyMs: stats.latencyMs, eventLoop, cores };
   });
 }
 

@@ -112,7 +112,7 @@ export async function closedLoop(options: {
   const inflight = new Set<Promise<void>>();
   while (Date.now() < deadline) {
     const received = (await options.receiver.count([...exclude])) - baseline;
-    while (countedPublished - received < options.backlog && inflight.size < 4) {
+    while (countedPublished - received < options.backlog && inflight.size < 16) {
       const endpoints = Array.from({ length: batchSize }, (_, i) => options.pick(published + i));
       const p: Promise<void> = pub.batch(endpoints, published).finally(() => inflight.delete(p));
       inflight.add(p);

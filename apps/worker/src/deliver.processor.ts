@@ -10,7 +10,12 @@ import type { WorkerDependencies } from "./worker.js";
 export async function processDelivery(job: Job, deps: WorkerDependencies, token?: string): Promise<void> {
   const payload = parseDeliverJob(job.data);
   if (!payload) throw new UnrecoverableError("malformed delivery job");
-  const attempt = await attemptDelivery(deps, payload.deliveryId);
+  const attempt = await attemptDelivery(deps, payload.deliveryId, deps.gate);
+  if (attempt.outcome === "deferred") {
+    // Not an attempt: the endpoint has all the slots it may have; the job waits its turn.
+    await job.moveToDelayed(Date.now() + attempt.delayMs, token);
+    throw new DelayedError();
+  }
   if (attempt.outcome === "attempted" && attempt.recorded && attempt.next.status === "pending") {
     await job.moveToDelayed(attempt.next.nextAttemptAt.getTime(), token);
     throw new DelayedError();

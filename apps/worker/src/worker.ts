@@ -2,12 +2,12 @@ import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import { connectDatabase, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
-import { createOutbound, startProcessMetrics, type EngineDependencies, type OutboundOptions } from "@hookline/engine";
+import { createOutbound, EndpointGate, startProcessMetrics, type EngineDependencies, type OutboundOptions } from "@hookline/engine";
 import { createRedis, DeliveryQueue, evictionPolicy, isSafeEvictionPolicy, QUEUES } from "@hookline/queue";
 import { startSweeper } from "./sweeper.js";
 
 /** What a delivery attempt needs; the queue also serves the sweeper and operational events. */
-export type WorkerDependencies = EngineDependencies;
+export type WorkerDependencies = EngineDependencies & { readonly gate: EndpointGate };
 
 export type Processor = (job: Job, deps: WorkerDependencies, token?: string) => Promise<void>;
 
@@ -52,7 +52,12 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   const producer = createRedis(config.redisUrl, "producer");
   producer.on("error", () => undefined);
   const queue = new DeliveryQueue(producer, config.queuePrefix);
-  const deps: WorkerDependencies = { config, logger, db, http, queue, tokens };
+  const gate = new EndpointGate({
+    maxInFlight: config.delivery.endpointMaxInFlight,
+    slowMaxInFlight: config.delivery.slowEndpointMaxInFlight,
+    slowAfterMs: config.delivery.slowEndpointMs,
+  });
+  const deps: WorkerDependencies = { config, logger, db, http, queue, tokens, gate };
 
   const worker = new Worker(QUEUES.deliveries, (job, token) => processor(job, deps, token), {
     connection,

@@ -31,6 +31,11 @@ export interface Config {
   readonly delivery: {
     /** Deliveries one worker process attempts at the same time. */
     readonly concurrency: number;
+    /** Attempts one worker process runs at once to one endpoint. */
+    readonly endpointMaxInFlight: number;
+    /** The same while the endpoint's recent attempts average `slowEndpointMs` or more. */
+    readonly slowEndpointMaxInFlight: number;
+    readonly slowEndpointMs: number;
     /** Seconds to wait after attempt 1, 2, …; its length + 1 is the number of attempts. */
     readonly retryScheduleSeconds: readonly number[];
     /** Each wait is spread by ± this fraction. */
@@ -103,7 +108,10 @@ export function loadConfig(env: Env = process.env): Config {
     queuePrefix: read.string("QUEUE_PREFIX", "hookline"),
     logLevel: read.oneOf("LOG_LEVEL", "info", LOG_LEVELS),
     delivery: {
-      concurrency: read.int("WORKER_CONCURRENCY", 50, { min: 1, max: 1000 }),
+      concurrency: read.int("WORKER_CONCURRENCY", 100, { min: 1, max: 1000 }),
+      endpointMaxInFlight: read.int("ENDPOINT_MAX_IN_FLIGHT", 10, { min: 1, max: 1000 }),
+      slowEndpointMaxInFlight: read.int("SLOW_ENDPOINT_MAX_IN_FLIGHT", 2, { min: 1, max: 1000 }),
+      slowEndpointMs: read.seconds("SLOW_ENDPOINT_SECONDS", 1, { min: 0.01, max: 120 }) * 1000,
       retryScheduleSeconds: read.secondsList("RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE),
       retryJitter: 0.2,
       retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),

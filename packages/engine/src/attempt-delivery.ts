@@ -13,6 +13,7 @@ import {
   type TokenCache,
 } from "@hookline/delivery";
 import type { DeliveryQueue } from "@hookline/queue";
+import type { EndpointGate } from "./endpoint-gate.js";
 import { attemptSeconds, attemptsTotal } from "./metrics.js";
 import { publishOperationalEvent } from "./operational-events.js";
 
@@ -28,6 +29,8 @@ export interface EngineDependencies {
 export type AttemptOutcome =
   | { readonly outcome: "skipped"; readonly reason: "missing" | "not_due" }
   | { readonly outcome: "held" }
+  /** The endpoint is at its in-flight cap: nothing was sent or recorded; try again after `delayMs`. */
+  | { readonly outcome: "deferred"; readonly delayMs: number }
   | { readonly outcome: "attempted"; readonly recorded: boolean; readonly result: AttemptResult; readonly next: AttemptConsequence };
 
 /**
@@ -35,7 +38,7 @@ export type AttemptOutcome =
  * synchronous webhook): re-read the row (Postgres is the truth), skip what is finished, hold what
  * is paused, make one signed attempt, and record it with its consequence in one transaction.
  */
-export async function attemptDelivery(deps: EngineDependencies, deliveryId: string): Promise<AttemptOutcome> {
+export async function attemptDelivery(deps: EngineDependencies, deliveryId: string, gate?: EndpointGate): Promise<AttemptOutcome> {
   const log = deps.logger.child({ delivery_id: deliveryId });
   const work = await loadDeliveryWork(deps.db, deliveryId);
   if (!work) return { outcome: "skipped", reason: "missing" };
@@ -46,8 +49,15 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
     return { outcome: "held" };
   }
 
+  if (gate && !gate.tryEnter(work.endpoint.id, work.id)) return { outcome: "deferred", delayMs: gate.deferral(work.endpoint.id, work.id) };
   const attemptNumber = work.attemptCount + 1;
-  const result = await send(work, deps);
+  const started = performance.now();
+  let result: AttemptResult;
+  try {
+    result = await send(work, deps);
+  } finally {
+    gate?.leave(work.endpoint.id, performance.now() - started);
+  }
   const next = decide(attemptNumber, result, deps.config);
   const recorded = await recordAttempt(
     deps.db.pool,

@@ -13,6 +13,9 @@ export interface OutboundOptions {
 export function createOutbound(config: Config, options: OutboundOptions = {}): { http: HttpClient; tokens: TokenCache } {
   const http = createHttpClient({
     maxBodyBytes: config.delivery.responseBodyMaxBytes,
+    // Many endpoints can share a host; the per-endpoint cap and the worker's concurrency bound
+    // the requests in flight, so the agent must not queue them behind a smaller socket limit.
+    maxSocketsPerHost: config.delivery.concurrency,
     policy: createAddressPolicy(config.delivery.allowPrivateTargets),
     ...(options.resolve && { resolve: options.resolve }),
   });
