@@ -25,7 +25,8 @@ export async function deliverSynchronously(
       const base = { delivery_id: id, endpoint_id: endpointId, status_code: null, duration_ms: null, error_kind: null, response_body: null };
       const attempt = await attemptDelivery(deps, id);
       if (attempt.outcome === "held") return { ...base, status: "held" };
-      if (attempt.outcome === "skipped") return { ...base, status: "skipped" };
+      // "deferred" needs a gate, which synchronous delivery does not use.
+      if (attempt.outcome === "skipped" || attempt.outcome === "deferred") return { ...base, status: "skipped" };
       if (attempt.recorded && attempt.next.status === "pending") {
         await deps.queue.enqueueAt(id, attempt.next.nextAttemptAt).catch((error: unknown) => {
           deps.logger.warn({ err: (error as Error).message, delivery_id: id }, "could not schedule the retry; the sweeper will");
