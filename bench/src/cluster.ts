@@ -76,10 +76,18 @@ export class BenchCluster {
       RATE_LIMIT_PER_SECOND: "0",
       RETRY_SCHEDULE: settings.retrySchedule,
       ...(settings.workerConcurrency !== undefined && { WORKER_CONCURRENCY: String(settings.workerConcurrency) }),
+      // BENCH_ENV_X=y runs the API and workers with X=y, for experiments.
+      ...Object.fromEntries(
+        Object.entries(process.env)
+          .filter(([name]) => name.startsWith("BENCH_ENV_"))
+          .map(([name, value]) => [name.slice("BENCH_ENV_".length), value ?? ""]),
+      ),
       ...extra,
     };
     // Logs go where production logs go: written in full, here to /dev/null.
-    const child = spawn(process.execPath, [`${ROOT}${entry}`], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    // BENCH_NODE_ARGS: extra Node flags for the API and workers (say, --cpu-prof for a profile).
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, `${ROOT}${entry}`], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
     const stderr: string[] = [];
     child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
     this.processes.push({ name, child, metricsUrl, stderr });

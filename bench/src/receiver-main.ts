@@ -10,9 +10,10 @@ const modes = new Map<number, Mode>();
 let windowStart = now();
 let arrivals: { endpoint: number; latencyMs: number; second: number; delivered: boolean }[] = [];
 const seen = new Set<string>();
-// Running counts, so that the driver's frequent polls cost nothing per arrival.
+// Running counts over the receiver's whole life (never reset, so a driver's baseline stays valid
+// across measurement windows), so that frequent polls cost nothing per arrival.
 let deliveredTotal = 0;
-let deliveredBy = new Map<number, number>();
+const deliveredBy = new Map<number, number>();
 let duplicates = 0;
 const held = new Set<ServerResponse>();
 
@@ -64,8 +65,6 @@ async function control(req: IncomingMessage, res: ServerResponse, url: URL): Pro
     windowStart = now();
     arrivals = [];
     duplicates = 0;
-    deliveredTotal = 0;
-    deliveredBy = new Map();
     return json(res, 200, { ok: true });
   }
   if (url.pathname === "/control/modes") {

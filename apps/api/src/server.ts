@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
-import { connectDatabase, sealLegacySecrets, verifyEncryptionKey, type Database } from "@hookline/db";
+import { connectDatabase, createWorkStore, sealLegacySecrets, verifyEncryptionKey, type Database } from "@hookline/db";
 import { createOutbound, startProcessMetrics, type OutboundOptions } from "@hookline/engine";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
@@ -56,7 +56,7 @@ export async function startApi(config: Config, logger: Logger, options: Outbound
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const queue = new DeliveryQueue(redis, config.queuePrefix);
   const { http, tokens } = createOutbound(config, options);
-  const engine = { config, logger, db, queue, http, tokens };
+  const engine = { config, logger, db, queue, http, tokens, work: createWorkStore(db) };
   const app = createApp({ config, logger, db, queue, redis, engine, readiness: () => checkDependencies(db, redis) });
   const server = createServer(app);
   // Keep-alive longer than common load balancers' idle timeouts, so they close first.

@@ -1,7 +1,7 @@
 import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
-import { connectDatabase, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
+import { connectDatabase, createWorkStore, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
 import { createOutbound, EndpointGate, startProcessMetrics, type EngineDependencies, type OutboundOptions } from "@hookline/engine";
 import { createRedis, DeliveryQueue, evictionPolicy, isSafeEvictionPolicy, QUEUES } from "@hookline/queue";
 import { startSweeper } from "./sweeper.js";
@@ -57,7 +57,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     slowMaxInFlight: config.delivery.slowEndpointMaxInFlight,
     slowAfterMs: config.delivery.slowEndpointMs,
   });
-  const deps: WorkerDependencies = { config, logger, db, http, queue, tokens, gate };
+  const deps: WorkerDependencies = { config, logger, db, http, queue, tokens, gate, work: createWorkStore(db) };
 
   const worker = new Worker(QUEUES.deliveries, (job, token) => processor(job, deps, token), {
     connection,

@@ -23,7 +23,8 @@ export {
   type DeliveryStatus,
   type DeliveryWithAttempts,
 } from "./repositories/deliveries.repository.js";
-export { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type AttemptRecord, type DeliveryWork, type EndpointHealthRule, type RecordedAttempt } from "./work/delivery-work.js";
+export { createWorkStore, type WorkStore } from "./work/work-store.js";
+export { holdDelivery, loadDeliveryWork, loadDeliveryWorks, recordAttempt, recordSuccesses, type AttemptConsequence, type AttemptRecord, type DeliveryWork, type EndpointHealthRule, type RecordedAttempt } from "./work/delivery-work.js";
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
 export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";

@@ -1,6 +1,6 @@
 import type { Config } from "@hookline/config";
 import { isBuiltinEventType, type Logger } from "@hookline/core";
-import { holdDelivery, loadDeliveryWork, recordAttempt, type AttemptConsequence, type Database, type DeliveryWork } from "@hookline/db";
+import { holdDelivery, type AttemptConsequence, type Database, type DeliveryWork, type WorkStore } from "@hookline/db";
 import {
   classify,
   deliveryBody,
@@ -14,7 +14,7 @@ import {
 } from "@hookline/delivery";
 import type { DeliveryQueue } from "@hookline/queue";
 import type { EndpointGate } from "./endpoint-gate.js";
-import { attemptSeconds, attemptsTotal } from "./metrics.js";
+import { attemptSeconds, attemptsTotal, deferralsTotal } from "./metrics.js";
 import { publishOperationalEvent } from "./operational-events.js";
 
 export interface EngineDependencies {
@@ -24,6 +24,8 @@ export interface EngineDependencies {
   readonly http: HttpClient;
   readonly tokens: TokenCache;
   readonly queue: DeliveryQueue;
+  /** Reads and records deliveries, grouping concurrent ones (see createWorkStore). */
+  readonly work: WorkStore;
 }
 
 export type AttemptOutcome =
@@ -40,7 +42,7 @@ export type AttemptOutcome =
  */
 export async function attemptDelivery(deps: EngineDependencies, deliveryId: string, gate?: EndpointGate): Promise<AttemptOutcome> {
   const log = deps.logger.child({ delivery_id: deliveryId });
-  const work = await loadDeliveryWork(deps.db, deliveryId);
+  const work = await deps.work.load(deliveryId);
   if (!work) return { outcome: "skipped", reason: "missing" };
   if (work.status !== "pending") return { outcome: "skipped", reason: "not_due" };
   if (work.endpoint.status !== "ACTIVE") {
@@ -49,7 +51,10 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
     return { outcome: "held" };
   }
 
-  if (gate && !gate.tryEnter(work.endpoint.id, work.id)) return { outcome: "deferred", delayMs: gate.deferral(work.endpoint.id, work.id) };
+  if (gate && !gate.tryEnter(work.endpoint.id, work.id)) {
+    deferralsTotal.inc();
+    return { outcome: "deferred", delayMs: gate.deferral(work.endpoint.id, work.id) };
+  }
   const attemptNumber = work.attemptCount + 1;
   const started = performance.now();
   let result: AttemptResult;
@@ -59,8 +64,7 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
     gate?.leave(work.endpoint.id, performance.now() - started);
   }
   const next = decide(attemptNumber, result, deps.config);
-  const recorded = await recordAttempt(
-    deps.db.pool,
+  const recorded = await deps.work.record(
     {
       deliveryId: work.id,
       attemptNumber,

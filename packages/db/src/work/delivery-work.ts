@@ -56,20 +56,16 @@ interface WorkRow {
   endpoint_status: DeliveryWork["endpoint"]["status"];
 }
 
-export async function loadDeliveryWork(db: Pick<Database, "pool" | "secrets">, deliveryId: string): Promise<DeliveryWork | undefined> {
-  const { rows } = await db.pool.query<WorkRow>(
-    `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
+const WORK_QUERY = `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
             ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data, ev.object_id,
             ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.previous_secrets, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status, ep.failing_since,
             ep.oauth_token_url, ep.oauth_client_id, ep.oauth_client_secret, ep.oauth_scope
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
      JOIN endpoints ep ON ep.id = d.endpoint_id
-     WHERE d.id = $1`,
-    [deliveryId],
-  );
-  const row = rows[0];
-  if (!row) return undefined;
+     WHERE d.id = ANY($1::text[])`;
+
+function toWork(db: Pick<Database, "secrets">, row: WorkRow): DeliveryWork {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -97,6 +93,20 @@ export async function loadDeliveryWork(db: Pick<Database, "pool" | "secrets">, d
           : undefined,
     },
   };
+}
+
+/** Reads several deliveries with their event and endpoint in one query; undefined for ids that are gone. */
+export async function loadDeliveryWorks(db: Pick<Database, "pool" | "secrets">, deliveryIds: readonly string[]): Promise<(DeliveryWork | undefined)[]> {
+  const { rows } = await db.pool.query<WorkRow>(WORK_QUERY, [deliveryIds]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return deliveryIds.map((id) => {
+    const row = byId.get(id);
+    return row && toWork(db, row);
+  });
+}
+
+export async function loadDeliveryWork(db: Pick<Database, "pool" | "secrets">, deliveryId: string): Promise<DeliveryWork | undefined> {
+  return (await loadDeliveryWorks(db, [deliveryId]))[0];
 }
 
 /** Parks a due delivery whose endpoint is paused or disabled; resuming releases it. */
@@ -197,6 +207,48 @@ export async function recordAttempt(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Records many successful attempts (to endpoints not in a run of failures) in one statement:
+ * each delivery becomes succeeded and gets its attempt row, under the same guard as
+ * recordAttempt (attempt_count still one less, still pending). Returns, per input, whether it was
+ * recorded. One statement is one transaction, so an attempt row never exists without its update.
+ */
+export async function recordSuccesses(pool: pg.Pool, all: readonly AttemptRecord[]): Promise<boolean[]> {
+  // The same delivery twice in one batch: the first is the one that may be recorded.
+  const firsts = new Map<string, number>();
+  all.forEach((a, i) => firsts.has(a.deliveryId) || firsts.set(a.deliveryId, i));
+  const attempts = [...firsts.values()].map((i) => all[i]!);
+  const { rows } = await pool.query<{ delivery_id: string }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::jsonb[], $8::text[])
+         AS t(attempt_id, delivery_id, attempt_number, started_at, duration_ms, status_code, response_headers, response_body)
+     ), updated AS (
+       UPDATE deliveries d
+       SET status = 'succeeded', attempt_count = i.attempt_number, last_attempt_at = i.started_at, last_status_code = i.status_code,
+           last_error = NULL, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+       FROM input i
+       WHERE d.id = i.delivery_id AND d.attempt_count = i.attempt_number - 1 AND d.status = 'pending'
+       RETURNING d.id
+     )
+     INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code, response_headers, response_body)
+     SELECT i.attempt_id, i.delivery_id, i.attempt_number, i.started_at, i.duration_ms, i.status_code, i.response_headers, i.response_body
+     FROM input i JOIN updated u ON u.id = i.delivery_id
+     RETURNING delivery_id`,
+    [
+      attempts.map(() => newId("attempt")),
+      attempts.map((a) => a.deliveryId),
+      attempts.map((a) => a.attemptNumber),
+      attempts.map((a) => a.startedAt),
+      attempts.map((a) => a.durationMs),
+      attempts.map((a) => a.statusCode ?? null),
+      attempts.map((a) => (a.responseHeaders ? JSON.stringify(a.responseHeaders) : null)),
+      attempts.map((a) => a.responseBody ?? null),
+    ],
+  );
+  const recorded = new Set(rows.map((row) => row.delivery_id));
+  return all.map((a, i) => firsts.get(a.deliveryId) === i && recorded.has(a.deliveryId));
 }
 
 /**
