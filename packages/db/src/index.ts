@@ -3,7 +3,7 @@ export { runMigrations, ensureDatabaseExists, readMigrations, MigrationError, ty
 export { MIGRATIONS_DIR, SCHEMA_PATH } from "./paths.js";
 export type { Page, PageRequest } from "./repositories/pagination.js";
 export { createTenant, type CreatedTenant } from "./repositories/tenants.repository.js";
-export { apiKeyRepository, findApiKeyForAuth, type ApiKeyRecord, type ApiKeyRepository } from "./repositories/api-keys.repository.js";
+export { apiKeyRepository, findApiKeyForAuth, type ApiKeyRecord, type ApiKeyRepository, type KeyForAuth } from "./repositories/api-keys.repository.js";
 export {
   endpointRepository,
   type Endpoint,

@@ -13,14 +13,14 @@ import { subscriptionRepository } from "./repositories/subscriptions.repository.
  * The repositories of one tenant. Route handlers receive this, never the Prisma client, so no
  * query can forget the tenant.
  */
-export function tenantScope(db: Pick<Database, "prisma" | "secrets">, tenantId: string) {
-  const { prisma, secrets } = db;
+export function tenantScope(db: Pick<Database, "prisma" | "pool" | "secrets">, tenantId: string) {
+  const { prisma, pool, secrets } = db;
   return {
     tenantId,
     apiKeys: apiKeyRepository(prisma, tenantId),
     endpoints: endpointRepository(prisma, secrets, tenantId),
     subscriptions: subscriptionRepository(prisma, tenantId),
-    events: eventRepository(prisma, tenantId),
+    events: eventRepository(prisma, pool, tenantId),
     deliveries: deliveryRepository(prisma, tenantId),
     eventTypes: eventTypeRepository(prisma, tenantId),
     settings: tenantSettingsRepository(prisma, tenantId),

@@ -28,12 +28,11 @@ function bearerToken(header: string | undefined): string | undefined {
  * keys tells an attacker nothing.
  */
 export function requireTenant(db: Database): RequestHandler {
-  const { prisma } = db;
   return async (req, res, next) => {
     const token = bearerToken(req.headers.authorization);
     const parsed = token === undefined ? undefined : parseApiKey(token);
     if (!parsed) throw AppError.unauthorized("The API key is malformed.");
-    const key = await findApiKeyForAuth(prisma, parsed.keyId);
+    const key = await findApiKeyForAuth(db.pool, parsed.keyId);
     if (!key || !secretMatches(parsed.secret, key.secretHash)) throw AppError.unauthorized("The API key is not valid.");
     if (key.revokedAt) throw AppError.unauthorized("The API key has been revoked.");
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppError.unauthorized("The API key has expired.");

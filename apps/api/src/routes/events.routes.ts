@@ -12,7 +12,7 @@ import { iso } from "../presenters/timestamps.js";
 import { publishBatchSchema, publishEventSchema, type PublishBatchBody, type PublishEventBody } from "../schemas/event.schemas.js";
 import { enqueueCommitted } from "../services/enqueue.js";
 import { deliverSynchronously } from "../services/synchronous-delivery.js";
-import { checkPublish, memoizedLookups, type RegistryLookups } from "../services/event-type-rules.js";
+import { checkPublish, batchLookups, type RegistryLookups } from "../services/event-type-rules.js";
 
 const parsePublish = validator<PublishEventBody>(publishEventSchema, "body");
 const parseBatch = validator<PublishBatchBody>(publishBatchSchema, "body");
@@ -118,7 +118,10 @@ export function eventRoutes(deps: EventDeps): Router {
       }
       seen.set(event.idempotency_key, i);
     });
-    const lookups = memoizedLookups(tenantOf(res).scope);
+    const lookups = batchLookups(
+      tenantOf(res).scope,
+      events.map((event) => event.event_type),
+    );
     const deprecated = await Promise.all(events.map((event, i) => admit(lookups, event, `events.${i}.`)));
     if (deprecated.some(Boolean)) res.setHeader("Deprecation", "true");
     const results = await tenantOf(res).scope.events.publishBatch(

@@ -53,19 +53,18 @@ export type RegistryLookups = Pick<TenantScope, "tenantId"> & {
   readonly settings: Pick<TenantScope["settings"], "get">;
 };
 
-/** Lookups that ask the database once per type and once for the settings: for a batch of events. */
-export function memoizedLookups(scope: TenantScope): RegistryLookups {
-  const types = new Map<string, ReturnType<TenantScope["eventTypes"]["find"]>>();
+/**
+ * Lookups for a batch of events: every type the batch names in one query, the settings in
+ * another, however many events and types there are.
+ */
+export function batchLookups(scope: TenantScope, names: readonly string[]): RegistryLookups {
+  const registered = scope.eventTypes.findMany([...new Set(names)]).then((types) => new Map(types.map((type) => [type.name, type])));
+  // Whoever awaits it sees a failure; if nobody does (every event refused first), it is not unhandled.
+  registered.catch(() => undefined);
   let settings: ReturnType<TenantScope["settings"]["get"]> | undefined;
   return {
     tenantId: scope.tenantId,
-    eventTypes: {
-      find(name) {
-        let found = types.get(name);
-        if (!found) types.set(name, (found = scope.eventTypes.find(name)));
-        return found;
-      },
-    },
+    eventTypes: { find: async (name) => (await registered).get(name) ?? null },
     settings: { get: () => (settings ??= scope.settings.get()) },
   };
 }

@@ -1,4 +1,5 @@
 import { issueApiKey, newId } from "@hookline/core";
+import type pg from "pg";
 import type { PrismaClient } from "../client.js";
 import type { ApiKey } from "../generated/prisma/client.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
@@ -6,9 +7,20 @@ import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js"
 export type ApiKeyRecord = Omit<ApiKey, "secretHash">;
 const PUBLIC_FIELDS = { id: true, tenantId: true, name: true, createdAt: true, expiresAt: true, revokedAt: true } as const;
 
-/** Authentication looks a key up by its id before any tenant is known; the secret check follows. */
-export function findApiKeyForAuth(prisma: PrismaClient, keyId: string): Promise<ApiKey | null> {
-  return prisma.apiKey.findUnique({ where: { id: keyId } });
+/** What authentication needs of a key. */
+export type KeyForAuth = Pick<ApiKey, "id" | "tenantId" | "secretHash" | "expiresAt" | "revokedAt">;
+
+/**
+ * Authentication looks a key up by its id before any tenant is known; the secret check follows.
+ * Plain SQL: every API request runs this.
+ */
+export async function findApiKeyForAuth(pool: pg.Pool, keyId: string): Promise<KeyForAuth | null> {
+  const { rows } = await pool.query<{ id: string; tenant_id: string; secret_hash: Buffer; expires_at: Date | null; revoked_at: Date | null }>(
+    `SELECT id, tenant_id, secret_hash, expires_at, revoked_at FROM api_keys WHERE id = $1`,
+    [keyId],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, tenantId: row.tenant_id, secretHash: new Uint8Array(row.secret_hash), expiresAt: row.expires_at, revokedAt: row.revoked_at } : null;
 }
 
 export function apiKeyRepository(prisma: PrismaClient, tenantId: string) {

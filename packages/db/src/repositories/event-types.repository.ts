@@ -39,6 +39,11 @@ export function eventTypeRepository(prisma: PrismaClient, tenantId: string) {
       return prisma.eventType.findUnique({ where: { tenantId_name: { tenantId, name } } });
     },
 
+    /** Several registered types in one query (a batch publish checks all its types at once). */
+    findMany(names: readonly string[]): Promise<EventType[]> {
+      return prisma.eventType.findMany({ where: { tenantId, name: { in: [...names] } } });
+    },
+
     /** The names of every registered, unarchived type, for strict-mode checks of subscriptions. */
     async activeNames(): Promise<string[]> {
       const rows = await prisma.eventType.findMany({ where: { tenantId, archived: false }, select: { name: true } });
