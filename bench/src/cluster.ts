@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import pg from "pg";
+import { QUEUES } from "@hookline/queue";
 import { MIGRATIONS_DIR, runMigrations } from "@hookline/db";
-import { freePort, jsonClient, spawnTsProcess, type JsonRequest, type SpawnedProcess } from "@hookline/testing";
+import { freePort, jsonClient, spawnTsProcess, waitForHttp, type JsonRequest, type SpawnedProcess } from "@hookline/testing";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ADMIN_TOKEN = "bench-admin-token-0123456789";
@@ -50,11 +53,11 @@ export class BenchCluster {
     const apiPort = await freePort();
     cluster.apiUrl = `http://127.0.0.1:${apiPort}`;
     cluster.launch("api", "apps/api/dist/main.js", { PORT: String(apiPort), HOST: "127.0.0.1" }, `${cluster.apiUrl}/metrics`);
-    await waitForOk(`${cluster.apiUrl}/healthz`);
+    await waitForHttp(`${cluster.apiUrl}/healthz`);
     for (let i = 0; i < settings.workers; i++) {
       const port = await freePort();
       cluster.launch(`worker ${i + 1}`, "apps/worker/dist/main.js", { WORKER_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/metrics`);
-      await waitForOk(`http://127.0.0.1:${port}/healthz`);
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`);
     }
     cluster.admin = jsonClient(cluster.apiUrl, ADMIN_TOKEN);
     return cluster;
@@ -132,6 +135,31 @@ export class BenchCluster {
     return out;
   }
 
+  /**
+   * Between scenarios: the retired endpoints' rows are gone, so their queued jobs would only be
+   * skipped; remove them, let the active ones finish, and vacuum what the cascade deleted, so
+   * that no scenario pays for the one before it.
+   */
+  async settle(): Promise<void> {
+    const connection = new Redis(this.settings.redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUES.deliveries, { connection, prefix: this.queuePrefix });
+    try {
+      await queue.drain(true);
+      const deadline = Date.now() + 60_000;
+      while ((await queue.getActiveCount()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+    const client = new pg.Client({ connectionString: this.settings.databaseUrl });
+    await client.connect();
+    try {
+      await client.query("VACUUM (ANALYZE) events, deliveries, attempts, idempotency_keys");
+    } finally {
+      await client.end();
+    }
+  }
+
   /** Pauses (SIGSTOP) or resumes (SIGCONT) the worker processes. */
   signalWorkers(signal: "SIGSTOP" | "SIGCONT"): void {
     for (const p of this.processes) if (p.name.startsWith("worker")) p.child.kill(signal);
@@ -171,18 +199,5 @@ async function recreateDatabase(url: string): Promise<void> {
     await admin.query(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
-  }
-}
-
-async function waitForOk(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

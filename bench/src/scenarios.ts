@@ -37,6 +37,7 @@ async function withTenant<T>(cluster: BenchCluster, run: (t: Awaited<ReturnType<
   } finally {
     await receiver.modes(Object.fromEntries(range(0, ENDPOINTS).map((i) => [i, "ok" as Mode])));
     await retire(tenant.request, tenant.endpointIds);
+    await cluster.settle();
   }
 }
 

@@ -121,3 +121,17 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   await server.start();
   return server;
 }
+
+/** Resolves once `url` answers 2xx; for processes started elsewhere that say nothing when ready. */
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -7,6 +7,7 @@ import {
   spawnTsProcess,
   startPostgresServer,
   startRedisServer,
+  waitForHttp,
   type JsonRequest,
   type PostgresServer,
   type RedisServer,
@@ -198,25 +199,4 @@ export class Cluster {
     await this.redis.stop();
     await this.pg.destroy();
   }
-}
-
-async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-export function report(name: string, verdict: Verdict, statuses: Map<number, number>): void {
-  const codes = [...statuses.entries()].map(([code, n]) => `${code || "conn-error"}×${n}`).join(" ");
-  process.stdout.write(
-    `chaos ${name}: ${verdict.events} events × ${verdict.receivers} receivers, missing ${verdict.missing.length}, ` +
-      `duplicates ${verdict.duplicates}, split identities ${verdict.splitIdentities}; publish answers ${codes}\n`,
-  );
 }

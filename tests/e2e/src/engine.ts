@@ -1,7 +1,8 @@
 import { startHarness, type Harness } from "@hookline/api/harness";
 import { createLogger, type Logger } from "@hookline/core";
 import type { Resolver } from "@hookline/delivery";
-import type { JsonRequest } from "@hookline/testing";
+import { Webhook } from "standardwebhooks";
+import { startReceiver, type JsonRequest, type Receiver, type ReceivedRequest, type ReplyFn } from "@hookline/testing";
 import { processDelivery, startWorker, type RunningWorker } from "@hookline/worker";
 
 export interface Engine extends Harness {
@@ -105,4 +106,26 @@ export async function settledDeliveries(request: JsonRequest, eventId: string, s
     20_000,
     `deliveries of ${eventId} to reach ${states.join("/")}`,
   );
+}
+
+/** Checks a received delivery with the reference Standard Webhooks library; throws if it does not verify. */
+export function verifyWebhook(secret: string, request: ReceivedRequest): unknown {
+  return new Webhook(secret).verify(request.body, {
+    "webhook-id": String(request.headers["webhook-id"]),
+    "webhook-timestamp": String(request.headers["webhook-timestamp"]),
+    "webhook-signature": String(request.headers["webhook-signature"]),
+  });
+}
+
+/** Receivers started by one test file, closed together when it ends. */
+export function receiverPool() {
+  const started: Receiver[] = [];
+  return {
+    async start(reply?: ReplyFn): Promise<Receiver> {
+      const receiver = await startReceiver(reply);
+      started.push(receiver);
+      return receiver;
+    },
+    closeAll: () => Promise.all(started.map((receiver) => receiver.close())),
+  };
 }

@@ -1,30 +1,19 @@
-import { Webhook } from "standardwebhooks";
-import { startReceiver, type Receiver, type ReceivedRequest } from "@hookline/testing";
-import { endpointFor, eventually, publish, settledDeliveries, startEngine, type Engine } from "../src/engine.js";
+import type { Receiver, ReceivedRequest, ReplyFn } from "@hookline/testing";
+import { endpointFor, eventually, publish, receiverPool, settledDeliveries, startEngine, verifyWebhook, type Engine } from "../src/engine.js";
 
 let engine: Engine;
-const receivers: Receiver[] = [];
+const receivers = receiverPool();
 beforeAll(async () => {
   engine = await startEngine();
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
+  await receivers.closeAll();
   await engine.close();
 });
 
-async function receiver(reply?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(reply);
-  receivers.push(r);
-  return r;
-}
+const receiver = (reply?: ReplyFn): Promise<Receiver> => receivers.start(reply);
 
-function verify(secret: string, request: ReceivedRequest): unknown {
-  return new Webhook(secret).verify(request.body, {
-    "webhook-id": String(request.headers["webhook-id"]),
-    "webhook-timestamp": String(request.headers["webhook-timestamp"]),
-    "webhook-signature": String(request.headers["webhook-signature"]),
-  });
-}
+const verify = verifyWebhook;
 
 describe("delivery", () => {
   it("POSTs the signed envelope with the endpoint's headers, verifiable by the standardwebhooks library", async () => {

@@ -1,10 +1,9 @@
 import { Writable } from "node:stream";
-import { Webhook } from "standardwebhooks";
 import { createLogger } from "@hookline/core";
 import { createRedis } from "@hookline/queue";
-import { startReceiver, TEST_REDIS_URL, type Receiver, type ReceivedRequest } from "@hookline/testing";
+import { TEST_REDIS_URL, type Receiver, type ReceivedRequest, type ReplyFn } from "@hookline/testing";
 import { processDelivery, startWorker } from "@hookline/worker";
-import { endpointFor, publish, settledDeliveries, startEngine, type Engine } from "../src/engine.js";
+import { endpointFor, publish, receiverPool, settledDeliveries, startEngine, verifyWebhook, type Engine } from "../src/engine.js";
 
 /**
  * Secrets in motion: rotation with overlap as receivers see it, and the promise that no log line,
@@ -19,29 +18,21 @@ const sink = new Writable({
   },
 });
 let engine: Engine;
-const receivers: Receiver[] = [];
+const receivers = receiverPool();
 
 beforeAll(async () => {
   engine = await startEngine({ LOG_LEVEL: "trace" }, { logger: createLogger({ level: "trace", name: "secrets-test", destination: sink }) });
 });
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
+  await receivers.closeAll();
   await engine.close();
 });
 
-async function receiver(reply?: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(reply);
-  receivers.push(r);
-  return r;
-}
+const receiver = (reply?: ReplyFn): Promise<Receiver> => receivers.start(reply);
 
 function verifies(secret: string, request: ReceivedRequest): boolean {
   try {
-    new Webhook(secret).verify(request.body, {
-      "webhook-id": String(request.headers["webhook-id"]),
-      "webhook-timestamp": String(request.headers["webhook-timestamp"]),
-      "webhook-signature": String(request.headers["webhook-signature"]),
-    });
+    verifyWebhook(secret, request);
     return true;
   } catch {
     return false;
