@@ -29,7 +29,7 @@ export { subscriptionRepository, type Subscription, type SubscriptionRepository 
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
 export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
 export { isDatabaseUnavailable } from "./unavailable.js";
-export { eventTypeRepository, type EventType, type EventTypeFields, type EventTypeRepository } from "./repositories/event-types.repository.js";
+export { eventTypeRepository, type EventType, type EventTypeFields, type EventTypeRepository, type PublishRegistry, type RegisteredType } from "./repositories/event-types.repository.js";
 export { tenantSettingsRepository, type TenantSettings } from "./repositories/tenant-settings.repository.js";
 export { webhookSettingRepository, type WebhookSetting, type WebhookSettingInput, type WebhookSettingRepository } from "./repositories/webhook-settings.repository.js";
 export { momentusWebhookRepository, type MomentusWebhook, type MomentusWebhookFields } from "./repositories/momentus-webhooks.repository.js";

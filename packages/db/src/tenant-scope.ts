@@ -22,7 +22,7 @@ export function tenantScope(db: Pick<Database, "prisma" | "pool" | "secrets">, t
     subscriptions: subscriptionRepository(prisma, tenantId),
     events: eventRepository(prisma, pool, tenantId),
     deliveries: deliveryRepository(prisma, tenantId),
-    eventTypes: eventTypeRepository(prisma, tenantId),
+    eventTypes: eventTypeRepository(prisma, pool, tenantId),
     settings: tenantSettingsRepository(prisma, tenantId),
     webhookSettings: webhookSettingRepository(prisma, secrets, tenantId),
     momentusWebhooks: momentusWebhookRepository(prisma, secrets, tenantId),

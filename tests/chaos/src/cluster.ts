@@ -200,3 +200,11 @@ export class Cluster {
     await this.pg.destroy();
   }
 }
+
+export function report(name: string, verdict: Verdict, statuses: Map<number, number>): void {
+  const codes = [...statuses.entries()].map(([code, n]) => `${code || "conn-error"}×${n}`).join(" ");
+  process.stdout.write(
+    `chaos ${name}: ${verdict.events} events × ${verdict.receivers} receivers, missing ${verdict.missing.length}, ` +
+      `duplicates ${verdict.duplicates}, split identities ${verdict.splitIdentities}; publish answers ${codes}\n`,
+  );
+}

@@ -12,7 +12,7 @@ import { iso } from "../presenters/timestamps.js";
 import { publishBatchSchema, publishEventSchema, type PublishBatchBody, type PublishEventBody } from "../schemas/event.schemas.js";
 import { enqueueCommitted } from "../services/enqueue.js";
 import { deliverSynchronously } from "../services/synchronous-delivery.js";
-import { checkPublish, batchLookups, type RegistryLookups } from "../services/event-type-rules.js";
+import { checkPublish, publishLookups, type PublishLookups } from "../services/event-type-rules.js";
 
 const parsePublish = validator<PublishEventBody>(publishEventSchema, "body");
 const parseBatch = validator<PublishBatchBody>(publishBatchSchema, "body");
@@ -46,7 +46,7 @@ function within(prefix: string, error: unknown): never {
 }
 
 /** The checks of one event before anything is written; returns whether its type is deprecated. */
-async function admit(lookups: RegistryLookups, body: PublishEventBody, prefix = ""): Promise<boolean> {
+async function admit(lookups: PublishLookups, body: PublishEventBody, prefix = ""): Promise<boolean> {
   try {
     const problem = eventTypeProblem(body.event_type, false);
     if (problem) throw AppError.validation([{ field: "event_type", message: problem }]);
@@ -94,7 +94,7 @@ export function eventRoutes(deps: EventDeps): Router {
   router.post("/", async (req, res) => {
     const body = parsePublish(bodyOf(req));
     const key = idempotencyKey(body, req.header("idempotency-key"));
-    if (await admit(tenantOf(res).scope, body)) res.setHeader("Deprecation", "true");
+    if (await admit(publishLookups(tenantOf(res).scope, [body.event_type]), body)) res.setHeader("Deprecation", "true");
     const result = await tenantOf(res).scope.events.publish(toNewEvent(body, key), { idempotencyWindowMs: deps.idempotencyWindowMs });
     const [presented] = await settle(deps, req.log ?? deps.logger, [result]);
     const { replayed, ...answer } = presented!;
@@ -118,7 +118,7 @@ export function eventRoutes(deps: EventDeps): Router {
       }
       seen.set(event.idempotency_key, i);
     });
-    const lookups = batchLookups(
+    const lookups = publishLookups(
       tenantOf(res).scope,
       events.map((event) => event.event_type),
     );

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { AppError, BUILTIN_EVENT_TYPES, isBuiltinEventType, matchesEventType, type FieldProblem } from "@hookline/core";
-import type { EventType, TenantScope } from "@hookline/db";
+import type { PublishRegistry, RegisteredType, TenantScope } from "@hookline/db";
 
 /**
  * Tenants' JSON Schemas are compiled by their own ajv instance: lenient about unknown keywords
@@ -25,7 +25,7 @@ export function assertCompilableSchema(schema: unknown): void {
   }
 }
 
-function validatorFor(tenantId: string, type: EventType): ValidateFunction {
+function validatorFor(tenantId: string, type: RegisteredType): ValidateFunction {
   const key = `${tenantId}\u0000${type.name}\u0000${type.updatedAt.getTime()}`;
   let validate = compiled.get(key);
   if (!validate) {
@@ -47,45 +47,37 @@ function dataProblems(errors: ErrorObject[]): FieldProblem[] {
 const unprocessable = (message: string, details: FieldProblem[] = []) =>
   new AppError({ status: 422, code: "unprocessable", message, details });
 
-/** What checkPublish reads: the registry and the tenant's settings. */
-export type RegistryLookups = Pick<TenantScope, "tenantId"> & {
-  readonly eventTypes: Pick<TenantScope["eventTypes"], "find">;
-  readonly settings: Pick<TenantScope["settings"], "get">;
-};
+/** The registry of one publish request (any number of events), read once. */
+export interface PublishLookups {
+  readonly tenantId: string;
+  readonly registry: Promise<PublishRegistry>;
+}
 
-/**
- * Lookups for a batch of events: every type the batch names in one query, the settings in
- * another, however many events and types there are.
- */
-export function batchLookups(scope: TenantScope, names: readonly string[]): RegistryLookups {
-  const registered = scope.eventTypes.findMany([...new Set(names)]).then((types) => new Map(types.map((type) => [type.name, type])));
+export function publishLookups(scope: TenantScope, names: readonly string[]): PublishLookups {
+  const registry = scope.eventTypes.forPublish(names);
   // Whoever awaits it sees a failure; if nobody does (every event refused first), it is not unhandled.
-  registered.catch(() => undefined);
-  let settings: ReturnType<TenantScope["settings"]["get"]> | undefined;
-  return {
-    tenantId: scope.tenantId,
-    eventTypes: { find: async (name) => (await registered).get(name) ?? null },
-    settings: { get: () => (settings ??= scope.settings.get()) },
-  };
+  registry.catch(() => undefined);
+  return { tenantId: scope.tenantId, registry };
 }
 
 /** The registry's say on publishing `eventType` with `data`; throws 422 when it says no. */
-export async function checkPublish(scope: RegistryLookups, eventType: string, data: unknown): Promise<{ deprecated: boolean }> {
+export async function checkPublish(lookups: PublishLookups, eventType: string, data: unknown): Promise<{ deprecated: boolean }> {
   if (isBuiltinEventType(eventType)) {
     throw unprocessable(`${eventType} is published by Hookline itself and cannot be published through the API.`, [
       { field: "event_type", message: "is reserved for Hookline's operational events" },
     ]);
   }
-  const type = await scope.eventTypes.find(eventType);
+  const { strict, types } = await lookups.registry;
+  const type = types.get(eventType);
   if (!type) {
-    if ((await scope.settings.get()).strictEventTypes) {
+    if (strict) {
       throw unprocessable("Strict mode: the event type is not registered.", [{ field: "event_type", message: "is not a registered event type" }]);
     }
     return { deprecated: false };
   }
   if (type.archived) throw unprocessable("The event type is archived.", [{ field: "event_type", message: "is archived" }]);
   if (type.schema !== null) {
-    const validate = validatorFor(scope.tenantId, type);
+    const validate = validatorFor(lookups.tenantId, type);
     if (!validate(data)) throw unprocessable("The event data does not match the event type's schema.", dataProblems(validate.errors ?? []));
   }
   return { deprecated: type.deprecated };

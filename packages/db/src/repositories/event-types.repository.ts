@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { PrismaClient } from "../client.js";
 import { Prisma, type EventType } from "../generated/prisma/client.js";
 import type { Page, PageRequest } from "./pagination.js";
@@ -14,9 +15,38 @@ export interface EventTypeFields {
 
 const jsonOrNull = (value: unknown) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
 
+/** What publishing needs of a registered type. */
+export type RegisteredType = Pick<EventType, "name" | "schema" | "deprecated" | "archived" | "updatedAt">;
+
+/** The registry as a publish sees it: strict mode, and the registered types among the names asked. */
+export interface PublishRegistry {
+  readonly strict: boolean;
+  readonly types: ReadonlyMap<string, RegisteredType>;
+}
+
 /** The event-type registry of one tenant, keyed by name. */
-export function eventTypeRepository(prisma: PrismaClient, tenantId: string) {
+export function eventTypeRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: string) {
   return {
+    /**
+     * Strict mode and the named types in one query of plain SQL: every publish asks this, so it
+     * costs one round trip whatever the number of events and types.
+     */
+    async forPublish(names: readonly string[]): Promise<PublishRegistry> {
+      const { rows } = await pool.query<{ strict: boolean; name: string | null; schema: unknown; deprecated: boolean; archived: boolean; updated_at: Date }>(
+        `SELECT t.strict_event_types AS strict, et.name, et.schema, et.deprecated, et.archived, et.updated_at
+         FROM tenants t LEFT JOIN event_types et ON et.tenant_id = t.id AND et.name = ANY($2::text[])
+         WHERE t.id = $1`,
+        [tenantId, [...new Set(names)]],
+      );
+      const types = new Map<string, RegisteredType>();
+      for (const row of rows) {
+        if (row.name !== null) {
+          types.set(row.name, { name: row.name, schema: row.schema as EventType["schema"], deprecated: row.deprecated, archived: row.archived, updatedAt: row.updated_at });
+        }
+      }
+      return { strict: rows[0]?.strict ?? false, types };
+    },
+
     async create(name: string, fields: EventTypeFields): Promise<EventType | "exists"> {
       try {
         return await prisma.eventType.create({
@@ -39,10 +69,6 @@ export function eventTypeRepository(prisma: PrismaClient, tenantId: string) {
       return prisma.eventType.findUnique({ where: { tenantId_name: { tenantId, name } } });
     },
 
-    /** Several registered types in one query (a batch publish checks all its types at once). */
-    findMany(names: readonly string[]): Promise<EventType[]> {
-      return prisma.eventType.findMany({ where: { tenantId, name: { in: [...names] } } });
-    },
 
     /** The names of every registered, unarchived type, for strict-mode checks of subscriptions. */
     async activeNames(): Promise<string[]> {
