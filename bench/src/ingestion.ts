@@ -10,6 +10,8 @@ export interface IngestionResult {
   readonly latencyMs: { p50: number; p99: number };
   readonly non2xx: number;
   readonly errors: number;
+  /** Cores each part kept busy meanwhile. */
+  readonly cores: Record<string, number>;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function ingestion(cluster: BenchCluster, durationSeconds: number):
       ["single", 1, 32],
       ["batch", 100, 8],
     ] as const) {
+      const cpuBefore = cluster.cpuSeconds();
       const body = mode === "single" ? JSON.stringify(benchEvent(0, 0)) : JSON.stringify({ events: Array.from({ length: eventsPerRequest }, (_, i) => benchEvent(0, i)) });
       const result = await autocannon({
         url: `${cluster.apiUrl}${mode === "single" ? "/v1/events" : "/v1/events/batch"}`,
@@ -38,6 +41,8 @@ export async function ingestion(cluster: BenchCluster, durationSeconds: number):
         connections,
         duration: durationSeconds,
       });
+      const cpuAfter = cluster.cpuSeconds();
+      const cores = Object.fromEntries(Object.entries(cpuAfter).map(([name, used]) => [name, (used - (cpuBefore[name] ?? 0)) / durationSeconds]));
       const requestsPerSecond = result.requests.average;
       results.push({
         mode,
@@ -47,6 +52,7 @@ export async function ingestion(cluster: BenchCluster, durationSeconds: number):
         latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
         non2xx: result.non2xx,
         errors: result.errors,
+        cores,
       });
     }
     return results;

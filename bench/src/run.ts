@@ -125,6 +125,7 @@ try {
       add({ scenario: label, metric: "events", value: r.eventsPerSecond, unit: "/s", ...(r.mode === "batch" && { target: { op: ">=" as const, value: 10_000 } }) });
       add({ scenario: label, metric: "p99", value: r.latencyMs.p99, unit: "ms" });
       if (r.non2xx + r.errors > 0) add({ scenario: label, metric: "non-2xx + errors", value: r.non2xx + r.errors, unit: "" });
+      for (const name of ["api", "postgres", "redis", "driver"]) add({ scenario: label, metric: `CPU cores ${name}`, value: r.cores[name] ?? 0, unit: "" });
     }
   }
   const crashed = cluster.crashed();

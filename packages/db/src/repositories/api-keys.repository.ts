@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { PrismaClient } from "../client.js";
 import type { ApiKey } from "../generated/prisma/client.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
+import { prepared } from "../prepared.js";
 
 export type ApiKeyRecord = Omit<ApiKey, "secretHash">;
 const PUBLIC_FIELDS = { id: true, tenantId: true, name: true, createdAt: true, expiresAt: true, revokedAt: true } as const;
@@ -15,7 +16,7 @@ export type KeyForAuth = Pick<ApiKey, "id" | "tenantId" | "secretHash" | "expire
  * Plain SQL: every API request runs this.
  */
 export async function findApiKeyForAuth(pool: pg.Pool, keyId: string): Promise<KeyForAuth | null> {
-  const { rows } = await pool.query<{ id: string; tenant_id: string; secret_hash: Buffer; expires_at: Date | null; revoked_at: Date | null }>(
+  const { rows } = await prepared<{ id: string; tenant_id: string; secret_hash: Buffer; expires_at: Date | null; revoked_at: Date | null }>(pool, "auth-key", 
     `SELECT id, tenant_id, secret_hash, expires_at, revoked_at FROM api_keys WHERE id = $1`,
     [keyId],
   );

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { PrismaClient } from "../client.js";
 import { Prisma, type EventType } from "../generated/prisma/client.js";
 import type { Page, PageRequest } from "./pagination.js";
+import { prepared } from "../prepared.js";
 
 export type { EventType } from "../generated/prisma/client.js";
 
@@ -32,7 +33,7 @@ export function eventTypeRepository(prisma: PrismaClient, pool: pg.Pool, tenantI
      * costs one round trip whatever the number of events and types.
      */
     async forPublish(names: readonly string[]): Promise<PublishRegistry> {
-      const { rows } = await pool.query<{ strict: boolean; name: string | null; schema: unknown; deprecated: boolean; archived: boolean; updated_at: Date }>(
+      const { rows } = await prepared<{ strict: boolean; name: string | null; schema: unknown; deprecated: boolean; archived: boolean; updated_at: Date }>(pool, "publish-registry", 
         `SELECT t.strict_event_types AS strict, et.name, et.schema, et.deprecated, et.archived, et.updated_at
          FROM tenants t LEFT JOIN event_types et ON et.tenant_id = t.id AND et.name = ANY($2::text[])
          WHERE t.id = $1`,

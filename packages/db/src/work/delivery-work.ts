@@ -2,6 +2,7 @@ import type pg from "pg";
 import { newId } from "@hookline/core";
 import type { Database } from "../client.js";
 import { openSecret, signingSecrets } from "../secrets/endpoint-secrets.js";
+import { prepared } from "../prepared.js";
 
 /**
  * The worker's side of a delivery, in plain SQL on the shared pool: these run once or twice per
@@ -97,7 +98,7 @@ function toWork(db: Pick<Database, "secrets">, row: WorkRow): DeliveryWork {
 
 /** Reads several deliveries with their event and endpoint in one query; undefined for ids that are gone. */
 export async function loadDeliveryWorks(db: Pick<Database, "pool" | "secrets">, deliveryIds: readonly string[]): Promise<(DeliveryWork | undefined)[]> {
-  const { rows } = await db.pool.query<WorkRow>(WORK_QUERY, [deliveryIds]);
+  const { rows } = await prepared<WorkRow>(db.pool, "load-deliveries", WORK_QUERY, [deliveryIds]);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return deliveryIds.map((id) => {
     const row = byId.get(id);
@@ -220,7 +221,7 @@ export async function recordSuccesses(pool: pg.Pool, all: readonly AttemptRecord
   const firsts = new Map<string, number>();
   all.forEach((a, i) => firsts.has(a.deliveryId) || firsts.set(a.deliveryId, i));
   const attempts = [...firsts.values()].map((i) => all[i]!);
-  const { rows } = await pool.query<{ delivery_id: string }>(
+  const { rows } = await prepared<{ delivery_id: string }>(pool, "record-successes", 
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::jsonb[], $8::text[])
          AS t(attempt_id, delivery_id, attempt_number, started_at, duration_ms, status_code, response_headers, response_body)
