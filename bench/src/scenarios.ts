@@ -69,18 +69,22 @@ async function openPhase(cluster: BenchCluster, d: Durations, apiKey: string, pi
   await sleep(d.warmupMs);
   await receiver.reset();
   await cluster.eventLoopDelay();
+  const cpuBefore = cluster.cpuSeconds();
   const started = Date.now();
   await (during ? during(() => Date.now() - started) : sleep(d.phaseMs));
+  const seconds = (Date.now() - started) / 1000;
+  const cpuAfter = cluster.cpuSeconds();
   const generator = await loop;
-  return { receiver, generator, eventLoop: await cluster.eventLoopDelay() };
+  const cores = Object.fromEntries(Object.entries(cpuAfter).map(([name, used]) => [name, (used - (cpuBefore[name] ?? 0)) / seconds]));
+  return { receiver, generator, eventLoop: await cluster.eventLoopDelay(), cores };
 }
 
 /** S2: open-loop latency at a share of S1's rate. */
 export async function latency(cluster: BenchCluster, d: Durations, rate: number) {
   return withTenant(cluster, async ({ apiKey }) => {
-    const { receiver, generator, eventLoop } = await openPhase(cluster, d, apiKey, roundRobin, rate);
+    const { receiver, generator, eventLoop, cores } = await openPhase(cluster, d, apiKey, roundRobin, rate);
     const stats = await receiver.stats();
-    return { rate, deliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000), latencyMs: stats.latencyMs, lateBatches: generator.lateBatches, eventLoop };
+    return { rate, deliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000), latencyMs: stats.latencyMs, lateBatches: generator.lateBatches, eventLoop, cores };
   });
 }
 
