@@ -47,6 +47,7 @@ export async function throughput(cluster: BenchCluster, d: Durations) {
   return withTenant(cluster, async ({ apiKey }) => {
     const loop = closedLoop({ cluster, receiver, apiKey, pick: roundRobin, backlog: 4_000, durationMs: d.warmupMs + d.throughputMs });
     await sleep(d.warmupMs);
+    await cluster.analyze();
     await receiver.reset();
     await cluster.eventLoopDelay();
     const cpuBefore = cluster.cpuSeconds();
@@ -67,6 +68,7 @@ async function openPhase(cluster: BenchCluster, d: Durations, apiKey: string, pi
   const receiver = receiverControl(cluster.receiverUrl);
   const loop = openLoop({ cluster, apiKey, pick, ratePerSecond: rate, durationMs: d.warmupMs + d.phaseMs });
   await sleep(d.warmupMs);
+  await cluster.analyze();
   await receiver.reset();
   await cluster.eventLoopDelay();
   const cpuBefore = cluster.cpuSeconds();
