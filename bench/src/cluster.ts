@@ -128,8 +128,13 @@ export class BenchCluster {
       }
       const comm = /\((.*)\)/.exec(stat)?.[1] ?? "";
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
       const name = named.get(Number(entry)) ?? (comm === "postgres" ? "postgres" : comm.startsWith("redis-server") ? "redis" : undefined);
+      // utime + stime, and for the services also cutime + cstime: a Postgres backend that exits
+      // (a pooled connection closed when idle) hands its CPU time to the postmaster's children
+      // total, so the sum stays monotonic.
+      const own = Number(fields[11]) + Number(fields[12]);
+      const children = name === "postgres" || name === "redis" ? Number(fields[13]) + Number(fields[14]) : 0;
+      const seconds = (own + children) / ticksPerSecond;
       if (name) out[name] = (out[name] ?? 0) + seconds;
     }
     return out;
@@ -151,15 +156,9 @@ export class BenchCluster {
       await queue.close();
       connection.disconnect();
     }
-    const client = new pg.Client({ connectionString: this.settings.databaseUrl });
-    await client.connect();
-    try {
-      // VACUUM without ANALYZE: statistics taken of a just-emptied table would tell the planner that
-      // deliveries is tiny, and it would scan it whole until autovacuum re-analyzed it mid-scenario.
-      await client.query("VACUUM events, deliveries, attempts, idempotency_keys");
-    } finally {
-      await client.end();
-    }
+    // VACUUM without ANALYZE: statistics taken of a just-emptied table would tell the planner that
+    // deliveries is tiny, and it would scan it whole until autovacuum re-analyzed it mid-scenario.
+    await this.sql("VACUUM events, deliveries, attempts, idempotency_keys");
   }
 
   /**
@@ -168,10 +167,15 @@ export class BenchCluster {
    * key checks) until autovacuum analyzes them, which can take a minute of the measurement.
    */
   async analyze(): Promise<void> {
+    await this.sql("ANALYZE events, deliveries, attempts, endpoints, subscriptions");
+  }
+
+  /** One statement on a connection of its own (VACUUM cannot run inside a pool's transaction). */
+  async sql<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
     const client = new pg.Client({ connectionString: this.settings.databaseUrl });
     await client.connect();
     try {
-      await client.query("ANALYZE events, deliveries, attempts, endpoints, subscriptions");
+      return (await client.query<Row>(text, values)).rows;
     } finally {
       await client.end();
     }

@@ -1,4 +1,3 @@
-import pg from "pg";
 import type { BenchCluster } from "./cluster.js";
 import { closedLoop, openLoop, receiverControl, retire, tenantWithEndpoints, type Mode, type Picker, type ReceiverStats } from "./workload.js";
 
@@ -121,14 +120,8 @@ export async function noisyNeighbour(cluster: BenchCluster, d: Durations, rate: 
 
 /** Deliveries to these endpoints that have not succeeded yet, straight from Postgres. */
 async function unfinished(cluster: BenchCluster, endpointIds: readonly string[]): Promise<number> {
-  const client = new pg.Client({ connectionString: cluster.settings.databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE endpoint_id = ANY($1::text[]) AND status <> 'succeeded'`, [endpointIds]);
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
+  const rows = await cluster.sql<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE endpoint_id = ANY($1::text[]) AND status <> 'succeeded'`, [endpointIds]);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**
