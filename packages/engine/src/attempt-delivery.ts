@@ -56,12 +56,11 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
     return { outcome: "deferred", delayMs: gate.deferral(work.endpoint.id, work.id) };
   }
   const attemptNumber = work.attemptCount + 1;
-  const started = performance.now();
   let result: AttemptResult;
   try {
     result = await send(work, deps);
   } finally {
-    gate?.leave(work.endpoint.id, performance.now() - started);
+    gate?.leave(work.endpoint.id, work.id);
   }
   const next = decide(attemptNumber, result, deps.config);
   const recorded = await deps.work.record(

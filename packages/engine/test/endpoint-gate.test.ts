@@ -1,39 +1,71 @@
 import { EndpointGate } from "../src/endpoint-gate.js";
 
-const gate = () => new EndpointGate({ maxInFlight: 3, slowMaxInFlight: 1, slowAfterMs: 1_000 });
+/** A gate on a clock the test moves; `attempt` runs one attempt of `ms` to completion. */
+function gate() {
+  let now = 0;
+  const g = new EndpointGate({ maxInFlight: 3, slowMaxInFlight: 1, slowAfterMs: 1_000, now: () => now });
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  const attempt = (endpoint: string, delivery: string, ms: number) => {
+    expect(g.tryEnter(endpoint, delivery)).toBe(true);
+    advance(ms);
+    g.leave(endpoint, delivery);
+  };
+  return { g, advance, attempt };
+}
 
 describe("EndpointGate", () => {
   it("lets each endpoint have at most maxInFlight attempts, independently of the others", () => {
-    const g = gate();
+    const { g } = gate();
     expect([1, 2, 3, 4].map((i) => g.tryEnter("ep_a", `msg_${i}`))).toEqual([true, true, true, false]);
     expect(g.tryEnter("ep_b", "msg_5")).toBe(true);
-    g.leave("ep_a", 10);
+    g.leave("ep_a", "msg_1");
     expect(g.tryEnter("ep_a", "msg_4")).toBe(true);
+    // Leaving twice, or for a delivery that never entered, frees nothing more.
+    g.leave("ep_a", "msg_1");
+    g.leave("ep_a", "msg_9");
+    expect(g.tryEnter("ep_a", "msg_6")).toBe(false);
   });
 
   it("narrows a slow endpoint to slowMaxInFlight, and widens it again once it is fast", () => {
-    const g = gate();
+    const { g, attempt } = gate();
     // The others answer in 10 ms.
-    for (let i = 0; i < 200; i++) {
-      g.tryEnter("ep_fast", `msg_f${i}`);
-      g.leave("ep_fast", 10);
-    }
-    for (let i = 0; i < 3; i++) g.tryEnter("ep_slow", `msg_${i}`);
-    for (let i = 0; i < 3; i++) g.leave("ep_slow", 5_000);
+    for (let i = 0; i < 200; i++) attempt("ep_fast", `msg_f${i}`, 10);
+    for (let i = 0; i < 3; i++) attempt("ep_slow", `msg_${i}`, 5_000);
     expect(g.limit("ep_slow")).toBe(1);
     expect(g.tryEnter("ep_slow", "msg_x")).toBe(true);
     expect(g.tryEnter("ep_slow", "msg_y")).toBe(false);
-    for (let i = 0; i < 30; i++) {
-      g.leave("ep_slow", 5);
-      g.tryEnter("ep_slow", `msg_fast_${i}`);
-    }
+    g.leave("ep_slow", "msg_x");
+    for (let i = 0; i < 30; i++) attempt("ep_slow", `msg_fast_${i}`, 5);
     expect(g.limit("ep_slow")).toBe(3);
   });
 
+  it("narrows an endpoint whose first attempts hang before any of them has finished", () => {
+    const { g, advance, attempt } = gate();
+    for (let i = 0; i < 200; i++) attempt("ep_fast", `msg_f${i}`, 10);
+    expect(g.tryEnter("ep_hang", "msg_1")).toBe(true);
+    expect(g.tryEnter("ep_hang", "msg_2")).toBe(true);
+    advance(999);
+    expect(g.limit("ep_hang")).toBe(3);
+    advance(2);
+    // Its attempts have run for a second, a hundred times the others': no third slot.
+    expect(g.limit("ep_hang")).toBe(1);
+    expect(g.tryEnter("ep_hang", "msg_3")).toBe(false);
+    // Waiting deliveries are put off for about as long as the hanging attempts have run.
+    expect(g.deferral("ep_hang", "msg_3")).toBeGreaterThanOrEqual(800);
+    // The fast endpoint is untouched.
+    expect(g.limit("ep_fast")).toBe(3);
+    // Once the hanging attempts end (their timeout), the endpoint is judged by their durations.
+    advance(4_000);
+    g.leave("ep_hang", "msg_1");
+    g.leave("ep_hang", "msg_2");
+    expect(g.limit("ep_hang")).toBe(1);
+  });
+
   it("defers a turned-away delivery about as long as the endpoint's attempts take, longer each time", () => {
-    const g = gate();
-    g.tryEnter("ep_a", "msg_0");
-    g.leave("ep_a", 2_000);
+    const { g, attempt } = gate();
+    attempt("ep_a", "msg_0", 2_000);
     const first = g.deferral("ep_a", "msg_1");
     const second = g.deferral("ep_a", "msg_1");
     const third = g.deferral("ep_a", "msg_1");
@@ -46,17 +78,23 @@ describe("EndpointGate", () => {
     expect(g.deferral("ep_a", "msg_1")).toBeLessThanOrEqual(2_000 * 4 * 1.2);
     // Once it gets in, its count starts over.
     g.tryEnter("ep_a", "msg_1");
+    g.leave("ep_a", "msg_1");
     expect(g.deferral("ep_a", "msg_1")).toBeLessThanOrEqual(2_400);
     expect(g.deferral("ep_b", "msg_9")).toBeGreaterThanOrEqual(40);
   });
 
   it("does not call every endpoint slow when every attempt is slow (an overloaded machine)", () => {
-    const g = gate();
+    const { g, advance } = gate();
     for (let i = 0; i < 300; i++) {
       const endpoint = `ep_${i % 3}`;
       g.tryEnter(endpoint, `msg_${i}`);
-      g.leave(endpoint, 1_500);
+      advance(1_500);
+      g.leave(endpoint, `msg_${i}`);
     }
     expect(["ep_0", "ep_1", "ep_2"].map((e) => g.limit(e))).toEqual([3, 3, 3]);
+    // Nor while attempts of that usual length are running.
+    g.tryEnter("ep_0", "msg_x");
+    advance(1_500);
+    expect(g.limit("ep_0")).toBe(3);
   });
 });
