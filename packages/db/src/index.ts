@@ -24,7 +24,7 @@ export {
   type DeliveryWithAttempts,
 } from "./repositories/deliveries.repository.js";
 export { createWorkStore, type WorkStore } from "./work/work-store.js";
-export { holdDelivery, loadDeliveryWork, loadDeliveryWorks, recordAttempt, recordSuccesses, type AttemptConsequence, type AttemptRecord, type DeliveryWork, type EndpointHealthRule, type RecordedAttempt } from "./work/delivery-work.js";
+export { holdDelivery, loadDeliveryWork, loadDeliveryWorks, changesEndpointHealth, recordAttempt, recordAttempts, type AttemptConsequence, type AttemptOutcomeRecord, type AttemptRecord, type DeliveryWork, type EndpointHealthRule, type RecordedAttempt } from "./work/delivery-work.js";
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
 export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";

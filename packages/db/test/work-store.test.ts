@@ -1,4 +1,4 @@
-import { connectDatabase, createTenant, createWorkStore, tenantScope, type Database } from "../src/index.js";
+import { changesEndpointHealth, connectDatabase, createTenant, createWorkStore, tenantScope, type Database } from "../src/index.js";
 import { batcher } from "../src/work/batcher.js";
 import { createTestDatabase, TEST_ENCRYPTION_KEY, type TestDatabase } from "@hookline/testing";
 
@@ -65,7 +65,7 @@ describe("the work store", () => {
     expect(await store.load("msg_00000000-0000-7000-8000-000000000000")).toBeUndefined();
 
     const attempt = (deliveryId: string) => ({ deliveryId, attemptNumber: 1, startedAt: new Date(), durationMs: 3, statusCode: 200, responseBody: "ok" });
-    const rule = { endpointId: endpoint.id, failing: false, disableAfterMs: 1000 };
+    const rule = { endpointId: endpoint.id, failingSince: null, disableAfterMs: 1000 };
     // Every delivery twice, as if two workers raced (in one batch, as it happens): each is recorded once.
     const results = await Promise.all([...ids, ...ids].map((id) => store.record(attempt(id), { status: "succeeded" }, rule)));
     expect(results.filter((r) => r.recorded)).toHaveLength(ids.length);
@@ -74,5 +74,72 @@ describe("the work store", () => {
       [ids],
     );
     expect(rows.every((r) => r.status === "succeeded" && r.attempts === "1")).toBe(true);
+  });
+
+  it("records a failing endpoint's retries and failures in a group, leaving its row alone, each exactly once", async () => {
+    const { tenant } = await createTenant(db.prisma, { name: "f" });
+    const scope = tenantScope(db, tenant.id);
+    const endpoint = await scope.endpoints.create({ name: "e", url: "https://f.com/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
+    await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["f.x"] });
+    const published = await scope.events.publishBatch(
+      Array.from({ length: 40 }, (_, i) => ({ eventType: "f.x", data: { i } })),
+      { idempotencyWindowMs: 1000 },
+    );
+    const ids = published.flatMap((p) => (p.outcome === "published" ? p.deliveries.map((d) => d.id) : []));
+    const failingSince = new Date(Date.now() - 60_000);
+    await db.pool.query(`UPDATE endpoints SET failing_since = $2 WHERE id = $1`, [endpoint.id, failingSince]);
+    const before = await db.pool.query<{ xmin: string }>(`SELECT xmin::text FROM endpoints WHERE id = $1`, [endpoint.id]);
+    const store = createWorkStore(db, { maxBatch: 200 });
+    const rule = { endpointId: endpoint.id, failingSince, disableAfterMs: 3_600_000 };
+    const retryAt = new Date(Date.now() + 5_000);
+    const attempt = (deliveryId: string) => ({ deliveryId, attemptNumber: 1, startedAt: new Date(), durationMs: 2, statusCode: 500, errorKind: "http_error", errorMessage: "500 Internal Server Error", responseBody: "no" });
+    // Half are retried later, half have run out of attempts; every one recorded twice, as if raced.
+    const next = (i: number) => (i % 2 === 0 ? { status: "pending" as const, nextAttemptAt: retryAt } : { status: "failed" as const });
+    const results = await Promise.all([...ids, ...ids].map((id, i) => store.record(attempt(id), next(i % ids.length), rule)));
+    expect(results.filter((r) => r.recorded)).toHaveLength(ids.length);
+
+    const { rows } = await db.pool.query<{ id: string; status: string; next_attempt_at: Date | null; last_error: string; completed_at: Date | null; attempts: string; error_kind: string }>(
+      `SELECT d.id, d.status, d.next_attempt_at, d.last_error, d.completed_at,
+              (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS attempts,
+              (SELECT a.error_kind FROM attempts a WHERE a.delivery_id = d.id LIMIT 1) AS error_kind
+       FROM deliveries d WHERE d.id = ANY($1::text[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    ids.forEach((id, i) => {
+      const row = byId.get(id)!;
+      expect(row.attempts).toBe("1");
+      expect(row.error_kind).toBe("http_error");
+      expect(row.last_error).toBe("http_error: 500 Internal Server Error");
+      if (i % 2 === 0) {
+        expect([row.status, row.next_attempt_at?.getTime(), row.completed_at]).toEqual(["pending", retryAt.getTime(), null]);
+      } else {
+        expect([row.status, row.next_attempt_at]).toEqual(["failed", null]);
+        expect(row.completed_at).not.toBeNull();
+      }
+    });
+    // The endpoint row was not written: no lock taken, no new row version.
+    const after = await db.pool.query<{ xmin: string; failing_since: Date }>(`SELECT xmin::text, failing_since FROM endpoints WHERE id = $1`, [endpoint.id]);
+    expect(after.rows[0]).toEqual({ xmin: before.rows[0]!.xmin, failing_since: failingSince });
+  });
+});
+
+describe("changesEndpointHealth", () => {
+  const since = new Date("2026-01-01T00:00:00Z");
+  const now = since.getTime() + 10_000;
+  const healthy = { endpointId: "ep", failingSince: null, disableAfterMs: 60_000 };
+  const failing = { ...healthy, failingSince: since };
+  const retry = { status: "pending" as const, nextAttemptAt: new Date(now) };
+
+  it("is true only at the edges of a run of failures", () => {
+    expect(changesEndpointHealth(healthy, { status: "succeeded" }, now)).toBe(false);
+    expect(changesEndpointHealth(healthy, retry, now)).toBe(true);
+    expect(changesEndpointHealth(healthy, { status: "failed" }, now)).toBe(true);
+    expect(changesEndpointHealth(failing, { status: "succeeded" }, now)).toBe(true);
+    expect(changesEndpointHealth(failing, retry, now)).toBe(false);
+    expect(changesEndpointHealth(failing, { status: "failed" }, now)).toBe(false);
+    expect(changesEndpointHealth(failing, { status: "failed", disableEndpoint: { reason: "410" } }, now)).toBe(true);
+    // The run has lasted long enough to disable the endpoint.
+    expect(changesEndpointHealth({ ...failing, disableAfterMs: 10_000 }, retry, now)).toBe(true);
   });
 });

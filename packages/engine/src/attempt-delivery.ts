@@ -76,7 +76,7 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
       responseBody: result.body,
     },
     next,
-    { endpointId: work.endpoint.id, failing: work.endpoint.failingSince !== null, disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs },
+    { endpointId: work.endpoint.id, failingSince: work.endpoint.failingSince, disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs },
   );
   attemptsTotal.inc({ outcome: next.status === "succeeded" ? "delivered" : result.errorKind ?? `http_${Math.floor((result.statusCode ?? 0) / 100)}xx` });
   attemptSeconds.observe(result.durationMs / 1000);

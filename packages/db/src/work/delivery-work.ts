@@ -136,8 +136,8 @@ export type AttemptConsequence =
 
 export interface EndpointHealthRule {
   readonly endpointId: string;
-  /** Whether the endpoint was in a run of failures when the delivery was read. */
-  readonly failing: boolean;
+  /** The start of the endpoint's run of failures when the delivery was read; null if none. */
+  readonly failingSince: Date | null;
   /** An endpoint whose attempts have all failed for this long is disabled. */
   readonly disableAfterMs: number;
 }
@@ -174,7 +174,7 @@ export async function recordAttempt(
         next.status,
         attempt.startedAt,
         attempt.statusCode ?? null,
-        attempt.errorKind ? `${attempt.errorKind}: ${attempt.errorMessage ?? ""}`.slice(0, 500) : null,
+        lastError(attempt),
         next.status === "pending" ? next.nextAttemptAt : null,
       ],
     );
@@ -211,45 +211,81 @@ export async function recordAttempt(
 }
 
 /**
- * Records many successful attempts (to endpoints not in a run of failures) in one statement:
- * each delivery becomes succeeded and gets its attempt row, under the same guard as
- * recordAttempt (attempt_count still one less, still pending). Returns, per input, whether it was
- * recorded. One statement is one transaction, so an attempt row never exists without its update.
+ * Does recording this attempt change the endpoint's health (`failing_since`, or disabling it)?
+ * Only at the edges of a run of failures: the first failure, the first success after failures,
+ * a 410 Gone, and the run reaching `disableAfterMs`. Every other attempt, the usual case for
+ * healthy and for failing endpoints alike, leaves the endpoint row alone and can be recorded in a
+ * group with others.
  */
-export async function recordSuccesses(pool: pg.Pool, all: readonly AttemptRecord[]): Promise<boolean[]> {
+export function changesEndpointHealth(rule: EndpointHealthRule, next: AttemptConsequence, now = Date.now()): boolean {
+  if (next.status === "succeeded") return rule.failingSince !== null;
+  if (next.status === "failed" && next.disableEndpoint) return true;
+  return rule.failingSince === null || now - rule.failingSince.getTime() >= rule.disableAfterMs;
+}
+
+/** An attempt and its consequence for the delivery, to be recorded in a group. */
+export interface AttemptOutcomeRecord {
+  readonly attempt: AttemptRecord;
+  readonly next: AttemptConsequence;
+}
+
+/**
+ * Records many attempts that leave their endpoints' health alone (see changesEndpointHealth) in
+ * one statement: each delivery gets its attempt row and its new state (succeeded, failed, or
+ * pending with its next attempt time), under the same guard as recordAttempt (attempt_count
+ * still one less, still pending). Returns, per input, whether it was recorded. One statement is
+ * one transaction, so an attempt row never exists without its update.
+ */
+export async function recordAttempts(pool: pg.Pool, all: readonly AttemptOutcomeRecord[]): Promise<boolean[]> {
   // The same delivery twice in one batch: the first is the one that may be recorded.
   const firsts = new Map<string, number>();
-  all.forEach((a, i) => firsts.has(a.deliveryId) || firsts.set(a.deliveryId, i));
-  const attempts = [...firsts.values()].map((i) => all[i]!);
-  const { rows } = await prepared<{ delivery_id: string }>(pool, "record-successes", 
+  all.forEach((a, i) => firsts.has(a.attempt.deliveryId) || firsts.set(a.attempt.deliveryId, i));
+  const items = [...firsts.values()].map((i) => all[i]!);
+  const column = <T>(pick: (attempt: AttemptRecord, next: AttemptConsequence) => T) => items.map(({ attempt, next }) => pick(attempt, next));
+  const { rows } = await prepared<{ delivery_id: string }>(pool, "record-attempts",
     `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::jsonb[], $8::text[])
-         AS t(attempt_id, delivery_id, attempt_number, started_at, duration_ms, status_code, response_headers, response_body)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::jsonb[], $8::text[],
+                            $9::delivery_status[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])
+         AS t(attempt_id, delivery_id, attempt_number, started_at, duration_ms, status_code, response_headers, response_body,
+              status, next_attempt_at, error_kind, error_message, last_error)
      ), updated AS (
        UPDATE deliveries d
-       SET status = 'succeeded', attempt_count = i.attempt_number, last_attempt_at = i.started_at, last_status_code = i.status_code,
-           last_error = NULL, next_attempt_at = NULL, completed_at = now(), updated_at = now()
+       SET status = i.status, attempt_count = i.attempt_number, last_attempt_at = i.started_at, last_status_code = i.status_code,
+           last_error = i.last_error, next_attempt_at = i.next_attempt_at,
+           completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END, updated_at = now()
        FROM input i
        WHERE d.id = i.delivery_id AND d.attempt_count = i.attempt_number - 1 AND d.status = 'pending'
        RETURNING d.id
      )
-     INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code, response_headers, response_body)
-     SELECT i.attempt_id, i.delivery_id, i.attempt_number, i.started_at, i.duration_ms, i.status_code, i.response_headers, i.response_body
+     INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code, error_kind, error_message,
+                           response_headers, response_body)
+     SELECT i.attempt_id, i.delivery_id, i.attempt_number, i.started_at, i.duration_ms, i.status_code, i.error_kind, i.error_message,
+            i.response_headers, i.response_body
      FROM input i JOIN updated u ON u.id = i.delivery_id
      RETURNING delivery_id`,
     [
-      attempts.map(() => newId("attempt")),
-      attempts.map((a) => a.deliveryId),
-      attempts.map((a) => a.attemptNumber),
-      attempts.map((a) => a.startedAt),
-      attempts.map((a) => a.durationMs),
-      attempts.map((a) => a.statusCode ?? null),
-      attempts.map((a) => (a.responseHeaders ? JSON.stringify(a.responseHeaders) : null)),
-      attempts.map((a) => a.responseBody ?? null),
+      items.map(() => newId("attempt")),
+      column((a) => a.deliveryId),
+      column((a) => a.attemptNumber),
+      column((a) => a.startedAt),
+      column((a) => a.durationMs),
+      column((a) => a.statusCode ?? null),
+      column((a) => (a.responseHeaders ? JSON.stringify(a.responseHeaders) : null)),
+      column((a) => a.responseBody ?? null),
+      column((_, next) => next.status),
+      column((_, next) => (next.status === "pending" ? next.nextAttemptAt : null)),
+      column((a) => a.errorKind ?? null),
+      column((a) => a.errorMessage ?? null),
+      column(lastError),
     ],
   );
   const recorded = new Set(rows.map((row) => row.delivery_id));
-  return all.map((a, i) => firsts.get(a.deliveryId) === i && recorded.has(a.deliveryId));
+  return all.map((a, i) => firsts.get(a.attempt.deliveryId) === i && recorded.has(a.attempt.deliveryId));
+}
+
+/** The delivery's `last_error`: the attempt's error kind and message, at most 500 characters. */
+function lastError(attempt: AttemptRecord): string | null {
+  return attempt.errorKind ? `${attempt.errorKind}: ${attempt.errorMessage ?? ""}`.slice(0, 500) : null;
 }
 
 /**
@@ -264,7 +300,7 @@ async function trackEndpointHealth(
 ): Promise<RecordedAttempt["disabledEndpoint"]> {
   if (next.status === "succeeded") {
     // Healthy endpoints (the usual case) cost no write here.
-    if (rule.failing) await client.query(`UPDATE endpoints SET failing_since = NULL WHERE id = $1`, [rule.endpointId]);
+    if (rule.failingSince !== null) await client.query(`UPDATE endpoints SET failing_since = NULL WHERE id = $1`, [rule.endpointId]);
     return undefined;
   }
   const { rows } = await client.query<{ failing_since: Date }>(

@@ -2,9 +2,11 @@ import type { Database } from "../client.js";
 import { batcher } from "./batcher.js";
 import {
   loadDeliveryWorks,
+  changesEndpointHealth,
   recordAttempt,
-  recordSuccesses,
+  recordAttempts,
   type AttemptConsequence,
+  type AttemptOutcomeRecord,
   type AttemptRecord,
   type DeliveryWork,
   type EndpointHealthRule,
@@ -18,9 +20,10 @@ export interface WorkStore {
 
 /**
  * The worker's reads and writes, grouped: concurrent attempts read their deliveries in one query
- * and record their successes in one statement. Anything else (a failure, a retry, a success that
- * ends an endpoint's run of failures) takes the single transaction of recordAttempt, which also
- * keeps the endpoint's health. Every caller still waits for its own row to be committed before
+ * and record their outcomes (successes, retries, failures) in one statement. An attempt that
+ * changes its endpoint's health (the first failure of a run, the success that ends one, a
+ * disabling) takes the single transaction of recordAttempt, which also writes the endpoint row;
+ * so a failing endpoint's attempts do not queue on its row lock one transaction at a time. Every caller still waits for its own row to be committed before
  * it finishes its job, so grouping changes how many statements run, not what is guaranteed.
  */
 export function createWorkStore(db: Pick<Database, "pool" | "secrets">, options: { maxBatch?: number } = {}): WorkStore {
@@ -28,11 +31,11 @@ export function createWorkStore(db: Pick<Database, "pool" | "secrets">, options:
   const maxConcurrent = Math.max(1, Math.floor((db.pool.options.max ?? 10) / 4));
   const maxBatch = options.maxBatch ?? 200;
   const load = batcher((ids: readonly string[]) => loadDeliveryWorks(db, ids), { maxBatch, maxConcurrent });
-  const succeed = batcher((attempts: readonly AttemptRecord[]) => recordSuccesses(db.pool, attempts), { maxBatch, maxConcurrent });
+  const recordQuietly = batcher((items: readonly AttemptOutcomeRecord[]) => recordAttempts(db.pool, items), { maxBatch, maxConcurrent });
   return {
     load,
     async record(attempt, next, rule) {
-      if (next.status === "succeeded" && !rule.failing) return { recorded: await succeed(attempt) };
+      if (!changesEndpointHealth(rule, next)) return { recorded: await recordQuietly({ attempt, next }) };
       return recordAttempt(db.pool, attempt, next, rule);
     },
   };
