@@ -1,13 +1,19 @@
 /**
  * Per-endpoint fairness inside one worker process. An endpoint may have at most `maxInFlight`
- * attempts running at once, and only `slowMaxInFlight` while it is slow: its recent attempts
+ * attempts running at once. It starts at `slowMaxInFlight` and earns one more slot with each
+ * attempt that finishes (slow start), so a receiver that hangs from its first request never
+ * holds more than a couple of slots, however many such endpoints there are. It is held to
+ * `slowMaxInFlight` while it is slow: its recent attempts
  * averaged `slowAfterMs` or more, or one of its running attempts has already taken that long,
  * and in either case several times the average of all endpoints. So a receiver that hangs until
  * its timeout holds a couple of worker slots from the moment its first attempt has hung for a
  * second, not only once attempts have timed out, while an overloaded machine (every attempt
  * slower) does not mistake every endpoint for a slow one. A delivery turned away is deferred (its
  * job delayed, no attempt recorded) for about as long as the endpoint's attempts take, a few
- * times longer if it is turned away again, so that waiting deliveries do not spin.
+ * times longer if it is turned away again, and at least as long as the deliveries waiting ahead
+ * of it need to go through the endpoint's slots: so the deliveries waiting for one busy endpoint
+ * come back about as often as it can take them, however long its backlog, and do not crowd the
+ * queue that every other endpoint shares.
  */
 export interface EndpointGateOptions {
   readonly maxInFlight: number;
@@ -20,6 +26,12 @@ export interface EndpointGateOptions {
 interface EndpointState {
   /** When each running attempt started, by delivery id. */
   readonly running: Map<string, number>;
+  /** Deliveries turned away and not yet let in: how often, and until when they were put off. */
+  readonly waiting: Map<string, { times: number; until: number }>;
+  /** When `waiting` was last cleared of deliveries that never came back (another worker took them). */
+  prunedAt: number;
+  /** Attempts finished in this process, up to maxInFlight: the slow start's progress. */
+  finished: number;
   /** Exponentially weighted average of attempt durations, in ms. */
   averageMs: number;
 }
@@ -31,10 +43,12 @@ const MIN_DEFERRAL_MS = 50;
 const MAX_DEFERRAL_MS = 60_000;
 /** A delivery turned away again waits up to this many times the endpoint's attempt duration. */
 const MAX_DEFERRAL_STEPS = 4;
+/** A waiting delivery not seen again this long after its deferral ended has gone elsewhere. */
+const WAITING_FORGOTTEN_AFTER_MS = 10_000;
+const MAX_WAITING_TRACKED = 100_000;
 
 export class EndpointGate {
   private readonly endpoints = new Map<string, EndpointState>();
-  private readonly deferrals = new Map<string, number>();
   /** Average attempt duration over every endpoint of this process. */
   private overallMs = 0;
 
@@ -46,7 +60,7 @@ export class EndpointGate {
 
   private state(endpointId: string): EndpointState {
     let state = this.endpoints.get(endpointId);
-    if (!state) this.endpoints.set(endpointId, (state = { running: new Map(), averageMs: 0 }));
+    if (!state) this.endpoints.set(endpointId, (state = { running: new Map(), waiting: new Map(), prunedAt: this.now(), finished: 0, averageMs: 0 }));
     return state;
   }
 
@@ -59,11 +73,12 @@ export class EndpointGate {
 
   /** The cap that applies to this endpoint now. */
   limit(endpointId: string): number {
+    const { maxInFlight, slowMaxInFlight } = this.options;
     const state = this.endpoints.get(endpointId);
-    if (state === undefined) return this.options.maxInFlight;
+    if (state === undefined) return Math.min(maxInFlight, slowMaxInFlight);
     const threshold = Math.max(this.options.slowAfterMs, SLOWER_THAN_OTHERS * this.overallMs);
     const slow = state.averageMs >= threshold || this.longestRunningMs(state) >= threshold;
-    return slow ? this.options.slowMaxInFlight : this.options.maxInFlight;
+    return Math.min(maxInFlight, slowMaxInFlight + (slow ? 0 : state.finished));
   }
 
   /** Takes a slot for a delivery to the endpoint; false when the endpoint is at its cap. */
@@ -71,7 +86,7 @@ export class EndpointGate {
     const state = this.state(endpointId);
     if (state.running.size >= this.limit(endpointId)) return false;
     state.running.set(deliveryId, this.now());
-    this.deferrals.delete(deliveryId);
+    state.waiting.delete(deliveryId);
     return true;
   }
 
@@ -81,24 +96,35 @@ export class EndpointGate {
     const startedAt = state.running.get(deliveryId);
     if (startedAt === undefined) return;
     state.running.delete(deliveryId);
+    state.finished = Math.min(this.options.maxInFlight, state.finished + 1);
     const durationMs = this.now() - startedAt;
     state.averageMs = state.averageMs === 0 ? durationMs : state.averageMs * (1 - WEIGHT) + durationMs * WEIGHT;
     // Slower to move than one endpoint's average: it is the yardstick endpoints are judged by.
     this.overallMs = this.overallMs === 0 ? durationMs : this.overallMs * (1 - WEIGHT / 10) + durationMs * (WEIGHT / 10);
-    if (state.running.size === 0 && state.averageMs < this.options.slowAfterMs && this.endpoints.size > 10_000) this.endpoints.delete(endpointId);
+    if (state.running.size === 0 && state.waiting.size === 0 && state.averageMs < this.options.slowAfterMs && this.endpoints.size > 10_000) {
+      this.endpoints.delete(endpointId);
+    }
   }
 
   /** How long to put off a delivery that was turned away: grows each time it is turned away again. */
   deferral(endpointId: string, deliveryId: string): number {
-    const times = (this.deferrals.get(deliveryId) ?? 0) + 1;
-    if (this.deferrals.size > 100_000) this.deferrals.clear();
-    this.deferrals.set(deliveryId, times);
+    const state = this.state(endpointId);
+    const now = this.now();
+    if (now - state.prunedAt >= 1_000) {
+      state.prunedAt = now;
+      for (const [id, { until }] of state.waiting) if (now - until > WAITING_FORGOTTEN_AFTER_MS) state.waiting.delete(id);
+    }
+    const times = (state.waiting.get(deliveryId)?.times ?? 0) + 1;
     // An endpoint whose first attempts hang has no finished attempt to go by yet: the time its
     // running attempts have taken so far is the better guess, and keeps waiting deliveries from
     // polling every few milliseconds.
-    const state = this.state(endpointId);
-    const base = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state));
+    const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state));
+    // The others waiting for this endpoint go through its slots first, a slot-full at a time.
+    const backlogMs = ((state.waiting.size + (state.waiting.has(deliveryId) ? 0 : 1)) * attemptMs) / this.limit(endpointId);
     const jitter = 0.8 + Math.random() * 0.4;
-    return Math.round(Math.min(MAX_DEFERRAL_MS, base * Math.min(times, MAX_DEFERRAL_STEPS) * jitter));
+    const delay = Math.round(Math.min(MAX_DEFERRAL_MS, Math.max(attemptMs * Math.min(times, MAX_DEFERRAL_STEPS), backlogMs) * jitter));
+    // Bounded memory: past this many, further deliveries are timed as if first turned away.
+    if (state.waiting.size < MAX_WAITING_TRACKED || state.waiting.has(deliveryId)) state.waiting.set(deliveryId, { times, until: now + delay });
+    return delay;
   }
 }

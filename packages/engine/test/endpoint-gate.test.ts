@@ -17,7 +17,8 @@ function gate() {
 
 describe("EndpointGate", () => {
   it("lets each endpoint have at most maxInFlight attempts, independently of the others", () => {
-    const { g } = gate();
+    const { g, attempt } = gate();
+    for (let i = 0; i < 3; i++) attempt("ep_a", `msg_warm_${i}`, 10);
     expect([1, 2, 3, 4].map((i) => g.tryEnter("ep_a", `msg_${i}`))).toEqual([true, true, true, false]);
     expect(g.tryEnter("ep_b", "msg_5")).toBe(true);
     g.leave("ep_a", "msg_1");
@@ -26,6 +27,21 @@ describe("EndpointGate", () => {
     g.leave("ep_a", "msg_1");
     g.leave("ep_a", "msg_9");
     expect(g.tryEnter("ep_a", "msg_6")).toBe(false);
+  });
+
+  it("starts an endpoint at slowMaxInFlight and gives it one more slot per finished attempt (slow start)", () => {
+    const { g, advance } = gate();
+    expect(g.limit("ep_new")).toBe(1);
+    expect(g.tryEnter("ep_new", "msg_1")).toBe(true);
+    // However many endpoints hang from their first request, each holds one slot.
+    expect(g.tryEnter("ep_new", "msg_2")).toBe(false);
+    advance(10);
+    g.leave("ep_new", "msg_1");
+    expect(g.limit("ep_new")).toBe(2);
+    for (const id of ["msg_2", "msg_3"]) expect(g.tryEnter("ep_new", id)).toBe(true);
+    g.leave("ep_new", "msg_2");
+    g.leave("ep_new", "msg_3");
+    expect(g.limit("ep_new")).toBe(3);
   });
 
   it("narrows a slow endpoint to slowMaxInFlight, and widens it again once it is fast", () => {
@@ -44,6 +60,8 @@ describe("EndpointGate", () => {
   it("narrows an endpoint whose first attempts hang before any of them has finished", () => {
     const { g, advance, attempt } = gate();
     for (let i = 0; i < 200; i++) attempt("ep_fast", `msg_f${i}`, 10);
+    for (let i = 0; i < 3; i++) attempt("ep_hang", `msg_warm_${i}`, 10);
+    // It was fast; now its receiver hangs.
     expect(g.tryEnter("ep_hang", "msg_1")).toBe(true);
     expect(g.tryEnter("ep_hang", "msg_2")).toBe(true);
     advance(999);
@@ -81,6 +99,23 @@ describe("EndpointGate", () => {
     g.leave("ep_a", "msg_1");
     expect(g.deferral("ep_a", "msg_1")).toBeLessThanOrEqual(2_400);
     expect(g.deferral("ep_b", "msg_9")).toBeGreaterThanOrEqual(40);
+  });
+
+  it("puts waiting deliveries off for as long as the backlog ahead of them takes, so they come back about as fast as the endpoint takes them", () => {
+    const { g, advance, attempt } = gate();
+    for (let i = 0; i < 3; i++) attempt("ep_hot", `msg_warm_${i}`, 20);
+    for (let i = 0; i < 3; i++) g.tryEnter("ep_hot", `msg_run_${i}`);
+    // 600 deliveries turned away: 600 × 20 ms / 3 slots = 4 s of backlog.
+    const delays = Array.from({ length: 600 }, (_, i) => g.deferral("ep_hot", `msg_wait_${i}`));
+    expect(delays[0]).toBeLessThan(100);
+    expect(delays[599]).toBeGreaterThanOrEqual(4_000 * 0.8);
+    // Their return rate: about the endpoint's own rate (3 slots / 20 ms = 150/s), not 600 per 20 ms.
+    const perSecond = delays.reduce((sum, d) => sum + 1000 / d, 0);
+    expect(perSecond).toBeLessThan(150 * 8);
+    // Deliveries that went to another worker and never came back are forgotten.
+    for (let i = 0; i < 3; i++) g.leave("ep_hot", `msg_run_${i}`);
+    advance(60_000);
+    expect(g.deferral("ep_hot", "msg_late")).toBeLessThan(100);
   });
 
   it("does not call every endpoint slow when every attempt is slow (an overloaded machine)", () => {
