@@ -23,7 +23,7 @@ const settings = {
   databaseUrl: env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/hookline_bench",
   redisUrl: env.BENCH_REDIS_URL ?? env.REDIS_URL ?? "redis://127.0.0.1:6379",
   // One worker process per core of this 2-core machine by default.
-  workers: Number(env.BENCH_WORKERS ?? 2),
+  workers: Number(env.BENCH_WORKERS ?? 1),
   workerConcurrency: env.BENCH_WORKER_CONCURRENCY ? Number(env.BENCH_WORKER_CONCURRENCY) : undefined,
   endpointTimeoutSeconds: 5,
   retrySchedule: "1,2,5,10,20,30,60",
