@@ -26,8 +26,14 @@ export interface EndpointGateOptions {
 interface EndpointState {
   /** When each running attempt started, by delivery id. */
   readonly running: Map<string, number>;
-  /** Deliveries turned away and not yet let in: how often, and until when they were put off. */
-  readonly waiting: Map<string, { times: number; until: number }>;
+  /**
+   * Deliveries turned away and not yet let in: how often, until when they were put off, and
+   * their place in line (a ticket numbered from `issued` when first turned away).
+   */
+  readonly waiting: Map<string, { times: number; until: number; ticket: number }>;
+  /** Tickets handed out, and waiting deliveries that have since left the line (let in or forgotten). */
+  issued: number;
+  left: number;
   /** When `waiting` was last cleared of deliveries that never came back (another worker took them). */
   prunedAt: number;
   /** Attempts finished in this process, up to maxInFlight: the slow start's progress. */
@@ -46,6 +52,8 @@ const MAX_DEFERRAL_STEPS = 4;
 /** A waiting delivery not seen again this long after its deferral ended has gone elsewhere. */
 const WAITING_FORGOTTEN_AFTER_MS = 10_000;
 const MAX_WAITING_TRACKED = 100_000;
+/** The share of the line's estimated wait that a waiting delivery is put off for. */
+const BACKLOG_SHARE = 0.5;
 
 export class EndpointGate {
   private readonly endpoints = new Map<string, EndpointState>();
@@ -60,7 +68,7 @@ export class EndpointGate {
 
   private state(endpointId: string): EndpointState {
     let state = this.endpoints.get(endpointId);
-    if (!state) this.endpoints.set(endpointId, (state = { running: new Map(), waiting: new Map(), prunedAt: this.now(), finished: 0, averageMs: 0 }));
+    if (!state) this.endpoints.set(endpointId, (state = { running: new Map(), waiting: new Map(), issued: 0, left: 0, prunedAt: this.now(), finished: 0, averageMs: 0 }));
     return state;
   }
 
@@ -86,7 +94,7 @@ export class EndpointGate {
     const state = this.state(endpointId);
     if (state.running.size >= this.limit(endpointId)) return false;
     state.running.set(deliveryId, this.now());
-    state.waiting.delete(deliveryId);
+    if (state.waiting.delete(deliveryId)) state.left++;
     return true;
   }
 
@@ -112,19 +120,28 @@ export class EndpointGate {
     const now = this.now();
     if (now - state.prunedAt >= 1_000) {
       state.prunedAt = now;
-      for (const [id, { until }] of state.waiting) if (now - until > WAITING_FORGOTTEN_AFTER_MS) state.waiting.delete(id);
+      for (const [id, { until }] of state.waiting) {
+        if (now - until > WAITING_FORGOTTEN_AFTER_MS && state.waiting.delete(id)) state.left++;
+      }
     }
-    const times = (state.waiting.get(deliveryId)?.times ?? 0) + 1;
+    const known = state.waiting.get(deliveryId);
+    const times = (known?.times ?? 0) + 1;
+    const ticket = known?.ticket ?? state.issued++;
     // An endpoint whose first attempts hang has no finished attempt to go by yet: the time its
     // running attempts have taken so far is the better guess, and keeps waiting deliveries from
     // polling every few milliseconds.
     const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state));
-    // The others waiting for this endpoint go through its slots first, a slot-full at a time.
-    const backlogMs = ((state.waiting.size + (state.waiting.has(deliveryId) ? 0 : 1)) * attemptMs) / this.limit(endpointId);
+    // Those ahead of it in line go through the endpoint's slots first, a slot-full at a time.
+    // Roughly first come, first served: its place is its ticket less those that have left.
+    // Half that estimate: other worker processes serve the same line, and a slot left idle
+    // costs more than a delivery that comes back once more than it needed to.
+    const ahead = Math.max(0, ticket - state.left);
+    const backlogMs = (BACKLOG_SHARE * (ahead + 1) * attemptMs) / this.limit(endpointId);
     const jitter = 0.8 + Math.random() * 0.4;
     const delay = Math.round(Math.min(MAX_DEFERRAL_MS, Math.max(attemptMs * Math.min(times, MAX_DEFERRAL_STEPS), backlogMs) * jitter));
     // Bounded memory: past this many, further deliveries are timed as if first turned away.
-    if (state.waiting.size < MAX_WAITING_TRACKED || state.waiting.has(deliveryId)) state.waiting.set(deliveryId, { times, until: now + delay });
+    if (known || state.waiting.size < MAX_WAITING_TRACKED) state.waiting.set(deliveryId, { times, until: now + delay, ticket });
+    else state.left++;
     return delay;
   }
 }

@@ -103,15 +103,26 @@ describe("EndpointGate", () => {
 
   it("puts waiting deliveries off for as long as the backlog ahead of them takes, so they come back about as fast as the endpoint takes them", () => {
     const { g, advance, attempt } = gate();
-    for (let i = 0; i < 3; i++) attempt("ep_hot", `msg_warm_${i}`, 20);
+    for (let i = 0; i < 3; i++) attempt("ep_hot", `msg_warm_${i}`, 60);
     for (let i = 0; i < 3; i++) g.tryEnter("ep_hot", `msg_run_${i}`);
-    // 600 deliveries turned away: 600 × 20 ms / 3 slots = 4 s of backlog.
+    // 600 deliveries turned away: 600 × 60 ms / 3 slots = 12 s of backlog, half of it as the wait.
     const delays = Array.from({ length: 600 }, (_, i) => g.deferral("ep_hot", `msg_wait_${i}`));
     expect(delays[0]).toBeLessThan(100);
-    expect(delays[599]).toBeGreaterThanOrEqual(4_000 * 0.8);
-    // Their return rate: about the endpoint's own rate (3 slots / 20 ms = 150/s), not 600 per 20 ms.
+    expect(delays[599]).toBeGreaterThanOrEqual(6_000 * 0.8);
+    expect(delays[599]).toBeLessThanOrEqual(6_000 * 1.2);
+    // Their return rate: a small multiple of the endpoint's own (3 slots / 60 ms = 50/s), not 600 per 60 ms.
     const perSecond = delays.reduce((sum, d) => sum + 1000 / d, 0);
-    expect(perSecond).toBeLessThan(150 * 8);
+    expect(perSecond).toBeLessThan(50 * 12);
+    // The first in line, back when its deferral ends, waits only for what is still ahead of it.
+    expect(g.deferral("ep_hot", "msg_wait_0")).toBeLessThan(200);
+    for (let i = 0; i < 300; i++) {
+      g.leave("ep_hot", `msg_run_${i % 3}`);
+      g.tryEnter("ep_hot", `msg_wait_${i}`);
+      g.tryEnter("ep_hot", `msg_run_${i % 3}`);
+      g.leave("ep_hot", `msg_wait_${i}`);
+    }
+    expect(g.deferral("ep_hot", "msg_wait_300")).toBeLessThan(200);
+    expect(g.deferral("ep_hot", "msg_wait_599")).toBeGreaterThanOrEqual(2_400);
     // Deliveries that went to another worker and never came back are forgotten.
     for (let i = 0; i < 3; i++) g.leave("ep_hot", `msg_run_${i}`);
     advance(60_000);
