@@ -49,7 +49,11 @@ export async function tenantWithEndpoints(cluster: BenchCluster, count: number):
 
 /** Removes a scenario's endpoints, so that its retries and backlog cannot touch the next one. */
 export async function retire(request: JsonRequest, endpointIds: readonly string[]): Promise<void> {
-  for (const id of endpointIds) await request("DELETE", `/v1/endpoints/${id}`);
+  for (const id of endpointIds) {
+    // An endpoint left behind would go on delivering its backlog into the next scenario's figures.
+    const response = await request("DELETE", `/v1/endpoints/${id}`);
+    if (response.status !== 204) throw new Error(`endpoint ${id} not deleted: ${response.status} ${response.text}`);
+  }
 }
 
 const PAD = "x".repeat(880);

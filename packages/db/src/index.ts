@@ -35,3 +35,4 @@ export { webhookSettingRepository, type WebhookSetting, type WebhookSettingInput
 export { momentusWebhookRepository, type MomentusWebhook, type MomentusWebhookFields } from "./repositories/momentus-webhooks.repository.js";
 export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";
 export { MAX_PREVIOUS_SECRETS } from "./secrets/endpoint-secrets.js";
+export { isTransientConflict, retryOnConflict } from "./transient.js";

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError } from "@hookline/core";
-import { isDatabaseUnavailable } from "@hookline/db";
+import { isDatabaseUnavailable, isTransientConflict } from "@hookline/db";
 
 /** body-parser's error types, mapped to what the client did wrong. */
 function fromBodyParser(error: { type?: unknown; status?: unknown }): AppError | undefined {
@@ -33,6 +33,10 @@ export function toAppError(error: unknown): AppError {
   }
   if (isDatabaseUnavailable(error)) {
     return new AppError({ status: 503, code: "service_unavailable", message: "The database is unavailable; retry shortly.", cause: error });
+  }
+  // A deadlock that outlasted the repository's own retries: nothing was written; try again.
+  if (isTransientConflict(error)) {
+    return new AppError({ status: 503, code: "service_unavailable", message: "The request conflicted with concurrent work and changed nothing; retry shortly.", cause: error });
   }
   return new AppError({ status: 500, code: "internal_error", message: "Something went wrong on our side.", cause: error });
 }

@@ -4,6 +4,7 @@ import type { Endpoint } from "../generated/prisma/client.js";
 import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret, type PreviousSecret } from "../secrets/endpoint-secrets.js";
 import { releaseHeldDeliveries } from "./held-deliveries.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
+import { retryOnConflict } from "../transient.js";
 
 export type { Endpoint } from "../generated/prisma/client.js";
 export type EndpointStatus = Endpoint["status"];
@@ -130,7 +131,8 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
     },
 
     async delete(id: string): Promise<boolean> {
-      const { count } = await prisma.endpoint.deleteMany({ where: { id, tenantId } });
+      // The cascade to deliveries can deadlock with a worker recording attempts; try again.
+      const { count } = await retryOnConflict(() => prisma.endpoint.deleteMany({ where: { id, tenantId } }));
       return count > 0;
     },
   };

@@ -3,6 +3,7 @@ import { newId } from "@hookline/core";
 import type { Database } from "../client.js";
 import { openSecret, signingSecrets } from "../secrets/endpoint-secrets.js";
 import { prepared } from "../prepared.js";
+import { retryOnConflict } from "../transient.js";
 
 /**
  * The worker's side of a delivery, in plain SQL on the shared pool: these run once or twice per
@@ -153,12 +154,12 @@ export interface RecordedAttempt {
  * applies if no other attempt was recorded in between (attempt_count still one less), so a
  * delivery that two workers raced on records each attempt once; returns false for the loser.
  */
-export async function recordAttempt(
-  pool: pg.Pool,
-  attempt: AttemptRecord,
-  next: AttemptConsequence,
-  rule: EndpointHealthRule,
-): Promise<RecordedAttempt> {
+export function recordAttempt(pool: pg.Pool, attempt: AttemptRecord, next: AttemptConsequence, rule: EndpointHealthRule): Promise<RecordedAttempt> {
+  // Locks the delivery, then the endpoint: an endpoint's deletion takes them the other way round.
+  return retryOnConflict(() => recordAttemptOnce(pool, attempt, next, rule));
+}
+
+async function recordAttemptOnce(pool: pg.Pool, attempt: AttemptRecord, next: AttemptConsequence, rule: EndpointHealthRule): Promise<RecordedAttempt> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -242,7 +243,8 @@ export async function recordAttempts(pool: pg.Pool, all: readonly AttemptOutcome
   all.forEach((a, i) => firsts.has(a.attempt.deliveryId) || firsts.set(a.attempt.deliveryId, i));
   const items = [...firsts.values()].map((i) => all[i]!);
   const column = <T>(pick: (attempt: AttemptRecord, next: AttemptConsequence) => T) => items.map(({ attempt, next }) => pick(attempt, next));
-  const { rows } = await prepared<{ delivery_id: string }>(pool, "record-attempts",
+  // One statement, one transaction: rolled back whole if it is a deadlock's victim, so it can run again.
+  const { rows } = await retryOnConflict(() => prepared<{ delivery_id: string }>(pool, "record-attempts",
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::jsonb[], $8::text[],
                             $9::delivery_status[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])
@@ -278,7 +280,7 @@ export async function recordAttempts(pool: pg.Pool, all: readonly AttemptOutcome
       column((a) => a.errorMessage ?? null),
       column(lastError),
     ],
-  );
+  ));
   const recorded = new Set(rows.map((row) => row.delivery_id));
   return all.map((a, i) => firsts.get(a.attempt.deliveryId) === i && recorded.has(a.attempt.deliveryId));
 }

@@ -1,0 +1,72 @@
+import pg from "pg";
+import { connectDatabase, createTenant, isTransientConflict, retryOnConflict, tenantScope, type Database } from "../src/index.js";
+import { createTestDatabase, TEST_ENCRYPTION_KEY, type TestDatabase } from "@hookline/testing";
+
+describe("retryOnConflict", () => {
+  it("runs a deadlock's victim again, and lets every other error through at once", async () => {
+    let calls = 0;
+    const deadlock = Object.assign(new Error("deadlock detected"), { code: "40P01" });
+    expect(await retryOnConflict(async () => (++calls < 3 ? Promise.reject(deadlock) : "done"))).toBe("done");
+    expect(calls).toBe(3);
+
+    calls = 0;
+    await expect(retryOnConflict(async () => (calls++, Promise.reject(new Error("syntax error"))))).rejects.toThrow("syntax error");
+    expect(calls).toBe(1);
+    await expect(retryOnConflict(async () => Promise.reject(deadlock), 2)).rejects.toBe(deadlock);
+    // Prisma's name for it, and the pg error wrapped as a cause.
+    expect(isTransientConflict({ code: "P2034" })).toBe(true);
+    expect(isTransientConflict(new Error("outer", { cause: { code: "40001" } }))).toBe(true);
+    expect(isTransientConflict({ code: "23505" })).toBe(false);
+  });
+});
+
+describe("deleting an endpoint while a worker records an attempt", () => {
+  let database: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = connectDatabase({ url: database.url, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, "base64"), poolMax: 4 });
+  });
+  afterAll(async () => {
+    await db.close();
+    await database.drop();
+  });
+
+  it("survives being chosen as a deadlock's victim", async () => {
+    const { tenant } = await createTenant(db.prisma, { name: "d" });
+    const scope = tenantScope(db, tenant.id);
+    const endpoint = await scope.endpoints.create({ name: "e", url: "https://d.com/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
+    await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["d.x"] });
+    const [published] = await scope.events.publishBatch([{ eventType: "d.x", data: {} }], { idempotencyWindowMs: 1000 });
+    const deliveryId = published?.outcome === "published" ? published.deliveries[0]!.id : "";
+
+    // The worker's order: the delivery row, then the endpoint row (recordAttempt at the edge of a
+    // run of failures). It never looks for deadlocks itself, so the deletion is the victim.
+    const worker = new pg.Client({ connectionString: database.url });
+    await worker.connect();
+    try {
+      await worker.query("SET deadlock_timeout = '30s'");
+      await worker.query("BEGIN");
+      await worker.query("UPDATE deliveries SET updated_at = now() WHERE id = $1", [deliveryId]);
+      // The deletion locks the endpoint, then waits for the delivery row the worker holds.
+      const deleted = scope.endpoints.delete(endpoint.id);
+      for (;;) {
+        // From outside the worker's transaction, whose view of pg_stat_activity is a snapshot.
+        const { rows } = await db.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%endpoints%'`,
+        );
+        if (rows[0]?.n !== "0") break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Now the worker wants the endpoint row: a cycle. After deadlock_timeout (1 s) Postgres
+      // aborts the deletion, the worker's update goes through, and the deletion runs again.
+      await worker.query("UPDATE endpoints SET failing_since = now() WHERE id = $1", [endpoint.id]);
+      await worker.query("COMMIT");
+      expect(await deleted).toBe(true);
+    } finally {
+      await worker.end();
+    }
+    const { rows } = await db.pool.query("SELECT 1 FROM deliveries WHERE id = $1", [deliveryId]);
+    expect(rows).toHaveLength(0);
+  });
+});
