@@ -22,7 +22,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const settings = {
   databaseUrl: env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/hookline_bench",
   redisUrl: env.BENCH_REDIS_URL ?? env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  // One worker process per core of this 2-core machine by default.
+  // One worker process: on two cores shared with everything else, a second one costs more than it
+  // gives (docs/DECISIONS.md, "One worker process per small machine").
   workers: Number(env.BENCH_WORKERS ?? 1),
   workerConcurrency: env.BENCH_WORKER_CONCURRENCY ? Number(env.BENCH_WORKER_CONCURRENCY) : undefined,
   endpointTimeoutSeconds: 5,
