@@ -200,6 +200,24 @@ export class BenchCluster {
       ),
     );
     await this.receiver.stop();
+    await this.purgeQueueKeys();
+  }
+
+  /** Every Redis key of this run (S5 leaves its paused jobs, the ceiling its own queue): gone. */
+  private async purgeQueueKeys(): Promise<void> {
+    const redis = new Redis(this.settings.redisUrl, { maxRetriesPerRequest: null });
+    try {
+      for (const pattern of [`${this.queuePrefix}:*`, `${this.queuePrefix}-ceiling:*`]) {
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+          cursor = next;
+          if (keys.length > 0) await redis.unlink(...keys);
+        } while (cursor !== "0");
+      }
+    } finally {
+      redis.disconnect();
+    }
   }
 
   crashed(): string | undefined {

@@ -56,13 +56,19 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
     return { outcome: "deferred", delayMs: gate.deferral(work.endpoint.id, work.id) };
   }
   const attemptNumber = work.attemptCount + 1;
+  let next: AttemptConsequence | undefined;
   let result: AttemptResult;
   try {
     result = await send(work, deps);
+    next = decide(attemptNumber, result, deps.config);
   } finally {
-    gate?.leave(work.endpoint.id, work.id);
+    const released = gate?.leave(work.endpoint.id, work.id, next?.status === "succeeded") ?? [];
+    // The endpoint answered again after a run of failures: its waiting deliveries go now.
+    if (released.length > 0) {
+      log.info({ endpoint_id: work.endpoint.id, released: released.length }, "endpoint recovered; waiting deliveries released");
+      void deps.queue.promote(released).catch((error: unknown) => log.warn({ err: (error as Error).message }, "releasing waiting deliveries failed; they run when their deferrals end"));
+    }
   }
-  const next = decide(attemptNumber, result, deps.config);
   const recorded = await deps.work.record(
     {
       deliveryId: work.id,

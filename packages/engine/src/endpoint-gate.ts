@@ -14,6 +14,12 @@
  * of it need to go through the endpoint's slots: so the deliveries waiting for one busy endpoint
  * come back about as often as it can take them, however long its backlog, and do not crowd the
  * queue that every other endpoint shares.
+ *
+ * An endpoint whose last few attempts in this process all failed is failing: it gets one attempt
+ * at a time, at most one every `PROBE_SPACING_MS`, and the deliveries it turns away wait their
+ * turn like any backlog. So a receiver that is down costs a couple of attempts a second, not
+ * every due retry of every delivery it has; and the first success lets the waiting deliveries go
+ * at once (leave() returns them, for the worker to release from BullMQ's delayed set).
  */
 export interface EndpointGateOptions {
   readonly maxInFlight: number;
@@ -40,6 +46,10 @@ interface EndpointState {
   finished: number;
   /** Exponentially weighted average of attempt durations, in ms. */
   averageMs: number;
+  /** Attempts in a row, in this process, that did not deliver. */
+  failures: number;
+  /** When the last attempt started. */
+  lastStartAt: number;
 }
 
 const WEIGHT = 0.2;
@@ -54,6 +64,12 @@ const WAITING_FORGOTTEN_AFTER_MS = 10_000;
 const MAX_WAITING_TRACKED = 100_000;
 /** The share of the line's estimated wait that a waiting delivery is put off for. */
 const BACKLOG_SHARE = 0.5;
+/** Failed attempts in a row after which an endpoint is failing. */
+export const FAILING_AFTER = 3;
+/** A failing endpoint gets at most one attempt this often (in each worker process). */
+export const PROBE_SPACING_MS = 500;
+/** At most this many waiting deliveries are released at once when a failing endpoint recovers. */
+const MAX_RELEASED = 1_000;
 
 export class EndpointGate {
   private readonly endpoints = new Map<string, EndpointState>();
@@ -68,7 +84,7 @@ export class EndpointGate {
 
   private state(endpointId: string): EndpointState {
     let state = this.endpoints.get(endpointId);
-    if (!state) this.endpoints.set(endpointId, (state = { running: new Map(), waiting: new Map(), issued: 0, left: 0, prunedAt: this.now(), finished: 0, averageMs: 0 }));
+    if (!state) this.endpoints.set(endpointId, (state = { running: new Map(), waiting: new Map(), issued: 0, left: 0, prunedAt: this.now(), finished: 0, averageMs: 0, failures: 0, lastStartAt: Number.NEGATIVE_INFINITY }));
     return state;
   }
 
@@ -84,6 +100,7 @@ export class EndpointGate {
     const { maxInFlight, slowMaxInFlight } = this.options;
     const state = this.endpoints.get(endpointId);
     if (state === undefined) return Math.min(maxInFlight, slowMaxInFlight);
+    if (state.failures >= FAILING_AFTER) return 1;
     const threshold = Math.max(this.options.slowAfterMs, SLOWER_THAN_OTHERS * this.overallMs);
     const slow = state.averageMs >= threshold || this.longestRunningMs(state) >= threshold;
     return Math.min(maxInFlight, slowMaxInFlight + (slow ? 0 : state.finished));
@@ -93,25 +110,43 @@ export class EndpointGate {
   tryEnter(endpointId: string, deliveryId: string): boolean {
     const state = this.state(endpointId);
     if (state.running.size >= this.limit(endpointId)) return false;
-    state.running.set(deliveryId, this.now());
+    const now = this.now();
+    if (state.failures >= FAILING_AFTER && now - state.lastStartAt < PROBE_SPACING_MS) return false;
+    state.lastStartAt = now;
+    state.running.set(deliveryId, now);
     if (state.waiting.delete(deliveryId)) state.left++;
     return true;
   }
 
-  /** Gives the delivery's slot back and learns how long its attempt took. */
-  leave(endpointId: string, deliveryId: string): void {
+  /**
+   * Gives the delivery's slot back and learns how long its attempt took and whether it
+   * delivered. Returns the deliveries that were waiting for a failing endpoint that has just
+   * delivered again: they need not wait out their deferrals.
+   */
+  leave(endpointId: string, deliveryId: string, delivered = true): string[] {
     const state = this.state(endpointId);
     const startedAt = state.running.get(deliveryId);
-    if (startedAt === undefined) return;
+    if (startedAt === undefined) return [];
     state.running.delete(deliveryId);
+    let released: string[] = [];
+    if (!delivered) state.failures++;
+    else {
+      if (state.failures >= FAILING_AFTER) {
+        released = [...state.waiting.keys()].slice(0, MAX_RELEASED);
+        for (const id of released) state.waiting.delete(id);
+        state.left += released.length;
+      }
+      state.failures = 0;
+    }
     state.finished = Math.min(this.options.maxInFlight, state.finished + 1);
     const durationMs = this.now() - startedAt;
     state.averageMs = state.averageMs === 0 ? durationMs : state.averageMs * (1 - WEIGHT) + durationMs * WEIGHT;
     // Slower to move than one endpoint's average: it is the yardstick endpoints are judged by.
     this.overallMs = this.overallMs === 0 ? durationMs : this.overallMs * (1 - WEIGHT / 10) + durationMs * (WEIGHT / 10);
-    if (state.running.size === 0 && state.waiting.size === 0 && state.averageMs < this.options.slowAfterMs && this.endpoints.size > 10_000) {
+    if (state.running.size === 0 && state.waiting.size === 0 && state.failures === 0 && state.averageMs < this.options.slowAfterMs && this.endpoints.size > 10_000) {
       this.endpoints.delete(endpointId);
     }
+    return released;
   }
 
   /** How long to put off a delivery that was turned away: grows each time it is turned away again. */
@@ -130,7 +165,8 @@ export class EndpointGate {
     // An endpoint whose first attempts hang has no finished attempt to go by yet: the time its
     // running attempts have taken so far is the better guess, and keeps waiting deliveries from
     // polling every few milliseconds.
-    const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state));
+    const failing = state.failures >= FAILING_AFTER;
+    const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state), failing ? PROBE_SPACING_MS : 0);
     // Those ahead of it in line go through the endpoint's slots first, a slot-full at a time.
     // Roughly first come, first served: its place is its ticket less those that have left.
     // Half that estimate: other worker processes serve the same line, and a slot left idle

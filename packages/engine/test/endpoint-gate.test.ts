@@ -1,4 +1,4 @@
-import { EndpointGate } from "../src/endpoint-gate.js";
+import { EndpointGate, FAILING_AFTER, PROBE_SPACING_MS } from "../src/endpoint-gate.js";
 
 /** A gate on a clock the test moves; `attempt` runs one attempt of `ms` to completion. */
 function gate() {
@@ -122,7 +122,8 @@ describe("EndpointGate", () => {
       g.leave("ep_hot", `msg_wait_${i}`);
     }
     expect(g.deferral("ep_hot", "msg_wait_300")).toBeLessThan(200);
-    expect(g.deferral("ep_hot", "msg_wait_599")).toBeGreaterThanOrEqual(2_400);
+    // 299 ahead × at least 50 ms (its attempts now take no time) / 3 slots, halved, less jitter.
+    expect(g.deferral("ep_hot", "msg_wait_599")).toBeGreaterThanOrEqual(2_000);
     // Deliveries that went to another worker and never came back are forgotten.
     for (let i = 0; i < 3; i++) g.leave("ep_hot", `msg_run_${i}`);
     advance(60_000);
@@ -142,5 +143,35 @@ describe("EndpointGate", () => {
     g.tryEnter("ep_0", "msg_x");
     advance(1_500);
     expect(g.limit("ep_0")).toBe(3);
+  });
+
+  it("gives a failing endpoint one attempt at a time, spaced, and releases its waiting deliveries when it delivers again", () => {
+    const { g, advance, attempt } = gate();
+    for (let i = 0; i < 3; i++) attempt("ep_down", `msg_warm_${i}`, 10);
+    expect(g.limit("ep_down")).toBe(3);
+    for (let i = 0; i < FAILING_AFTER; i++) {
+      expect(g.tryEnter("ep_down", `msg_fail_${i}`)).toBe(true);
+      advance(5);
+      expect(g.leave("ep_down", `msg_fail_${i}`, false)).toEqual([]);
+    }
+    // Failing now: one attempt at a time, and not again until the spacing has passed.
+    expect(g.limit("ep_down")).toBe(1);
+    expect(g.tryEnter("ep_down", "msg_a")).toBe(false);
+    const waitingFor = g.deferral("ep_down", "msg_a");
+    expect(waitingFor).toBeGreaterThanOrEqual(PROBE_SPACING_MS * 0.8);
+    g.deferral("ep_down", "msg_b");
+    advance(PROBE_SPACING_MS);
+    expect(g.tryEnter("ep_down", "msg_probe")).toBe(true);
+    expect(g.tryEnter("ep_down", "msg_c")).toBe(false);
+    advance(5);
+    // The probe delivered: the endpoint is healthy again, and msg_a and msg_b need not wait.
+    expect(g.leave("ep_down", "msg_probe", true).sort()).toEqual(["msg_a", "msg_b"]);
+    expect(g.limit("ep_down")).toBe(3);
+    expect(g.tryEnter("ep_down", "msg_a")).toBe(true);
+    expect(g.tryEnter("ep_down", "msg_b")).toBe(true);
+    // A single failure among successes does not make an endpoint failing.
+    g.leave("ep_down", "msg_a", false);
+    g.leave("ep_down", "msg_b", true);
+    expect(g.limit("ep_down")).toBe(3);
   });
 });

@@ -64,6 +64,17 @@ export class DeliveryQueue {
     await this.enqueue([deliveryId]);
   }
 
+  /**
+   * Makes delayed delivery jobs due now (deliveries deferred while their endpoint was failing).
+   * A job that is no longer delayed (taken, finished, gone) is left as it is.
+   */
+  async promote(deliveryIds: readonly string[]): Promise<void> {
+    for (const id of deliveryIds) {
+      const job = await this.queue.getJob(id);
+      await job?.promote().catch(() => undefined);
+    }
+  }
+
   /** Which of these deliveries have no job in Redis (waiting, delayed or active). */
   async missingJobs(deliveryIds: readonly string[]): Promise<string[]> {
     if (deliveryIds.length === 0) return [];
