@@ -28,11 +28,10 @@ export { holdDelivery, loadDeliveryWork, loadDeliveryWorks, changesEndpointHealt
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
 export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
-export { isDatabaseUnavailable } from "./unavailable.js";
+export { isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "./database-errors.js";
 export { eventTypeRepository, type EventType, type EventTypeFields, type EventTypeRepository, type PublishRegistry, type RegisteredType } from "./repositories/event-types.repository.js";
 export { tenantSettingsRepository, type TenantSettings } from "./repositories/tenant-settings.repository.js";
 export { webhookSettingRepository, type WebhookSetting, type WebhookSettingInput, type WebhookSettingRepository } from "./repositories/webhook-settings.repository.js";
 export { momentusWebhookRepository, type MomentusWebhook, type MomentusWebhookFields } from "./repositories/momentus-webhooks.repository.js";
 export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";
 export { MAX_PREVIOUS_SECRETS } from "./secrets/endpoint-secrets.js";
-export { isTransientConflict, retryOnConflict } from "./transient.js";

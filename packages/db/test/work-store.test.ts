@@ -1,4 +1,5 @@
-import { changesEndpointHealth, connectDatabase, createTenant, createWorkStore, tenantScope, type Database } from "../src/index.js";
+import { changesEndpointHealth, connectDatabase, createWorkStore, type Database } from "../src/index.js";
+import { endpointWithDeliveries } from "./fixtures.js";
 import { batcher } from "../src/work/batcher.js";
 import { createTestDatabase, TEST_ENCRYPTION_KEY, type TestDatabase } from "@hookline/testing";
 
@@ -48,15 +49,7 @@ describe("the work store", () => {
   });
 
   it("reads and records many concurrent successes, each exactly once", async () => {
-    const { tenant } = await createTenant(db.prisma, { name: "w" });
-    const scope = tenantScope(db, tenant.id);
-    const endpoint = await scope.endpoints.create({ name: "e", url: "https://e.com/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
-    await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["w.x"] });
-    const published = await scope.events.publishBatch(
-      Array.from({ length: 60 }, (_, i) => ({ eventType: "w.x", data: { i } })),
-      { idempotencyWindowMs: 1000 },
-    );
-    const ids = published.flatMap((p) => (p.outcome === "published" ? p.deliveries.map((d) => d.id) : []));
+    const { endpoint, deliveryIds: ids } = await endpointWithDeliveries(db, "w", 60);
     const store = createWorkStore(db, { maxBatch: 200 });
 
     const works = await Promise.all(ids.map((id) => store.load(id)));
@@ -77,15 +70,7 @@ describe("the work store", () => {
   });
 
   it("records a failing endpoint's retries and failures in a group, leaving its row alone, each exactly once", async () => {
-    const { tenant } = await createTenant(db.prisma, { name: "f" });
-    const scope = tenantScope(db, tenant.id);
-    const endpoint = await scope.endpoints.create({ name: "e", url: "https://f.com/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
-    await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["f.x"] });
-    const published = await scope.events.publishBatch(
-      Array.from({ length: 40 }, (_, i) => ({ eventType: "f.x", data: { i } })),
-      { idempotencyWindowMs: 1000 },
-    );
-    const ids = published.flatMap((p) => (p.outcome === "published" ? p.deliveries.map((d) => d.id) : []));
+    const { endpoint, deliveryIds: ids } = await endpointWithDeliveries(db, "f", 40);
     const failingSince = new Date(Date.now() - 60_000);
     await db.pool.query(`UPDATE endpoints SET failing_since = $2 WHERE id = $1`, [endpoint.id, failingSince]);
     const before = await db.pool.query<{ xmin: string }>(`SELECT xmin::text FROM endpoints WHERE id = $1`, [endpoint.id]);

@@ -62,12 +62,7 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
     result = await send(work, deps);
     next = decide(attemptNumber, result, deps.config);
   } finally {
-    const released = gate?.leave(work.endpoint.id, work.id, next?.status === "succeeded") ?? [];
-    // The endpoint answered again after a run of failures: its waiting deliveries go now.
-    if (released.length > 0) {
-      log.info({ endpoint_id: work.endpoint.id, released: released.length }, "endpoint recovered; waiting deliveries released");
-      void deps.queue.promote(released).catch((error: unknown) => log.warn({ err: (error as Error).message }, "releasing waiting deliveries failed; they run when their deferrals end"));
-    }
+    if (gate) release(deps, log, work.endpoint.id, gate.leave(work.endpoint.id, work.id, next?.status === "succeeded"));
   }
   const recorded = await deps.work.record(
     {
@@ -117,6 +112,16 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
     });
   }
   return { outcome: "attempted", recorded: true, result, next };
+}
+
+/**
+ * The endpoint delivered again after a run of failures: the deliveries the gate turned away
+ * meanwhile go now rather than when their deferrals end. Not awaited; a failure only delays them.
+ */
+function release(deps: EngineDependencies, log: Logger, endpointId: string, deliveryIds: readonly string[]): void {
+  if (deliveryIds.length === 0) return;
+  log.info({ endpoint_id: endpointId, released: deliveryIds.length }, "endpoint recovered; waiting deliveries released");
+  void deps.queue.promote(deliveryIds).catch((error: unknown) => log.warn({ err: (error as Error).message }, "releasing waiting deliveries failed; they run when their deferrals end"));
 }
 
 /** Signs and sends; for OAuth endpoints with a cached token, and on a 401 one fresh token and one more try. */

@@ -3,9 +3,9 @@
  * attempts running at once. It starts at `slowMaxInFlight` and earns one more slot with each
  * attempt that finishes (slow start), so a receiver that hangs from its first request never
  * holds more than a couple of slots, however many such endpoints there are. It is held to
- * `slowMaxInFlight` while it is slow: its recent attempts
- * averaged `slowAfterMs` or more, or one of its running attempts has already taken that long,
- * and in either case several times the average of all endpoints. So a receiver that hangs until
+ * `slowMaxInFlight` while it is slow: its recent attempts averaged `slowAfterMs` or more, or one
+ * of its running attempts has already taken that long, and in either case several times the
+ * average of all endpoints. So a receiver that hangs until
  * its timeout holds a couple of worker slots from the moment its first attempt has hung for a
  * second, not only once attempts have timed out, while an overloaded machine (every attempt
  * slower) does not mistake every endpoint for a slow one. A delivery turned away is deferred (its
@@ -88,6 +88,11 @@ export class EndpointGate {
     return state;
   }
 
+  /** Is the endpoint in a run of failed attempts (in this process)? */
+  private static failing(state: EndpointState): boolean {
+    return state.failures >= FAILING_AFTER;
+  }
+
   /** How long the endpoint's longest-running attempt has been running, in ms (0 when none is). */
   private longestRunningMs(state: EndpointState): number {
     let oldest = Number.POSITIVE_INFINITY;
@@ -100,7 +105,7 @@ export class EndpointGate {
     const { maxInFlight, slowMaxInFlight } = this.options;
     const state = this.endpoints.get(endpointId);
     if (state === undefined) return Math.min(maxInFlight, slowMaxInFlight);
-    if (state.failures >= FAILING_AFTER) return 1;
+    if (EndpointGate.failing(state)) return 1;
     const threshold = Math.max(this.options.slowAfterMs, SLOWER_THAN_OTHERS * this.overallMs);
     const slow = state.averageMs >= threshold || this.longestRunningMs(state) >= threshold;
     return Math.min(maxInFlight, slowMaxInFlight + (slow ? 0 : state.finished));
@@ -111,7 +116,7 @@ export class EndpointGate {
     const state = this.state(endpointId);
     if (state.running.size >= this.limit(endpointId)) return false;
     const now = this.now();
-    if (state.failures >= FAILING_AFTER && now - state.lastStartAt < PROBE_SPACING_MS) return false;
+    if (EndpointGate.failing(state) && now - state.lastStartAt < PROBE_SPACING_MS) return false;
     state.lastStartAt = now;
     state.running.set(deliveryId, now);
     if (state.waiting.delete(deliveryId)) state.left++;
@@ -129,15 +134,12 @@ export class EndpointGate {
     if (startedAt === undefined) return [];
     state.running.delete(deliveryId);
     let released: string[] = [];
-    if (!delivered) state.failures++;
-    else {
-      if (state.failures >= FAILING_AFTER) {
-        released = [...state.waiting.keys()].slice(0, MAX_RELEASED);
-        for (const id of released) state.waiting.delete(id);
-        state.left += released.length;
-      }
-      state.failures = 0;
+    if (delivered && EndpointGate.failing(state)) {
+      released = [...state.waiting.keys()].slice(0, MAX_RELEASED);
+      for (const id of released) state.waiting.delete(id);
+      state.left += released.length;
     }
+    state.failures = delivered ? 0 : state.failures + 1;
     state.finished = Math.min(this.options.maxInFlight, state.finished + 1);
     const durationMs = this.now() - startedAt;
     state.averageMs = state.averageMs === 0 ? durationMs : state.averageMs * (1 - WEIGHT) + durationMs * WEIGHT;
@@ -165,8 +167,7 @@ export class EndpointGate {
     // An endpoint whose first attempts hang has no finished attempt to go by yet: the time its
     // running attempts have taken so far is the better guess, and keeps waiting deliveries from
     // polling every few milliseconds.
-    const failing = state.failures >= FAILING_AFTER;
-    const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state), failing ? PROBE_SPACING_MS : 0);
+    const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state), EndpointGate.failing(state) ? PROBE_SPACING_MS : 0);
     // Those ahead of it in line go through the endpoint's slots first, a slot-full at a time.
     // Roughly first come, first served: its place is its ticket less those that have left.
     // Half that estimate: other worker processes serve the same line, and a slot left idle

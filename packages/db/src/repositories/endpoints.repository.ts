@@ -4,7 +4,7 @@ import type { Endpoint } from "../generated/prisma/client.js";
 import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret, type PreviousSecret } from "../secrets/endpoint-secrets.js";
 import { releaseHeldDeliveries } from "./held-deliveries.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
-import { retryOnConflict } from "../transient.js";
+import { retryOnConflict } from "../database-errors.js";
 
 export type { Endpoint } from "../generated/prisma/client.js";
 export type EndpointStatus = Endpoint["status"];

@@ -3,7 +3,7 @@ import { newId } from "@hookline/core";
 import type { Database } from "../client.js";
 import { openSecret, signingSecrets } from "../secrets/endpoint-secrets.js";
 import { prepared } from "../prepared.js";
-import { retryOnConflict } from "../transient.js";
+import { retryOnConflict } from "../database-errors.js";
 
 /**
  * The worker's side of a delivery, in plain SQL on the shared pool: these run once or twice per

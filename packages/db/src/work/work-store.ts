@@ -23,8 +23,9 @@ export interface WorkStore {
  * and record their outcomes (successes, retries, failures) in one statement. An attempt that
  * changes its endpoint's health (the first failure of a run, the success that ends one, a
  * disabling) takes the single transaction of recordAttempt, which also writes the endpoint row;
- * so a failing endpoint's attempts do not queue on its row lock one transaction at a time. Every caller still waits for its own row to be committed before
- * it finishes its job, so grouping changes how many statements run, not what is guaranteed.
+ * so a failing endpoint's attempts do not queue on its row lock one transaction at a time. Every
+ * caller still waits for its own row to be committed before it finishes its job, so grouping
+ * changes how many statements run, not what is guaranteed.
  */
 export function createWorkStore(db: Pick<Database, "pool" | "secrets">, options: { maxBatch?: number } = {}): WorkStore {
   // Batches run on their own pooled connections; leave the rest of the pool to everything else.

@@ -1,24 +1,7 @@
 import pg from "pg";
-import { connectDatabase, createTenant, isTransientConflict, retryOnConflict, tenantScope, type Database } from "../src/index.js";
+import { connectDatabase, tenantScope, type Database } from "../src/index.js";
+import { endpointWithDeliveries } from "./fixtures.js";
 import { createTestDatabase, TEST_ENCRYPTION_KEY, type TestDatabase } from "@hookline/testing";
-
-describe("retryOnConflict", () => {
-  it("runs a deadlock's victim again, and lets every other error through at once", async () => {
-    let calls = 0;
-    const deadlock = Object.assign(new Error("deadlock detected"), { code: "40P01" });
-    expect(await retryOnConflict(async () => (++calls < 3 ? Promise.reject(deadlock) : "done"))).toBe("done");
-    expect(calls).toBe(3);
-
-    calls = 0;
-    await expect(retryOnConflict(async () => (calls++, Promise.reject(new Error("syntax error"))))).rejects.toThrow("syntax error");
-    expect(calls).toBe(1);
-    await expect(retryOnConflict(async () => Promise.reject(deadlock), 2)).rejects.toBe(deadlock);
-    // Prisma's name for it, and the pg error wrapped as a cause.
-    expect(isTransientConflict({ code: "P2034" })).toBe(true);
-    expect(isTransientConflict(new Error("outer", { cause: { code: "40001" } }))).toBe(true);
-    expect(isTransientConflict({ code: "23505" })).toBe(false);
-  });
-});
 
 describe("deleting an endpoint while a worker records an attempt", () => {
   let database: TestDatabase;
@@ -33,12 +16,9 @@ describe("deleting an endpoint while a worker records an attempt", () => {
   });
 
   it("survives being chosen as a deadlock's victim", async () => {
-    const { tenant } = await createTenant(db.prisma, { name: "d" });
-    const scope = tenantScope(db, tenant.id);
-    const endpoint = await scope.endpoints.create({ name: "e", url: "https://d.com/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
-    await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["d.x"] });
-    const [published] = await scope.events.publishBatch([{ eventType: "d.x", data: {} }], { idempotencyWindowMs: 1000 });
-    const deliveryId = published?.outcome === "published" ? published.deliveries[0]!.id : "";
+    const { endpoint, deliveryIds } = await endpointWithDeliveries(db, "d", 1);
+    const deliveryId = deliveryIds[0]!;
+    const scope = tenantScope(db, endpoint.tenantId);
 
     // The worker's order: the delivery row, then the endpoint row (recordAttempt at the edge of a
     // run of failures). It never looks for deadlocks itself, so the deletion is the victim.

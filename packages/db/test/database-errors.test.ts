@@ -1,4 +1,4 @@
-import { connectDatabase, isDatabaseUnavailable } from "../src/index.js";
+import { connectDatabase, isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "../src/index.js";
 import { freePort } from "@hookline/testing";
 
 describe("isDatabaseUnavailable", () => {
@@ -17,5 +17,23 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
     expect(isDatabaseUnavailable(new Error("boom"))).toBe(false);
     expect(isDatabaseUnavailable({ code: "23505" })).toBe(false);
+  });
+});
+
+describe("retryOnConflict", () => {
+  it("runs a deadlock's victim again, and lets every other error through at once", async () => {
+    let calls = 0;
+    const deadlock = Object.assign(new Error("deadlock detected"), { code: "40P01" });
+    expect(await retryOnConflict(async () => (++calls < 3 ? Promise.reject(deadlock) : "done"))).toBe("done");
+    expect(calls).toBe(3);
+
+    calls = 0;
+    await expect(retryOnConflict(async () => (calls++, Promise.reject(new Error("syntax error"))))).rejects.toThrow("syntax error");
+    expect(calls).toBe(1);
+    await expect(retryOnConflict(async () => Promise.reject(deadlock), 2)).rejects.toBe(deadlock);
+    // Prisma's name for it, and the pg error wrapped as a cause.
+    expect(isTransientConflict({ code: "P2034" })).toBe(true);
+    expect(isTransientConflict(new Error("outer", { cause: { code: "40001" } }))).toBe(true);
+    expect(isTransientConflict({ code: "23505" })).toBe(false);
   });
 });

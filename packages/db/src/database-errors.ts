@@ -1,0 +1,66 @@
+/**
+ * What kind of database failure an error is, whichever layer threw it (Prisma, pg, or a wrapper
+ * that keeps the original as `cause`), and what to do about the kinds that pass.
+ */
+
+/** Does `test` hold for the error or one of its causes (a few levels deep)? */
+function inCauseChain(error: unknown, test: (code: string | undefined, message: string | undefined) => boolean): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (test(typeof code === "string" ? code : undefined, typeof message === "string" ? message : undefined)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+
+/**
+ * Is this error Postgres being unreachable or restarting (as opposed to a bug or bad data)?
+ * The API answers those with 503 and Retry-After, so clients retry instead of seeing a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return inCauseChain(error, (code, message) => {
+    if (code !== undefined) {
+      if (PRISMA_UNAVAILABLE.has(code) || NETWORK_CODES.has(code)) return true;
+      // SQLSTATE class 08 (connection exception) and 57P01-57P03 (shutdown, cannot connect now).
+      if (/^08/.test(code) || /^57P0[1-3]$/.test(code)) return true;
+    }
+    return message !== undefined && /Connection terminated|connection timeout|DatabaseNotReachable|connection error and is not queryable|terminating connection/i.test(message);
+  });
+}
+
+const PRISMA_CONFLICT = "P2034";
+const SQLSTATE_CONFLICT = new Set(["40P01", "40001"]);
+
+/**
+ * Deadlocks and serialization failures are Postgres choosing a victim among transactions that
+ * each did nothing wrong; the victim's work was rolled back whole and can simply run again. They
+ * happen on this engine where an endpoint's deletion (which cascades to its deliveries, locking
+ * the endpoint row first) meets a worker recording attempts (which locks delivery rows first).
+ */
+export function isTransientConflict(error: unknown): boolean {
+  return inCauseChain(
+    error,
+    (code, message) =>
+      (code !== undefined && (code === PRISMA_CONFLICT || SQLSTATE_CONFLICT.has(code))) ||
+      (message !== undefined && /deadlock detected|could not serialize access/i.test(message)),
+  );
+}
+
+/**
+ * Runs `work` (one whole transaction or one statement) and runs it again, after a short jittered
+ * pause, when Postgres picked it as a deadlock or serialization victim; other errors, and the
+ * last conflict, propagate.
+ */
+export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isTransientConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20 * attempt));
+    }
+  }
+}
