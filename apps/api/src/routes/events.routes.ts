@@ -11,6 +11,7 @@ import { presentEvent } from "../presenters/event.presenter.js";
 import { iso } from "../presenters/timestamps.js";
 import { publishBatchSchema, publishEventSchema, type PublishBatchBody, type PublishEventBody } from "../schemas/event.schemas.js";
 import { enqueueCommitted } from "../services/enqueue.js";
+import { dueDeliveryIds, publishGroups } from "../services/publish-groups.js";
 import { deliverSynchronously } from "../services/synchronous-delivery.js";
 import { checkPublish, publishLookups, type PublishLookups } from "../services/event-type-rules.js";
 
@@ -65,13 +66,10 @@ const toNewEvent = (body: PublishEventBody, idempotencyKey: string | undefined) 
 });
 
 /**
- * After commit: queue every pending delivery in one bulk add, make the first attempt of the
- * synchronous ones, and present each result as `POST /v1/events` answers it.
+ * After commit and enqueue: make the first attempt of the synchronous deliveries and present
+ * each result as `POST /v1/events` answers it.
  */
-async function settle(deps: EventDeps, log: Logger, results: readonly PublishResult[]) {
-  const published = results.flatMap((r) => (r.outcome === "published" ? r.deliveries : []));
-  const due = published.filter((d) => d.status === "pending" && !d.synchronous).map((d) => d.id);
-  await enqueueCommitted(deps.queue, log, due, { enqueueFailureRate: deps.enqueueFailureRate });
+async function present(deps: EventDeps, results: readonly PublishResult[]) {
   return Promise.all(
     results.map(async (result) => {
       const base = { id: result.event.id, event_type: result.event.eventType, created_at: iso(result.event.createdAt) };
@@ -90,13 +88,14 @@ async function settle(deps: EventDeps, log: Logger, results: readonly PublishRes
 export function eventRoutes(deps: EventDeps): Router {
   const router = Router();
   guardIdParam(router, "event", "The event");
+  const publish = publishGroups(deps);
 
   router.post("/", async (req, res) => {
     const body = parsePublish(bodyOf(req));
     const key = idempotencyKey(body, req.header("idempotency-key"));
     if (await admit(publishLookups(tenantOf(res).scope, [body.event_type]), body)) res.setHeader("Deprecation", "true");
-    const result = await tenantOf(res).scope.events.publish(toNewEvent(body, key), { idempotencyWindowMs: deps.idempotencyWindowMs });
-    const [presented] = await settle(deps, req.log ?? deps.logger, [result]);
+    const result = await publish(tenantOf(res).scope, toNewEvent(body, key));
+    const [presented] = await present(deps, [result]);
     const { replayed, ...answer } = presented!;
     if (replayed) res.setHeader("Idempotent-Replayed", "true");
     res.status(202).json(answer);
@@ -128,7 +127,8 @@ export function eventRoutes(deps: EventDeps): Router {
       events.map((event) => toNewEvent(event, event.idempotency_key)),
       { idempotencyWindowMs: deps.idempotencyWindowMs },
     );
-    res.status(202).json(await settle(deps, req.log ?? deps.logger, results));
+    await enqueueCommitted(deps.queue, req.log ?? deps.logger, dueDeliveryIds(results), { enqueueFailureRate: deps.enqueueFailureRate });
+    res.status(202).json(await present(deps, results));
   });
 
   router.get("/:id", async (req, res) => {
