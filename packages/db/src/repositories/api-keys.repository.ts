@@ -4,6 +4,7 @@ import type { PrismaClient } from "../client.js";
 import type { ApiKey } from "../generated/prisma/client.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 import { prepared } from "../prepared.js";
+import { batcher, perPool } from "../work/batcher.js";
 
 export type ApiKeyRecord = Omit<ApiKey, "secretHash">;
 const PUBLIC_FIELDS = { id: true, tenantId: true, name: true, createdAt: true, expiresAt: true, revokedAt: true } as const;
@@ -11,17 +12,33 @@ const PUBLIC_FIELDS = { id: true, tenantId: true, name: true, createdAt: true, e
 /** What authentication needs of a key. */
 export type KeyForAuth = Pick<ApiKey, "id" | "tenantId" | "secretHash" | "expiresAt" | "revokedAt">;
 
+type AuthRow = { id: string; tenant_id: string; secret_hash: Buffer; expires_at: Date | null; revoked_at: Date | null };
+
 /**
- * Authentication looks a key up by its id before any tenant is known; the secret check follows.
- * Plain SQL: every API request runs this.
+ * Every API request looks its key up, so lookups that arrive together share one statement. Each
+ * batch's statement is sent after all its callers arrived (calls made while a batch is in flight
+ * wait for the next), so a caller never sees a key as it was before the caller came: a revoked
+ * key is refused from the next request on, as with a statement of its own.
  */
-export async function findApiKeyForAuth(pool: pg.Pool, keyId: string): Promise<KeyForAuth | null> {
-  const { rows } = await prepared<{ id: string; tenant_id: string; secret_hash: Buffer; expires_at: Date | null; revoked_at: Date | null }>(pool, "auth-key", 
-    `SELECT id, tenant_id, secret_hash, expires_at, revoked_at FROM api_keys WHERE id = $1`,
-    [keyId],
-  );
-  const row = rows[0];
-  return row ? { id: row.id, tenantId: row.tenant_id, secretHash: new Uint8Array(row.secret_hash), expiresAt: row.expires_at, revokedAt: row.revoked_at } : null;
+const authLookups = perPool((pool) =>
+  batcher<string, KeyForAuth | null>(
+    async (keyIds) => {
+      const { rows } = await prepared<AuthRow>(pool, "auth-keys", `SELECT id, tenant_id, secret_hash, expires_at, revoked_at FROM api_keys WHERE id = ANY($1::text[])`, [
+        [...new Set(keyIds)],
+      ]);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return keyIds.map((keyId) => {
+        const row = byId.get(keyId);
+        return row ? { id: row.id, tenantId: row.tenant_id, secretHash: new Uint8Array(row.secret_hash), expiresAt: row.expires_at, revokedAt: row.revoked_at } : null;
+      });
+    },
+    { maxBatch: 200, maxConcurrent: 3 },
+  ),
+);
+
+/** Authentication looks a key up by its id before any tenant is known; the secret check follows. */
+export function findApiKeyForAuth(pool: pg.Pool, keyId: string): Promise<KeyForAuth | null> {
+  return authLookups(pool)(keyId);
 }
 
 export function apiKeyRepository(prisma: PrismaClient, tenantId: string) {

@@ -3,6 +3,7 @@ import type { PrismaClient } from "../client.js";
 import { Prisma, type EventType } from "../generated/prisma/client.js";
 import type { Page, PageRequest } from "./pagination.js";
 import { prepared } from "../prepared.js";
+import { batcher, perPool } from "../work/batcher.js";
 
 export type { EventType } from "../generated/prisma/client.js";
 
@@ -25,27 +26,50 @@ export interface PublishRegistry {
   readonly types: ReadonlyMap<string, RegisteredType>;
 }
 
+type RegistryRow = { tenant_id: string; strict: boolean; name: string | null; schema: unknown; deprecated: boolean; archived: boolean; updated_at: Date };
+
+/**
+ * Every publish asks the registry about its event types; the questions of publishes that arrive
+ * together (of any tenants) are answered by one statement of plain SQL, sent after all of them
+ * arrived, so none sees the registry as it was before it came. Each caller gets its tenant's
+ * strict mode and, of the types asked by anyone, those of its tenant it named.
+ */
+const registryLookups = perPool((pool) =>
+  batcher<{ tenantId: string; names: readonly string[] }, PublishRegistry>(
+    async (asks) => {
+      const { rows } = await prepared<RegistryRow>(
+        pool,
+        "publish-registries",
+        `SELECT t.id AS tenant_id, t.strict_event_types AS strict, et.name, et.schema, et.deprecated, et.archived, et.updated_at
+         FROM tenants t LEFT JOIN event_types et ON et.tenant_id = t.id AND et.name = ANY($2::text[])
+         WHERE t.id = ANY($1::text[])`,
+        [[...new Set(asks.map((ask) => ask.tenantId))], [...new Set(asks.flatMap((ask) => ask.names))]],
+      );
+      const strict = new Map<string, boolean>();
+      const registered = new Map<string, RegistryRow>();
+      for (const row of rows) {
+        strict.set(row.tenant_id, row.strict);
+        if (row.name !== null) registered.set(`${row.tenant_id}\u0000${row.name}`, row);
+      }
+      return asks.map(({ tenantId, names }) => {
+        const types = new Map<string, RegisteredType>();
+        for (const name of names) {
+          const row = registered.get(`${tenantId}\u0000${name}`);
+          if (row) types.set(name, { name, schema: row.schema as EventType["schema"], deprecated: row.deprecated, archived: row.archived, updatedAt: row.updated_at });
+        }
+        return { strict: strict.get(tenantId) ?? false, types };
+      });
+    },
+    { maxBatch: 200, maxConcurrent: 3 },
+  ),
+);
+
 /** The event-type registry of one tenant, keyed by name. */
 export function eventTypeRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: string) {
   return {
-    /**
-     * Strict mode and the named types in one query of plain SQL: every publish asks this, so it
-     * costs one round trip whatever the number of events and types.
-     */
-    async forPublish(names: readonly string[]): Promise<PublishRegistry> {
-      const { rows } = await prepared<{ strict: boolean; name: string | null; schema: unknown; deprecated: boolean; archived: boolean; updated_at: Date }>(pool, "publish-registry", 
-        `SELECT t.strict_event_types AS strict, et.name, et.schema, et.deprecated, et.archived, et.updated_at
-         FROM tenants t LEFT JOIN event_types et ON et.tenant_id = t.id AND et.name = ANY($2::text[])
-         WHERE t.id = $1`,
-        [tenantId, [...new Set(names)]],
-      );
-      const types = new Map<string, RegisteredType>();
-      for (const row of rows) {
-        if (row.name !== null) {
-          types.set(row.name, { name: row.name, schema: row.schema as EventType["schema"], deprecated: row.deprecated, archived: row.archived, updatedAt: row.updated_at });
-        }
-      }
-      return { strict: rows[0]?.strict ?? false, types };
+    /** Strict mode and the named types, in a statement shared with other publishes that arrive together. */
+    forPublish(names: readonly string[]): Promise<PublishRegistry> {
+      return registryLookups(pool)({ tenantId, names });
     },
 
     async create(name: string, fields: EventTypeFields): Promise<EventType | "exists"> {

@@ -1,3 +1,5 @@
+import type pg from "pg";
+
 /**
  * Group commit for the delivery hot path: calls made while earlier batches are in flight (or in
  * the same tick) are answered together by one `run` over all their inputs. At low load every
@@ -38,4 +40,20 @@ export function batcher<In, Out>(run: (inputs: readonly In[]) => Promise<readonl
       queue.push({ input, resolve, reject });
       schedule();
     });
+}
+
+/**
+ * One `make(pool)` per connection pool, made on first use: a batcher every tenant's repositories
+ * share (they are built per request, the pool lives as long as the process).
+ */
+export function perPool<T>(make: (pool: pg.Pool) => T): (pool: pg.Pool) => T {
+  const made = new WeakMap<pg.Pool, T>();
+  return (pool) => {
+    let value = made.get(pool);
+    if (value === undefined) {
+      value = make(pool);
+      made.set(pool, value);
+    }
+    return value;
+  };
 }
