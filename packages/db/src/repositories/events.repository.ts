@@ -20,12 +20,14 @@ export interface PublishOptions {
   readonly idempotencyWindowMs: number;
 }
 
+/** `synchronous`: the endpoint is a synchronous webhook, which the publisher waits for. */
+type PublishedDelivery = Pick<Delivery, "id" | "status" | "endpointId"> & { synchronous: boolean };
+
 export type PublishResult =
   | {
       readonly outcome: "published";
       readonly event: Event;
-      /** `synchronous`: the endpoint is a synchronous webhook, which the publisher waits for. */
-      readonly deliveries: readonly (Pick<Delivery, "id" | "status" | "endpointId"> & { synchronous: boolean })[];
+      readonly deliveries: readonly PublishedDelivery[];
     }
   | { readonly outcome: "duplicate"; readonly event: Event; readonly deliveryCount: number };
 
@@ -127,6 +129,12 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
       ],
     );
     const createdAt = new Map(stored.map((row) => [row.id, row.created_at]));
+    const deliveriesOf = new Map<string, PublishedDelivery[]>();
+    for (const { id: deliveryId, eventId, status, endpointId, synchronous } of deliveries) {
+      const list = deliveriesOf.get(eventId) ?? [];
+      list.push({ id: deliveryId, status, endpointId, synchronous });
+      deliveriesOf.set(eventId, list);
+    }
     return inputs.map((input, i): PublishResult | { outcome: "taken"; key: string } => {
       const id = ids[i]!;
       const created = createdAt.get(id);
@@ -144,7 +152,7 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
       return {
         outcome: "published",
         event,
-        deliveries: deliveries.filter((d) => d.eventId === id).map(({ id: deliveryId, status, endpointId, synchronous }) => ({ id: deliveryId, status, endpointId, synchronous })),
+        deliveries: deliveriesOf.get(id) ?? [],
       };
     });
   }
