@@ -32,3 +32,16 @@ describe("releasing deliveries that waited for a failing endpoint", () => {
     expect(await queue.queue.getDelayedCount()).toBe(0);
   });
 });
+
+describe("releasing many", () => {
+  it("releases every one of a large backlog", async () => {
+    const later = new Date(Date.now() + 3_600_000);
+    const ids = Array.from({ length: 250 }, (_, i) => `msg_many_${i}`);
+    for (const id of ids) await queue.enqueueAt(id, later);
+
+    await queue.promote(ids);
+
+    expect(await queue.queue.getDelayedCount()).toBe(0);
+    expect(await queue.queue.getWaitingCount()).toBeGreaterThanOrEqual(ids.length);
+  });
+});

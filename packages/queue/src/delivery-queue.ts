@@ -16,6 +16,8 @@ export const DELIVER_JOB_OPTIONS: JobsOptions = {
   backoff: { type: "exponential", delay: 1_000 },
 };
 
+const PROMOTE_CHUNK = 100;
+
 export class DeliveryQueue {
   readonly queue: Queue;
 
@@ -69,9 +71,15 @@ export class DeliveryQueue {
    * A job that is no longer delayed (taken, finished, gone) is left as it is.
    */
   async promote(deliveryIds: readonly string[]): Promise<void> {
-    for (const id of deliveryIds) {
-      const job = await this.queue.getJob(id);
-      await job?.promote().catch(() => undefined);
+    // A hundred at a time: their commands share the connection's pipe instead of each waiting
+    // for the one before (1,000 waiting deliveries were 2,000 round trips in a row).
+    for (let start = 0; start < deliveryIds.length; start += PROMOTE_CHUNK) {
+      await Promise.all(
+        deliveryIds.slice(start, start + PROMOTE_CHUNK).map(async (id) => {
+          const job = await this.queue.getJob(id);
+          await job?.promote().catch(() => undefined);
+        }),
+      );
     }
   }
 
