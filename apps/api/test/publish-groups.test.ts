@@ -1,35 +1,16 @@
 import { createLogger } from "@hookline/core";
-import { connectDatabase, createTenant, tenantScope, type Database, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
-import { createRedis, DeliveryQueue } from "@hookline/queue";
-import { createTestDatabase, testQueuePrefix, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, type TestDatabase } from "@hookline/testing";
-import type { Redis } from "ioredis";
+import { createTenant, tenantScope, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
+import { useTestDatabase, useTestQueue } from "@hookline/testing";
 import { publishGroups } from "../src/services/publish-groups.js";
 
 /** Group commit of single-event publishes: many callers, one statement, each its own answer. */
-let database: TestDatabase;
-let db: Database;
-let redis: Redis;
-let queue: DeliveryQueue;
-const prefix = testQueuePrefix();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = connectDatabase({ url: database.url, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, "base64"), poolMax: 4 });
-  redis = createRedis(TEST_REDIS_URL, "producer");
-  queue = new DeliveryQueue(redis, prefix.prefix);
-});
-afterAll(async () => {
-  await queue.close();
-  redis.disconnect();
-  await prefix.cleanup();
-  await db.close();
-  await database.drop();
-});
+const database = useTestDatabase();
+const queueFixture = useTestQueue();
 
 /** A tenant with one endpoint subscribed to `<name>.*`; its scope counts the statements it is asked for. */
 async function tenantWithEndpoint(name: string) {
-  const { tenant } = await createTenant(db.prisma, { name });
-  const real = tenantScope(db, tenant.id);
+  const { tenant } = await createTenant(database.db.prisma, { name });
+  const real = tenantScope(database.db, tenant.id);
   const endpoint = await real.endpoints.create({ name: "e", url: `https://${name}.com/`, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
   await real.subscriptions.create({ endpointId: endpoint.id, eventTypes: [`${name}.*`] });
   const batches: number[] = [];
@@ -49,7 +30,7 @@ async function tenantWithEndpoint(name: string) {
   return { tenantId: tenant.id, scope, batches, failWhen };
 }
 
-const publisher = () => publishGroups({ queue, logger: createLogger({ level: "silent", name: "test" }), idempotencyWindowMs: 60_000, enqueueFailureRate: 0, maxConcurrent: 1 });
+const publisher = () => publishGroups({ queue: queueFixture.queue, logger: createLogger({ level: "silent", name: "test" }), idempotencyWindowMs: 60_000, enqueueFailureRate: 0, maxConcurrent: 1 });
 
 const publishedId = (result: PublishResult) => {
   if (result.outcome !== "published") throw new Error(`expected a new event, got ${result.outcome}`);
@@ -71,13 +52,13 @@ describe("publishing single events in groups", () => {
     expect(a.batches).toEqual([20]);
     expect(b.batches).toEqual([10]);
     for (const { i, tenant, result } of answers) {
-      const stored = await db.prisma.event.findUniqueOrThrow({ where: { id: publishedId(result) }, include: { deliveries: true } });
+      const stored = await database.db.prisma.event.findUniqueOrThrow({ where: { id: publishedId(result) }, include: { deliveries: true } });
       expect(stored.tenantId).toBe(tenant.tenantId);
       expect(stored.data).toEqual({ i });
       expect(stored.deliveries).toHaveLength(1);
       expect(result.outcome === "published" && result.deliveries.map((d) => d.id)).toEqual([stored.deliveries[0]!.id]);
       // Enqueued before the caller is answered, like a publish of its own.
-      expect(await queue.queue.getJobState(stored.deliveries[0]!.id)).toBe("waiting");
+      expect(await queueFixture.queue.queue.getJobState(stored.deliveries[0]!.id)).toBe("waiting");
     }
   });
 
@@ -96,7 +77,7 @@ describe("publishing single events in groups", () => {
     expect(keyed.filter((r) => r.outcome === "published")).toHaveLength(1);
     expect(new Set(keyed.map((r) => r.event.id)).size).toBe(1);
     expect(keyed.filter((r) => r.outcome === "duplicate").map((r) => r.outcome === "duplicate" && r.deliveryCount)).toEqual([1, 1]);
-    expect(await db.prisma.event.count({ where: { tenantId: t.tenantId } })).toBe(3);
+    expect(await database.db.prisma.event.count({ where: { tenantId: t.tenantId } })).toBe(3);
     // The repeated key split the group: no statement carried the key twice.
     expect(t.batches.length).toBeGreaterThan(1);
   });
@@ -109,7 +90,7 @@ describe("publishing single events in groups", () => {
 
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
     expect(t.batches).toEqual([4, 1, 1, 1, 1]);
-    const types = await db.prisma.event.findMany({ where: { tenantId: t.tenantId }, select: { eventType: true }, orderBy: { eventType: "asc" } });
+    const types = await database.db.prisma.event.findMany({ where: { tenantId: t.tenantId }, select: { eventType: true }, orderBy: { eventType: "asc" } });
     expect(types.map((e) => e.eventType)).toEqual(["gf.a", "gf.b", "gf.c"]);
   });
 

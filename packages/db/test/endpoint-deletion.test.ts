@@ -1,24 +1,15 @@
 import pg from "pg";
-import { connectDatabase, tenantScope, type Database } from "../src/index.js";
+import { tenantScope } from "../src/index.js";
 import { endpointWithDeliveries } from "./fixtures.js";
-import { createTestDatabase, TEST_ENCRYPTION_KEY, type TestDatabase } from "@hookline/testing";
+import { useTestDatabase } from "@hookline/testing";
 
 describe("deleting an endpoint while a worker records an attempt", () => {
-  let database: TestDatabase;
-  let db: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = connectDatabase({ url: database.url, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, "base64"), poolMax: 4 });
-  });
-  afterAll(async () => {
-    await db.close();
-    await database.drop();
-  });
+  const database = useTestDatabase();
 
   it("survives being chosen as a deadlock's victim", async () => {
-    const { endpoint, deliveryIds } = await endpointWithDeliveries(db, "d", 1);
+    const { endpoint, deliveryIds } = await endpointWithDeliveries(database.db, "d", 1);
     const deliveryId = deliveryIds[0]!;
-    const scope = tenantScope(db, endpoint.tenantId);
+    const scope = tenantScope(database.db, endpoint.tenantId);
 
     // The worker's order: the delivery row, then the endpoint row (recordAttempt at the edge of a
     // run of failures). It never looks for deadlocks itself, so the deletion is the victim.
@@ -32,7 +23,7 @@ describe("deleting an endpoint while a worker records an attempt", () => {
       const deleted = scope.endpoints.delete(endpoint.id);
       for (;;) {
         // From outside the worker's transaction, whose view of pg_stat_activity is a snapshot.
-        const { rows } = await db.pool.query<{ n: string }>(
+        const { rows } = await database.db.pool.query<{ n: string }>(
           `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%endpoints%'`,
         );
         if (rows[0]?.n !== "0") break;
@@ -46,7 +37,7 @@ describe("deleting an endpoint while a worker records an attempt", () => {
     } finally {
       await worker.end();
     }
-    const { rows } = await db.pool.query("SELECT 1 FROM deliveries WHERE id = $1", [deliveryId]);
+    const { rows } = await database.db.pool.query("SELECT 1 FROM deliveries WHERE id = $1", [deliveryId]);
     expect(rows).toHaveLength(0);
   });
 });

@@ -1,14 +1,12 @@
-import { createTestDatabase, TEST_ENCRYPTION_KEY, type TestDatabase } from "@hookline/testing";
-import { connectDatabase, createTenant, findApiKeyForAuth, tenantScope, type Database } from "../src/index.js";
+import { useTestDatabase } from "@hookline/testing";
+import { createTenant, findApiKeyForAuth, tenantScope } from "../src/index.js";
 
 /** The per-request lookups (API key, registry) share statements when they arrive together. */
 describe("lookups shared by requests that arrive together", () => {
-  let database: TestDatabase;
-  let db: Database;
+  const database = useTestDatabase();
   const statements: string[] = [];
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = connectDatabase({ url: database.url, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, "base64"), poolMax: 4 });
+  beforeAll(() => {
+    const db = database.db;
     // Counts the statements sent, to prove that concurrent lookups shared them.
     const query = db.pool.query.bind(db.pool) as (...args: unknown[]) => unknown;
     (db.pool as { query: unknown }).query = (...args: unknown[]) => {
@@ -17,43 +15,39 @@ describe("lookups shared by requests that arrive together", () => {
       return query(...args);
     };
   });
-  afterAll(async () => {
-    await db.close();
-    await database.drop();
-  });
   beforeEach(() => statements.splice(0));
 
   it("answers each key lookup with its own key, unknown ones with null, in one statement", async () => {
-    const first = await createTenant(db.prisma, { name: "one" });
-    const second = await createTenant(db.prisma, { name: "two" });
+    const first = await createTenant(database.db.prisma, { name: "one" });
+    const second = await createTenant(database.db.prisma, { name: "two" });
     const ids = [first.tenant.id, second.tenant.id];
-    const keyIds = await Promise.all(ids.map(async (id) => (await db.prisma.apiKey.findFirstOrThrow({ where: { tenantId: id } })).id));
+    const keyIds = await Promise.all(ids.map(async (id) => (await database.db.prisma.apiKey.findFirstOrThrow({ where: { tenantId: id } })).id));
     statements.splice(0);
 
-    const found = await Promise.all([keyIds[0]!, keyIds[1]!, "key_unknown", keyIds[0]!].map((id) => findApiKeyForAuth(db.pool, id)));
+    const found = await Promise.all([keyIds[0]!, keyIds[1]!, "key_unknown", keyIds[0]!].map((id) => findApiKeyForAuth(database.db.pool, id)));
 
     expect(found.map((key) => key?.tenantId ?? null)).toEqual([ids[0], ids[1], null, ids[0]]);
     expect(statements).toEqual(["auth-keys"]);
   });
 
   it("sees a revocation committed before the lookup was asked", async () => {
-    const { tenant } = await createTenant(db.prisma, { name: "revoked" });
-    const scope = tenantScope(db, tenant.id);
+    const { tenant } = await createTenant(database.db.prisma, { name: "revoked" });
+    const scope = tenantScope(database.db, tenant.id);
     const { record } = await scope.apiKeys.create({});
-    expect((await findApiKeyForAuth(db.pool, record.id))?.revokedAt).toBeNull();
+    expect((await findApiKeyForAuth(database.db.pool, record.id))?.revokedAt).toBeNull();
     // A lookup in flight while the revocation commits must not answer the one asked after it.
-    const during = findApiKeyForAuth(db.pool, record.id);
+    const during = findApiKeyForAuth(database.db.pool, record.id);
     await scope.apiKeys.revoke(record.id);
-    const after = await findApiKeyForAuth(db.pool, record.id);
+    const after = await findApiKeyForAuth(database.db.pool, record.id);
     await during;
     expect(after?.revokedAt).toBeInstanceOf(Date);
   });
 
   it("gives each publish its own tenant's strict mode and registered types, in one statement", async () => {
-    const strict = await createTenant(db.prisma, { name: "strict" });
-    const loose = await createTenant(db.prisma, { name: "loose" });
-    const strictScope = tenantScope(db, strict.tenant.id);
-    const looseScope = tenantScope(db, loose.tenant.id);
+    const strict = await createTenant(database.db.prisma, { name: "strict" });
+    const loose = await createTenant(database.db.prisma, { name: "loose" });
+    const strictScope = tenantScope(database.db, strict.tenant.id);
+    const looseScope = tenantScope(database.db, loose.tenant.id);
     await strictScope.settings.update({ strictEventTypes: true });
     await strictScope.eventTypes.create("order.paid", { deprecated: true });
     await looseScope.eventTypes.create("order.sent", { schema: { type: "object" } });
@@ -62,7 +56,7 @@ describe("lookups shared by requests that arrive together", () => {
     const [a, b, c] = await Promise.all([
       strictScope.eventTypes.forPublish(["order.paid", "order.sent"]),
       looseScope.eventTypes.forPublish(["order.paid", "order.sent"]),
-      tenantScope(db, "ten_gone").eventTypes.forPublish(["order.paid"]),
+      tenantScope(database.db, "ten_gone").eventTypes.forPublish(["order.paid"]),
     ]);
 
     expect(a.strict).toBe(true);

@@ -1,7 +1,7 @@
-import { changesEndpointHealth, connectDatabase, createWorkStore, type Database } from "../src/index.js";
+import { changesEndpointHealth, createWorkStore } from "../src/index.js";
 import { endpointWithDeliveries } from "./fixtures.js";
 import { batcher } from "../src/work/batcher.js";
-import { createTestDatabase, TEST_ENCRYPTION_KEY, type TestDatabase } from "@hookline/testing";
+import { useTestDatabase } from "@hookline/testing";
 
 describe("batcher", () => {
   it("answers calls made together with one run, in order, and each call with its own result", async () => {
@@ -37,20 +37,11 @@ describe("batcher", () => {
 });
 
 describe("the work store", () => {
-  let database: TestDatabase;
-  let db: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = connectDatabase({ url: database.url, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, "base64"), poolMax: 8 });
-  });
-  afterAll(async () => {
-    await db.close();
-    await database.drop();
-  });
+  const database = useTestDatabase({ poolMax: 8 });
 
   it("reads and records many concurrent successes, each exactly once", async () => {
-    const { endpoint, deliveryIds: ids } = await endpointWithDeliveries(db, "w", 60);
-    const store = createWorkStore(db, { maxBatch: 200 });
+    const { endpoint, deliveryIds: ids } = await endpointWithDeliveries(database.db, "w", 60);
+    const store = createWorkStore(database.db, { maxBatch: 200 });
 
     const works = await Promise.all(ids.map((id) => store.load(id)));
     expect(works.map((w) => w?.id)).toEqual(ids);
@@ -62,7 +53,7 @@ describe("the work store", () => {
     // Every delivery twice, as if two workers raced (in one batch, as it happens): each is recorded once.
     const results = await Promise.all([...ids, ...ids].map((id) => store.record(attempt(id), { status: "succeeded" }, rule)));
     expect(results.filter((r) => r.recorded)).toHaveLength(ids.length);
-    const { rows } = await db.pool.query<{ status: string; attempts: string }>(
+    const { rows } = await database.db.pool.query<{ status: string; attempts: string }>(
       `SELECT d.status, (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS attempts FROM deliveries d WHERE d.id = ANY($1::text[])`,
       [ids],
     );
@@ -70,11 +61,11 @@ describe("the work store", () => {
   });
 
   it("records a failing endpoint's retries and failures in a group, leaving its row alone, each exactly once", async () => {
-    const { endpoint, deliveryIds: ids } = await endpointWithDeliveries(db, "f", 40);
+    const { endpoint, deliveryIds: ids } = await endpointWithDeliveries(database.db, "f", 40);
     const failingSince = new Date(Date.now() - 60_000);
-    await db.pool.query(`UPDATE endpoints SET failing_since = $2 WHERE id = $1`, [endpoint.id, failingSince]);
-    const before = await db.pool.query<{ xmin: string }>(`SELECT xmin::text FROM endpoints WHERE id = $1`, [endpoint.id]);
-    const store = createWorkStore(db, { maxBatch: 200 });
+    await database.db.pool.query(`UPDATE endpoints SET failing_since = $2 WHERE id = $1`, [endpoint.id, failingSince]);
+    const before = await database.db.pool.query<{ xmin: string }>(`SELECT xmin::text FROM endpoints WHERE id = $1`, [endpoint.id]);
+    const store = createWorkStore(database.db, { maxBatch: 200 });
     const rule = { endpointId: endpoint.id, failingSince, disableAfterMs: 3_600_000 };
     const retryAt = new Date(Date.now() + 5_000);
     const attempt = (deliveryId: string) => ({ deliveryId, attemptNumber: 1, startedAt: new Date(), durationMs: 2, statusCode: 500, errorKind: "http_error", errorMessage: "500 Internal Server Error", responseBody: "no" });
@@ -83,7 +74,7 @@ describe("the work store", () => {
     const results = await Promise.all([...ids, ...ids].map((id, i) => store.record(attempt(id), next(i % ids.length), rule)));
     expect(results.filter((r) => r.recorded)).toHaveLength(ids.length);
 
-    const { rows } = await db.pool.query<{ id: string; status: string; next_attempt_at: Date | null; last_error: string; completed_at: Date | null; attempts: string; error_kind: string }>(
+    const { rows } = await database.db.pool.query<{ id: string; status: string; next_attempt_at: Date | null; last_error: string; completed_at: Date | null; attempts: string; error_kind: string }>(
       `SELECT d.id, d.status, d.next_attempt_at, d.last_error, d.completed_at,
               (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS attempts,
               (SELECT a.error_kind FROM attempts a WHERE a.delivery_id = d.id LIMIT 1) AS error_kind
@@ -104,7 +95,7 @@ describe("the work store", () => {
       }
     });
     // The endpoint row was not written: no lock taken, no new row version.
-    const after = await db.pool.query<{ xmin: string; failing_since: Date }>(`SELECT xmin::text, failing_since FROM endpoints WHERE id = $1`, [endpoint.id]);
+    const after = await database.db.pool.query<{ xmin: string; failing_since: Date }>(`SELECT xmin::text, failing_since FROM endpoints WHERE id = $1`, [endpoint.id]);
     expect(after.rows[0]).toEqual({ xmin: before.rows[0]!.xmin, failing_since: failingSince });
   });
 });
