@@ -14,7 +14,7 @@ async function tenantWithEndpoint(name: string) {
   const endpoint = await real.endpoints.create({ name: "e", url: `https://${name}.com/`, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
   await real.subscriptions.create({ endpointId: endpoint.id, eventTypes: [`${name}.*`] });
   const batches: number[] = [];
-  const failWhen = { eventType: "" };
+  const failWhen = { eventType: "", unreachable: false };
   const scope: TenantScope = {
     ...real,
     events: {
@@ -22,6 +22,7 @@ async function tenantWithEndpoint(name: string) {
       publishBatch(inputs: readonly NewEvent[], options) {
         batches.push(inputs.length);
         // Stands in for a statement the database refuses because of one event in it.
+        if (failWhen.unreachable) return Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }));
         if (inputs.some((input) => input.eventType === failWhen.eventType)) return Promise.reject(new Error(`refused ${failWhen.eventType}`));
         return real.events.publishBatch(inputs, options);
       },
@@ -92,6 +93,17 @@ describe("publishing single events in groups", () => {
     expect(t.batches).toEqual([4, 1, 1, 1, 1]);
     const types = await database.db.prisma.event.findMany({ where: { tenantId: t.tenantId }, select: { eventType: true }, orderBy: { eventType: "asc" } });
     expect(types.map((e) => e.eventType)).toEqual(["gf.a", "gf.b", "gf.c"]);
+  });
+
+  it("answers a whole group at once when the database is unreachable, without trying each event again", async () => {
+    const publish = publisher();
+    const t = await tenantWithEndpoint("gu");
+    t.failWhen.unreachable = true;
+    const outcomes = await Promise.allSettled(["gu.a", "gu.b", "gu.c"].map((eventType) => publish(t.scope, { eventType, data: {} })));
+
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(outcomes.map((o) => o.status === "rejected" && (o.reason as { code?: string }).code)).toEqual(["ECONNREFUSED", "ECONNREFUSED", "ECONNREFUSED"]);
+    expect(t.batches).toEqual([3]);
   });
 
   it("publishes a lone event without waiting for company", async () => {

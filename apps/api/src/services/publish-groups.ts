@@ -1,5 +1,5 @@
 import type { Logger } from "@hookline/core";
-import { batcher, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
+import { batcher, isDatabaseUnavailable, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
 import type { DeliveryQueue } from "@hookline/queue";
 import { enqueueCommitted } from "./enqueue.js";
 
@@ -57,7 +57,8 @@ function groupsOf(requests: readonly Request[]): { scope: TenantScope; indexes: 
  * one round trip for many requests instead of one each.
  *
  * A group's failure is never another request's failure: when a group's statement fails, each of
- * its events is written again alone, and only the ones that fail alone fail.
+ * its events is written again alone, and only the ones that fail alone fail. (Unless the
+ * database is unreachable: then every request in the group gets that answer at once.)
  */
 export function publishGroups(options: PublishGroupOptions): (scope: TenantScope, input: NewEvent) => Promise<PublishResult> {
   const publishOptions = { idempotencyWindowMs: options.idempotencyWindowMs };
@@ -71,7 +72,10 @@ export function publishGroups(options: PublishGroupOptions): (scope: TenantScope
     if (inputs.length === 1) return [await alone(scope, inputs[0]!)];
     try {
       return (await scope.events.publishBatch(inputs, publishOptions)).map((result) => ({ ok: true, result }));
-    } catch {
+    } catch (error) {
+      // Unreachable is everyone's answer (503): a hundred single statements would only add to
+      // the load of a database that is struggling already.
+      if (isDatabaseUnavailable(error)) return inputs.map(() => ({ ok: false, error }));
       return Promise.all(inputs.map((input) => alone(scope, input)));
     }
   };
