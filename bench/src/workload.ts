@@ -51,7 +51,12 @@ export async function tenantWithEndpoints(cluster: BenchCluster, count: number):
 export async function retire(request: JsonRequest, endpointIds: readonly string[]): Promise<void> {
   for (const id of endpointIds) {
     // An endpoint left behind would go on delivering its backlog into the next scenario's figures.
-    const response = await request("DELETE", `/v1/endpoints/${id}`);
+    // A 503 asks to retry shortly, as a client would.
+    let response = await request("DELETE", `/v1/endpoints/${id}`);
+    for (let retry = 0; response.status === 503 && retry < 10; retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      response = await request("DELETE", `/v1/endpoints/${id}`);
+    }
     if (response.status !== 204) throw new Error(`endpoint ${id} not deleted: ${response.status} ${response.text}`);
   }
 }

@@ -131,8 +131,18 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
     },
 
     async delete(id: string): Promise<boolean> {
-      // The cascade to deliveries can deadlock with a worker recording attempts; try again.
-      const { count } = await retryOnConflict(() => prisma.endpoint.deleteMany({ where: { id, tenantId } }));
+      // Locks the endpoint's deliveries before the endpoint row, the order a worker recording an
+      // attempt takes them in (delivery, then endpoint). Deleting the endpoint first would hold its
+      // row while the cascade waited for a delivery a worker holds, and that worker would then
+      // wait for the endpoint row: a deadlock, which Postgres ended by failing the deletion.
+      // Conflicts that remain (a group commit locking several of these deliveries in another
+      // order) are retried.
+      const { count } = await retryOnConflict(() =>
+        prisma.$transaction(async (tx) => {
+          await tx.$queryRaw`SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE endpoint_id = ${id} AND tenant_id = ${tenantId} ORDER BY id FOR UPDATE) AS locked`;
+          return tx.endpoint.deleteMany({ where: { id, tenantId } });
+        }),
+      );
       return count > 0;
     },
   };
