@@ -23,7 +23,7 @@ export {
   type DeliveryStatus,
   type DeliveryWithAttempts,
 } from "./repositories/deliveries.repository.js";
-export { batcher } from "./work/batcher.js";
+export { batcher } from "./batcher.js";
 export { createWorkStore, type WorkStore } from "./work/work-store.js";
 export { holdDelivery, loadDeliveryWork, loadDeliveryWorks, changesEndpointHealth, recordAttempt, recordAttempts, type AttemptConsequence, type AttemptOutcomeRecord, type AttemptRecord, type DeliveryWork, type EndpointHealthRule, type RecordedAttempt } from "./work/delivery-work.js";
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";

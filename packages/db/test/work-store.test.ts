@@ -1,6 +1,6 @@
 import { changesEndpointHealth, createWorkStore } from "../src/index.js";
 import { endpointWithDeliveries } from "./fixtures.js";
-import { batcher } from "../src/work/batcher.js";
+import { batcher } from "../src/batcher.js";
 import { useTestDatabase } from "@hookline/testing";
 
 describe("batcher", () => {

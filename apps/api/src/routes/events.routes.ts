@@ -10,8 +10,8 @@ import { validator } from "../http/validation.js";
 import { presentEvent } from "../presenters/event.presenter.js";
 import { iso } from "../presenters/timestamps.js";
 import { publishBatchSchema, publishEventSchema, type PublishBatchBody, type PublishEventBody } from "../schemas/event.schemas.js";
-import { enqueueCommitted } from "../services/enqueue.js";
-import { dueDeliveryIds, publishGroups } from "../services/publish-groups.js";
+import { enqueuePublished } from "../services/enqueue.js";
+import { publishGroups } from "../services/publish-groups.js";
 import { deliverSynchronously } from "../services/synchronous-delivery.js";
 import { checkPublish, publishLookups, type PublishLookups } from "../services/event-type-rules.js";
 
@@ -127,7 +127,7 @@ export function eventRoutes(deps: EventDeps): Router {
       events.map((event) => toNewEvent(event, event.idempotency_key)),
       { idempotencyWindowMs: deps.idempotencyWindowMs },
     );
-    await enqueueCommitted(deps.queue, req.log ?? deps.logger, dueDeliveryIds(results), { enqueueFailureRate: deps.enqueueFailureRate });
+    await enqueuePublished(deps.queue, req.log ?? deps.logger, results, { enqueueFailureRate: deps.enqueueFailureRate });
     res.status(202).json(await present(deps, results));
   });
 

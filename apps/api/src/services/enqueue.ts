@@ -1,4 +1,5 @@
 import type { Logger } from "@hookline/core";
+import type { PublishResult } from "@hookline/db";
 import { PRODUCER_COMMAND_TIMEOUT_MS, type DeliveryQueue } from "@hookline/queue";
 
 /**
@@ -27,4 +28,18 @@ export async function enqueueCommitted(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Enqueues what publishing made due: the pending deliveries of asynchronous endpoints (the API
+ * makes a synchronous endpoint's first attempt itself, and held deliveries wait for a resume).
+ */
+export function enqueuePublished(
+  queue: DeliveryQueue,
+  logger: Logger,
+  results: readonly PublishResult[],
+  faults: { enqueueFailureRate: number } = { enqueueFailureRate: 0 },
+): Promise<void> {
+  const due = results.flatMap((r) => (r.outcome === "published" ? r.deliveries.filter((d) => d.status === "pending" && !d.synchronous).map((d) => d.id) : []));
+  return enqueueCommitted(queue, logger, due, faults);
 }

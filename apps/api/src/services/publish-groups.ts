@@ -1,7 +1,7 @@
 import type { Logger } from "@hookline/core";
 import { batcher, isDatabaseUnavailable, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
 import type { DeliveryQueue } from "@hookline/queue";
-import { enqueueCommitted } from "./enqueue.js";
+import { enqueuePublished } from "./enqueue.js";
 
 export interface PublishGroupOptions {
   readonly queue: DeliveryQueue;
@@ -14,24 +14,19 @@ export interface PublishGroupOptions {
   readonly maxConcurrent?: number;
 }
 
-interface Request {
+interface PublishRequest {
   readonly scope: TenantScope;
   readonly input: NewEvent;
 }
 
 type Settled = { readonly ok: true; readonly result: PublishResult } | { readonly ok: false; readonly error: unknown };
 
-/** Deliveries the worker takes: pending ones of asynchronous endpoints (the API makes a synchronous one's first attempt). */
-export function dueDeliveryIds(results: readonly PublishResult[]): string[] {
-  return results.flatMap((r) => (r.outcome === "published" ? r.deliveries.filter((d) => d.status === "pending" && !d.synchronous).map((d) => d.id) : []));
-}
-
 /**
  * Splits requests into the groups one statement can write: one tenant each, and no idempotency
  * key twice (the batch statement claims every key of its group at once). Keeps each request's
  * index so answers go back to the right caller.
  */
-function groupsOf(requests: readonly Request[]): { scope: TenantScope; indexes: number[]; keys: Set<string> }[] {
+function groupsOf(requests: readonly PublishRequest[]): { scope: TenantScope; indexes: number[]; keys: Set<string> }[] {
   const groups: { scope: TenantScope; indexes: number[]; keys: Set<string> }[] = [];
   const open = new Map<string, (typeof groups)[number]>();
   requests.forEach((request, index) => {
@@ -80,7 +75,7 @@ export function publishGroups(options: PublishGroupOptions): (scope: TenantScope
     }
   };
 
-  const publishAll = batcher<Request, Settled>(
+  const publishAll = batcher<PublishRequest, Settled>(
     async (requests) => {
       const settled: Settled[] = [];
       await Promise.all(
@@ -92,8 +87,8 @@ export function publishGroups(options: PublishGroupOptions): (scope: TenantScope
           indexes.forEach((index, j) => (settled[index] = outcomes[j]!));
         }),
       );
-      const due = dueDeliveryIds(settled.flatMap((s) => (s.ok ? [s.result] : [])));
-      await enqueueCommitted(options.queue, options.logger, due, { enqueueFailureRate: options.enqueueFailureRate });
+      const published = settled.flatMap((s) => (s.ok ? [s.result] : []));
+      await enqueuePublished(options.queue, options.logger, published, { enqueueFailureRate: options.enqueueFailureRate });
       return settled;
     },
     { maxBatch: options.maxGroup ?? 100, maxConcurrent: options.maxConcurrent ?? 4 },

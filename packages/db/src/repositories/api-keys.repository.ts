@@ -4,7 +4,7 @@ import type { PrismaClient } from "../client.js";
 import type { ApiKey } from "../generated/prisma/client.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 import { prepared } from "../prepared.js";
-import { batcher, perPool } from "../work/batcher.js";
+import { batcher, perPool } from "../batcher.js";
 
 export type ApiKeyRecord = Omit<ApiKey, "secretHash">;
 const PUBLIC_FIELDS = { id: true, tenantId: true, name: true, createdAt: true, expiresAt: true, revokedAt: true } as const;

@@ -3,7 +3,7 @@ import type { PrismaClient } from "../client.js";
 import { Prisma, type EventType } from "../generated/prisma/client.js";
 import type { Page, PageRequest } from "./pagination.js";
 import { prepared } from "../prepared.js";
-import { batcher, perPool } from "../work/batcher.js";
+import { batcher, perPool } from "../batcher.js";
 
 export type { EventType } from "../generated/prisma/client.js";
 

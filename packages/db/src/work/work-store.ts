@@ -1,5 +1,5 @@
 import type { Database } from "../client.js";
-import { batcher } from "./batcher.js";
+import { batcher } from "../batcher.js";
 import {
   loadDeliveryWorks,
   changesEndpointHealth,

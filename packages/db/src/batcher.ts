@@ -1,8 +1,9 @@
 import type pg from "pg";
 
 /**
- * Group commit for the delivery hot path: calls made while earlier batches are in flight (or in
- * the same tick) are answered together by one `run` over all their inputs. At low load every
+ * Group commit, for every statement many callers make at once (the worker's reads and records,
+ * the API's key and registry lookups and publishes): calls made while earlier batches are in
+ * flight (or in the same tick) are answered together by one `run` over all their inputs. At low load every
  * call is its own batch and waits for nothing; under load batches grow, and one statement does
  * the work of many. At most `maxConcurrent` batches run at once, each on its own connection.
  */
