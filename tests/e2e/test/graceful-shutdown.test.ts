@@ -21,6 +21,10 @@ it("on SIGTERM finishes the deliveries in flight, takes no new ones, and exits 0
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: engine.config.queuePrefix,
     WORKER_CONCURRENCY: "3",
+    // A new endpoint starts with SLOW_ENDPOINT_MAX_IN_FLIGHT slots (slow start, default 2); three
+    // here, so all three of the worker's slots fill at once and the other three deliveries stay
+    // in the queue, instead of a deferred one coming back at a moment the test cannot know.
+    SLOW_ENDPOINT_MAX_IN_FLIGHT: "3",
     LOG_LEVEL: "info",
   });
   await worker.waitFor("Hookline worker ready");
