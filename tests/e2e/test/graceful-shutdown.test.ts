@@ -4,10 +4,15 @@ import { endpointFor, publish, settledDeliveries, startEngine, type Engine } fro
 
 const WORKER_MAIN = fileURLToPath(new URL("../../../apps/worker/src/main.ts", import.meta.url));
 
+// A new endpoint starts with SLOW_ENDPOINT_MAX_IN_FLIGHT slots (slow start, default 2); three
+// here, so three deliveries start at once in each worker and none is deferred to come back at a
+// moment the test cannot know.
+const SLOTS = { SLOW_ENDPOINT_MAX_IN_FLIGHT: "3" };
+
 let engine: Engine;
 let slow: Receiver;
 beforeAll(async () => {
-  engine = await startEngine({}, { workers: 0 });
+  engine = await startEngine(SLOTS, { workers: 0 });
   slow = await startReceiver(() => ({ status: 200, delayMs: 3_000 }));
 });
 afterAll(async () => {
@@ -20,11 +25,9 @@ it("on SIGTERM finishes the deliveries in flight, takes no new ones, and exits 0
     DATABASE_URL: engine.config.databaseUrl,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: engine.config.queuePrefix,
+    // Its three slots fill at once; the other three deliveries stay in the queue.
     WORKER_CONCURRENCY: "3",
-    // A new endpoint starts with SLOW_ENDPOINT_MAX_IN_FLIGHT slots (slow start, default 2); three
-    // here, so all three of the worker's slots fill at once and the other three deliveries stay
-    // in the queue, instead of a deferred one coming back at a moment the test cannot know.
-    SLOW_ENDPOINT_MAX_IN_FLIGHT: "3",
+    ...SLOTS,
     LOG_LEVEL: "info",
   });
   await worker.waitFor("Hookline worker ready");
