@@ -170,6 +170,35 @@ export class BenchCluster {
     await this.sql("ANALYZE events, deliveries, attempts, endpoints, subscriptions");
   }
 
+  /**
+   * Where first attempts of events published since `sinceMs` spent their time, from the tables:
+   * publish call to the event's insert (the API: request, lookups, waiting for its group),
+   * insert to the attempt's start (commit, enqueue, queue wait, the worker's read), and the
+   * attempt itself (the request to the receiver). Millisecond timestamps, so p50s of a few ms are
+   * coarse; the tails are what this is for.
+   */
+  async stages(sinceMs: number): Promise<Record<"publish to insert" | "insert to attempt" | "attempt", { p50: number; p99: number }>> {
+    const [row] = await this.sql<Record<string, number | null>>(
+      `WITH s AS (
+         SELECT extract(epoch FROM e.created_at) * 1000 - (e.data->>'sent_at')::float8 AS api,
+                extract(epoch FROM a.started_at - e.created_at) * 1000 AS queue,
+                a.duration_ms AS attempt
+         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.id = d.event_id
+         WHERE a.attempt_number = 1 AND (e.data->>'sent_at')::float8 >= $1)
+       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY api) AS api50, percentile_cont(0.99) WITHIN GROUP (ORDER BY api) AS api99,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY queue) AS queue50, percentile_cont(0.99) WITHIN GROUP (ORDER BY queue) AS queue99,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY attempt) AS attempt50, percentile_cont(0.99) WITHIN GROUP (ORDER BY attempt) AS attempt99
+       FROM s`,
+      [sinceMs],
+    );
+    const pair = (p50: number | null | undefined, p99: number | null | undefined) => ({ p50: Number(p50 ?? Number.NaN), p99: Number(p99 ?? Number.NaN) });
+    return {
+      "publish to insert": pair(row?.api50, row?.api99),
+      "insert to attempt": pair(row?.queue50, row?.queue99),
+      attempt: pair(row?.attempt50, row?.attempt99),
+    };
+  }
+
   /** One statement on a connection of its own (VACUUM cannot run inside a pool's transaction). */
   async sql<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
     const client = new pg.Client({ connectionString: this.settings.databaseUrl });

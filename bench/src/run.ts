@@ -83,6 +83,7 @@ try {
       add({ scenario: label, metric: "p99", value: result.latencyMs.p99, unit: "ms", target: { op: "<=", value: share === 0.5 ? 50 : 250 } });
       add({ scenario: label, metric: "delivered / offered", value: result.deliveredPerSecond / result.rate, unit: "" });
       for (const [name, delay] of Object.entries(result.eventLoop)) add({ scenario: label, metric: `event-loop p99 ${name}`, value: delay.p99Ms, unit: "ms" });
+      for (const [name, stage] of Object.entries(result.stages)) add({ scenario: label, metric: `stage p99 ${name}`, value: stage.p99, unit: "ms" });
       for (const [name, cores] of Object.entries(result.cores)) add({ scenario: label, metric: `CPU cores ${name}`, value: cores, unit: "" });
     }
   }

@@ -72,20 +72,22 @@ async function openPhase(cluster: BenchCluster, d: Durations, apiKey: string, pi
   await cluster.eventLoopDelay();
   const cpuBefore = cluster.cpuSeconds();
   const started = Date.now();
+  const measuredFrom = performance.timeOrigin + performance.now();
   await (during ? during(() => Date.now() - started) : sleep(d.phaseMs));
   const seconds = (Date.now() - started) / 1000;
   const cpuAfter = cluster.cpuSeconds();
   const generator = await loop;
   const cores = Object.fromEntries(Object.entries(cpuAfter).map(([name, used]) => [name, (used - (cpuBefore[name] ?? 0)) / seconds]));
-  return { receiver, generator, eventLoop: await cluster.eventLoopDelay(), cores };
+  return { receiver, generator, eventLoop: await cluster.eventLoopDelay(), cores, measuredFrom };
 }
 
 /** S2: open-loop latency at a share of S1's rate. */
 export async function latency(cluster: BenchCluster, d: Durations, rate: number) {
   return withTenant(cluster, async ({ apiKey }) => {
-    const { receiver, generator, eventLoop, cores } = await openPhase(cluster, d, apiKey, roundRobin, rate);
+    const { receiver, generator, eventLoop, cores, measuredFrom } = await openPhase(cluster, d, apiKey, roundRobin, rate);
     const stats = await receiver.stats();
-    return { rate, deliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000), latencyMs: stats.latencyMs, lateBatches: generator.lateBatches, eventLoop, cores };
+    const stages = await cluster.stages(measuredFrom);
+    return { rate, deliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000), latencyMs: stats.latencyMs, lateBatches: generator.lateBatches, eventLoop, cores, stages };
   });
 }
 
