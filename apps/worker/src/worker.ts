@@ -56,6 +56,8 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     maxInFlight: config.delivery.endpointMaxInFlight,
     slowMaxInFlight: config.delivery.slowEndpointMaxInFlight,
     slowAfterMs: config.delivery.slowEndpointMs,
+    failingAfter: config.delivery.failingEndpointAfter,
+    probeSpacingMs: config.delivery.failingEndpointProbeMs,
   });
   const deps: WorkerDependencies = { config, logger, db, http, queue, tokens, gate, work: createWorkStore(db) };
 

@@ -36,6 +36,10 @@ export interface Config {
     /** The same while the endpoint's recent attempts average `slowEndpointMs` or more. */
     readonly slowEndpointMaxInFlight: number;
     readonly slowEndpointMs: number;
+    /** Failed attempts in a row (in one worker process) after which an endpoint is probed, not flooded. */
+    readonly failingEndpointAfter: number;
+    /** A failing endpoint gets at most one attempt this often in each worker process. */
+    readonly failingEndpointProbeMs: number;
     /** Seconds to wait after attempt 1, 2, …; its length + 1 is the number of attempts. */
     readonly retryScheduleSeconds: readonly number[];
     /** Each wait is spread by ± this fraction. */
@@ -112,6 +116,8 @@ export function loadConfig(env: Env = process.env): Config {
       endpointMaxInFlight: read.int("ENDPOINT_MAX_IN_FLIGHT", 10, { min: 1, max: 1000 }),
       slowEndpointMaxInFlight: read.int("SLOW_ENDPOINT_MAX_IN_FLIGHT", 2, { min: 1, max: 1000 }),
       slowEndpointMs: read.seconds("SLOW_ENDPOINT_SECONDS", 1, { min: 0.01, max: 120 }) * 1000,
+      failingEndpointAfter: read.int("FAILING_ENDPOINT_AFTER", 3, { min: 1, max: 1000 }),
+      failingEndpointProbeMs: read.seconds("FAILING_ENDPOINT_PROBE_SECONDS", 0.5, { min: 0.01, max: 300 }) * 1000,
       retryScheduleSeconds: read.secondsList("RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE),
       retryJitter: 0.2,
       retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),

@@ -10,6 +10,7 @@ describe("loadConfig", () => {
     const config = loadConfig({ ENCRYPTION_KEY: KEY });
     expect(config.delivery.allowPrivateTargets).toEqual([]);
     expect(config.api.rateLimitPerSecond).toBe(500);
+    expect(config.delivery).toMatchObject({ failingEndpointAfter: 3, failingEndpointProbeMs: 500 });
     expect(config).toMatchObject({
       env: "development",
       api: { port: 3000, adminToken: undefined, maxBodyBytes: 1_048_576 },
@@ -34,8 +35,11 @@ describe("loadConfig", () => {
       ENCRYPTION_KEY: "ab".repeat(32),
       ALLOW_PRIVATE_TARGETS: "10.0.0.0/8, 127.0.0.1,fd00::/8",
       RATE_LIMIT_PER_SECOND: "0",
+      FAILING_ENDPOINT_AFTER: "5",
+      FAILING_ENDPOINT_PROBE_SECONDS: "2.5",
     });
     expect(config.encryptionKey).toEqual(Buffer.alloc(32, 0xab));
+    expect(config.delivery).toMatchObject({ failingEndpointAfter: 5, failingEndpointProbeMs: 2_500 });
     expect(config.delivery.allowPrivateTargets).toEqual(["10.0.0.0/8", "127.0.0.1", "fd00::/8"]);
     expect(config.api.rateLimitPerSecond).toBe(0);
     expect(config).toMatchObject({
@@ -51,13 +55,13 @@ describe("loadConfig", () => {
   it("reports every bad value at once, naming each variable", () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", REDIS_URL: "not a url", LOG_LEVEL: "loud", ADMIN_TOKEN: "short" });
+      loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", REDIS_URL: "not a url", LOG_LEVEL: "loud", ADMIN_TOKEN: "short", FAILING_ENDPOINT_AFTER: "0" });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join("\n");
-    for (const name of ["PORT", "DATABASE_URL", "REDIS_URL", "LOG_LEVEL", "ADMIN_TOKEN"]) expect(problems).toContain(name);
+    for (const name of ["PORT", "DATABASE_URL", "REDIS_URL", "LOG_LEVEL", "ADMIN_TOKEN", "FAILING_ENDPOINT_AFTER"]) expect(problems).toContain(name);
     expect((error as ConfigError).message).toMatch(/^Invalid configuration:/);
   });
 

@@ -15,9 +15,9 @@
  * come back about as often as it can take them, however long its backlog, and do not crowd the
  * queue that every other endpoint shares.
  *
- * An endpoint whose last few attempts in this process all failed is failing: it gets one attempt
- * at a time, at most one every `PROBE_SPACING_MS`, and the deliveries it turns away wait their
- * turn like any backlog. So a receiver that is down costs a couple of attempts a second, not
+ * An endpoint whose last `failingAfter` attempts in this process all failed is failing: it gets
+ * one attempt at a time, at most one every `probeSpacingMs`, and the deliveries it turns away
+ * wait their turn like any backlog. So a receiver that is down costs a couple of attempts a second, not
  * every due retry of every delivery it has; and the first success lets the waiting deliveries go
  * at once (leave() returns them, for the worker to release from BullMQ's delayed set).
  */
@@ -25,6 +25,10 @@ export interface EndpointGateOptions {
   readonly maxInFlight: number;
   readonly slowMaxInFlight: number;
   readonly slowAfterMs: number;
+  /** Failed attempts in a row after which an endpoint is failing (default `FAILING_AFTER`). */
+  readonly failingAfter?: number;
+  /** A failing endpoint gets at most one attempt this often, in ms (default `PROBE_SPACING_MS`). */
+  readonly probeSpacingMs?: number;
   /** A monotonic clock in ms; tests pass their own. */
   readonly now?: () => number;
 }
@@ -64,9 +68,9 @@ const WAITING_FORGOTTEN_AFTER_MS = 10_000;
 const MAX_WAITING_TRACKED = 100_000;
 /** The share of the line's estimated wait that a waiting delivery is put off for. */
 const BACKLOG_SHARE = 0.5;
-/** Failed attempts in a row after which an endpoint is failing. */
+/** Default: failed attempts in a row after which an endpoint is failing. */
 export const FAILING_AFTER = 3;
-/** A failing endpoint gets at most one attempt this often (in each worker process). */
+/** Default: a failing endpoint gets at most one attempt this often (in each worker process). */
 export const PROBE_SPACING_MS = 500;
 /** At most this many waiting deliveries are released at once when a failing endpoint recovers. */
 const MAX_RELEASED = 1_000;
@@ -77,9 +81,13 @@ export class EndpointGate {
   private overallMs = 0;
 
   private readonly now: () => number;
+  private readonly failingAfter: number;
+  private readonly probeSpacingMs: number;
 
   constructor(private readonly options: EndpointGateOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.failingAfter = options.failingAfter ?? FAILING_AFTER;
+    this.probeSpacingMs = options.probeSpacingMs ?? PROBE_SPACING_MS;
   }
 
   private state(endpointId: string): EndpointState {
@@ -89,8 +97,8 @@ export class EndpointGate {
   }
 
   /** Is the endpoint in a run of failed attempts (in this process)? */
-  private static failing(state: EndpointState): boolean {
-    return state.failures >= FAILING_AFTER;
+  private failing(state: EndpointState): boolean {
+    return state.failures >= this.failingAfter;
   }
 
   /** How long the endpoint's longest-running attempt has been running, in ms (0 when none is). */
@@ -105,7 +113,7 @@ export class EndpointGate {
     const { maxInFlight, slowMaxInFlight } = this.options;
     const state = this.endpoints.get(endpointId);
     if (state === undefined) return Math.min(maxInFlight, slowMaxInFlight);
-    if (EndpointGate.failing(state)) return 1;
+    if (this.failing(state)) return 1;
     const threshold = Math.max(this.options.slowAfterMs, SLOWER_THAN_OTHERS * this.overallMs);
     const slow = state.averageMs >= threshold || this.longestRunningMs(state) >= threshold;
     return Math.min(maxInFlight, slowMaxInFlight + (slow ? 0 : state.finished));
@@ -116,7 +124,7 @@ export class EndpointGate {
     const state = this.state(endpointId);
     if (state.running.size >= this.limit(endpointId)) return false;
     const now = this.now();
-    if (EndpointGate.failing(state) && now - state.lastStartAt < PROBE_SPACING_MS) return false;
+    if (this.failing(state) && now - state.lastStartAt < this.probeSpacingMs) return false;
     state.lastStartAt = now;
     state.running.set(deliveryId, now);
     if (state.waiting.delete(deliveryId)) state.left++;
@@ -134,7 +142,7 @@ export class EndpointGate {
     if (startedAt === undefined) return [];
     state.running.delete(deliveryId);
     let released: string[] = [];
-    if (delivered && EndpointGate.failing(state)) {
+    if (delivered && this.failing(state)) {
       released = [...state.waiting.keys()].slice(0, MAX_RELEASED);
       for (const id of released) state.waiting.delete(id);
       state.left += released.length;
@@ -167,7 +175,7 @@ export class EndpointGate {
     // An endpoint whose first attempts hang has no finished attempt to go by yet: the time its
     // running attempts have taken so far is the better guess, and keeps waiting deliveries from
     // polling every few milliseconds.
-    const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state), EndpointGate.failing(state) ? PROBE_SPACING_MS : 0);
+    const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state), this.failing(state) ? this.probeSpacingMs : 0);
     // Those ahead of it in line go through the endpoint's slots first, a slot-full at a time.
     // Roughly first come, first served: its place is its ticket less those that have left.
     // Half that estimate: other worker processes serve the same line, and a slot left idle

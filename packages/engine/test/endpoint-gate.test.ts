@@ -1,9 +1,9 @@
 import { EndpointGate, FAILING_AFTER, PROBE_SPACING_MS } from "../src/endpoint-gate.js";
 
 /** A gate on a clock the test moves; `attempt` runs one attempt of `ms` to completion. */
-function gate() {
+function gate(failing: { failingAfter?: number; probeSpacingMs?: number } = {}) {
   let now = 0;
-  const g = new EndpointGate({ maxInFlight: 3, slowMaxInFlight: 1, slowAfterMs: 1_000, now: () => now });
+  const g = new EndpointGate({ maxInFlight: 3, slowMaxInFlight: 1, slowAfterMs: 1_000, ...failing, now: () => now });
   const advance = (ms: number) => {
     now += ms;
   };
@@ -173,5 +173,22 @@ describe("EndpointGate", () => {
     g.leave("ep_down", "msg_a", false);
     g.leave("ep_down", "msg_b", true);
     expect(g.limit("ep_down")).toBe(3);
+  });
+
+  it("takes its failing thresholds from the options", () => {
+    const { g, advance } = gate({ failingAfter: 5, probeSpacingMs: 2_000 });
+    for (let i = 0; i < 5; i++) {
+      // Still more than one slot after four failures: five are needed here, not FAILING_AFTER.
+      expect(g.limit("ep_down")).toBe(Math.min(3, 1 + i));
+      expect(g.tryEnter("ep_down", `msg_fail_${i}`)).toBe(true);
+      advance(5);
+      g.leave("ep_down", `msg_fail_${i}`, false);
+    }
+    expect(g.limit("ep_down")).toBe(1);
+    expect(g.deferral("ep_down", "msg_a")).toBeGreaterThanOrEqual(2_000 * 0.8);
+    advance(PROBE_SPACING_MS);
+    expect(g.tryEnter("ep_down", "msg_probe")).toBe(false);
+    advance(2_000 - PROBE_SPACING_MS);
+    expect(g.tryEnter("ep_down", "msg_probe")).toBe(true);
   });
 });
