@@ -1,4 +1,4 @@
-import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Queue, Worker } from "bullmq";
 import got from "got";
 import { Redis } from "ioredis";
@@ -24,14 +24,30 @@ async function rate(concurrency: number, durationMs: number, loop: () => Promise
 
 /**
  * H: POSTs of a signed-size (1 KiB) body from Node to the benchmark's receiver over keep-alive,
- * with got and agent settings like the delivery client's, as fast as they go.
+ * 64 at a time, as fast as they go: with got and agent settings like the delivery client's (the
+ * ceiling the engine is held to, since it must send with got), or with Node's own `http.request`
+ * (to show what got itself costs per request).
  */
-export async function httpCeiling(receiverUrl: string, durationMs: number): Promise<number> {
+export async function httpCeiling(receiverUrl: string, durationMs: number, client: "got" | "node:http" = "got"): Promise<number> {
   const agent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
   const body = JSON.stringify(benchEvent(0, 0));
+  const url = `${receiverUrl}/e/999`;
+  const headers = { "content-type": "application/json" };
+  const post =
+    client === "got"
+      ? () => got.post(url, { body, headers, agent: { http: agent }, retry: { limit: 0 } })
+      : () =>
+          new Promise<void>((resolve, reject) => {
+            const request = httpRequest(url, { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, agent }, (response) => {
+              response.resume();
+              response.once("end", resolve);
+            });
+            request.once("error", reject);
+            request.end(body);
+          });
   try {
     return await rate(64, durationMs, async () => {
-      await got.post(`${receiverUrl}/e/999`, { body, headers: { "content-type": "application/json" }, agent: { http: agent }, retry: { limit: 0 } });
+      await post();
       return 1;
     });
   } finally {
