@@ -177,19 +177,19 @@ export class BenchCluster {
    * attempt itself (the request to the receiver). Millisecond timestamps, so p50s of a few ms are
    * coarse; the tails are what this is for.
    */
-  async stages(sinceMs: number): Promise<Record<"publish to insert" | "insert to attempt" | "attempt", { p50: number; p99: number }>> {
+  async stages(sinceMs: number, excludeEndpointIds: readonly string[] = []): Promise<Record<"publish to insert" | "insert to attempt" | "attempt", { p50: number; p99: number }>> {
     const [row] = await this.sql<Record<string, number | null>>(
       `WITH s AS (
          SELECT extract(epoch FROM e.created_at) * 1000 - (e.data->>'sent_at')::float8 AS api,
                 extract(epoch FROM a.started_at - e.created_at) * 1000 AS queue,
                 a.duration_ms AS attempt
          FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.id = d.event_id
-         WHERE a.attempt_number = 1 AND (e.data->>'sent_at')::float8 >= $1)
+         WHERE a.attempt_number = 1 AND (e.data->>'sent_at')::float8 >= $1 AND NOT d.endpoint_id = ANY($2::text[]))
        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY api) AS api50, percentile_cont(0.99) WITHIN GROUP (ORDER BY api) AS api99,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY queue) AS queue50, percentile_cont(0.99) WITHIN GROUP (ORDER BY queue) AS queue99,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY attempt) AS attempt50, percentile_cont(0.99) WITHIN GROUP (ORDER BY attempt) AS attempt99
        FROM s`,
-      [sinceMs],
+      [sinceMs, excludeEndpointIds],
     );
     const pair = (p50: number | null | undefined, p99: number | null | undefined) => ({ p50: Number(p50 ?? Number.NaN), p99: Number(p99 ?? Number.NaN) });
     return {

@@ -104,6 +104,7 @@ try {
       add({ scenario: label, metric: "healthy throughput vs fault-free", value: result.healthyDeliveredPerSecond / result.offeredHealthyPerSecond / baselineShare, unit: "", target: { op: ">=", value: 0.95 } });
       add({ scenario: label, metric: "healthy p99 vs fault-free", value: (result.latencyMs.p99 ?? Number.NaN) / (faultFree.latencyMs.p99 ?? Number.NaN), unit: "", target: { op: "<=", value: 2 } });
       add({ scenario: label, metric: "healthy p99", value: result.latencyMs.p99, unit: "ms" });
+      for (const [name, stage] of Object.entries(result.stages)) add({ scenario: label, metric: `healthy stage p99 ${name}`, value: stage.p99, unit: "ms" });
     }
   }
 

@@ -94,12 +94,14 @@ export async function latency(cluster: BenchCluster, d: Durations, rate: number)
 /** S3: 10% of endpoints hang until their timeout (or answer 500 at once); the healthy ones' share. */
 export async function isolation(cluster: BenchCluster, d: Durations, rate: number, fault: "hang" | "fail") {
   const faulty = range(0, ENDPOINTS / 10);
-  return withTenant(cluster, async ({ apiKey }) => {
+  return withTenant(cluster, async ({ apiKey, endpointIds }) => {
     await receiverControl(cluster.receiverUrl).modes(Object.fromEntries(faulty.map((i) => [i, fault])));
-    const { receiver } = await openPhase(cluster, d, apiKey, roundRobin, rate);
+    const { receiver, measuredFrom } = await openPhase(cluster, d, apiKey, roundRobin, rate);
     const stats = await receiver.stats(faulty);
     const offeredHealthy = rate * 0.9;
-    return { fault, healthyDeliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000), offeredHealthyPerSecond: offeredHealthy, latencyMs: stats.latencyMs };
+    // The healthy endpoints' stages: which one the faulty endpoints' work delays.
+    const stages = await cluster.stages(measuredFrom, faulty.map((i) => endpointIds[i] ?? ""));
+    return { fault, healthyDeliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000), offeredHealthyPerSecond: offeredHealthy, latencyMs: stats.latencyMs, stages };
   });
 }
 
