@@ -37,8 +37,8 @@ const SQLSTATE_CONFLICT = new Set(["40P01", "40001"]);
 /**
  * Deadlocks and serialization failures are Postgres choosing a victim among transactions that
  * each did nothing wrong; the victim's work was rolled back whole and can simply run again. They
- * happen on this engine where an endpoint's deletion (which cascades to its deliveries, locking
- * the endpoint row first) meets a worker recording attempts (which locks delivery rows first).
+ * can happen on this engine where an endpoint's deletion, locking a batch of its deliveries,
+ * meets a worker's group commit locking several of the same deliveries in another order.
  */
 export function isTransientConflict(error: unknown): boolean {
   return inCauseChain(

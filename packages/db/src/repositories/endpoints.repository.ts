@@ -4,7 +4,7 @@ import type { Endpoint } from "../generated/prisma/client.js";
 import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret, type PreviousSecret } from "../secrets/endpoint-secrets.js";
 import { releaseHeldDeliveries } from "./held-deliveries.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
-import { retryOnConflict } from "../database-errors.js";
+import { deleteEndpoint } from "./endpoint-deletion.js";
 
 export type { Endpoint } from "../generated/prisma/client.js";
 export type EndpointStatus = Endpoint["status"];
@@ -130,20 +130,9 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
       });
     },
 
-    async delete(id: string): Promise<boolean> {
-      // Locks the endpoint's deliveries before the endpoint row, the order a worker recording an
-      // attempt takes them in (delivery, then endpoint). Deleting the endpoint first would hold its
-      // row while the cascade waited for a delivery a worker holds, and that worker would then
-      // wait for the endpoint row: a deadlock, which Postgres ended by failing the deletion.
-      // Conflicts that remain (a group commit locking several of these deliveries in another
-      // order) are retried.
-      const { count } = await retryOnConflict(() =>
-        prisma.$transaction(async (tx) => {
-          await tx.$queryRaw`SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE endpoint_id = ${id} AND tenant_id = ${tenantId} ORDER BY id FOR UPDATE) AS locked`;
-          return tx.endpoint.deleteMany({ where: { id, tenantId } });
-        }),
-      );
-      return count > 0;
+    /** With its deliveries and their attempts, a batch at a time (see endpoint-deletion.ts). */
+    delete(id: string): Promise<boolean> {
+      return deleteEndpoint(prisma, { id, tenantId });
     },
   };
 }

@@ -4,6 +4,7 @@ import { Prisma, type Endpoint, type Subscription } from "../generated/prisma/cl
 import { releaseHeldDeliveries } from "./held-deliveries.js";
 import { openEndpointRow, sealSecret } from "../secrets/endpoint-secrets.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
+import { deleteEndpoint } from "./endpoint-deletion.js";
 
 /**
  * Momentus-style webhooks (003) on the one engine: an endpoint of flavour `momentus`, its name
@@ -93,9 +94,8 @@ export function momentusWebhookRepository(prisma: PrismaClient, cipher: SecretCi
       return webhook ? { webhook, released } : "not_found";
     },
 
-    async delete(id: string): Promise<boolean> {
-      const { count } = await prisma.endpoint.deleteMany({ where: { id, tenantId, ...MOMENTUS } });
-      return count > 0;
+    delete(id: string): Promise<boolean> {
+      return deleteEndpoint(prisma, { id, tenantId, ...MOMENTUS });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { PrismaClient } from "../client.js";
 import type { Endpoint, Subscription } from "../generated/prisma/client.js";
 import { openEndpointRow, sealSecret } from "../secrets/endpoint-secrets.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
+import { deleteEndpoint } from "./endpoint-deletion.js";
 
 /**
  * Monite-style webhook settings (001) are a view over the one engine: each setting is an endpoint
@@ -64,9 +65,8 @@ export function webhookSettingRepository(prisma: PrismaClient, cipher: SecretCip
       return find(id);
     },
 
-    async delete(id: string): Promise<boolean> {
-      const { count } = await prisma.endpoint.deleteMany({ where: { id, tenantId, ...MONITE } });
-      return count > 0;
+    delete(id: string): Promise<boolean> {
+      return deleteEndpoint(prisma, { id, tenantId, ...MONITE });
     },
   };
 }
