@@ -1,5 +1,5 @@
 import type { Logger } from "@hookline/core";
-import { deleteExpiredIdempotencyKeys, withDueDeliveries, type Database, type DueCursor } from "@hookline/db";
+import { deleteExpiredIdempotencyKeys, releaseStrandedHeldDeliveries, withDueDeliveries, type Database, type DueCursor } from "@hookline/db";
 import type { DeliveryQueue } from "@hookline/queue";
 
 export interface SweeperOptions {
@@ -12,7 +12,8 @@ export interface SweeperOptions {
 /**
  * Redis can always be rebuilt from Postgres: every interval, deliveries that are due but have no
  * job (the enqueue after commit failed, Redis lost its data, a job crashed for good) are
- * enqueued again. Batches repeat until a pass finds nothing more to do.
+ * enqueued again. Batches repeat until a pass finds nothing more to do. Each pass first releases
+ * held deliveries of active endpoints that a resume missed (see releaseStrandedHeldDeliveries).
  */
 export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger: Logger }, options: SweeperOptions) {
   const batchSize = options.batchSize ?? 500;
@@ -20,8 +21,22 @@ export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger:
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
+  /** Releases and enqueues held deliveries of active endpoints, in batches; returns how many. */
+  async function releaseStranded(): Promise<number> {
+    let released = 0;
+    for (;;) {
+      const ids = await releaseStrandedHeldDeliveries(deps.db.pool, { graceMs: options.graceMs, limit: batchSize });
+      // Not enqueued (Redis down)? They are pending and due, so a later pass enqueues them.
+      await deps.queue.enqueue(ids).catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "enqueue of released deliveries failed"));
+      released += ids.length;
+      if (ids.length < batchSize || stopped) return released;
+    }
+  }
+
   /** One pass over everything due, in batches; returns how many deliveries it enqueued. */
   async function sweepOnce(): Promise<number> {
+    const released = await releaseStranded();
+    if (released > 0) deps.logger.warn({ released }, "sweeper released held deliveries of active endpoints");
     let requeued = 0;
     let cursor: DueCursor | undefined;
     do {

@@ -41,4 +41,39 @@ describe("the sweeper", () => {
     expect(await sweeper.sweepOnce()).toBe(3);
     await Promise.all([sweeper.stop(), patient.stop()]);
   });
+
+  it("releases held deliveries of an active endpoint that a resume missed, and only those", async () => {
+    const held = async (name: string) => {
+      const { tenant } = await createTenant(database.db.prisma, { name });
+      const scope = tenantScope(database.db, tenant.id);
+      const endpoint = await scope.endpoints.create({ name: "e", url: "http://127.0.0.1:9/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 1 });
+      await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: [`${name}.x`] });
+      await scope.endpoints.update(endpoint.id, { status: "PAUSED" });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const result = await scope.events.publish({ eventType: `${name}.x`, data: { i } });
+        if (result.outcome === "published") ids.push(...result.deliveries.map((d) => d.id));
+      }
+      return { endpoint, ids };
+    };
+    const stranded = await held("stranded");
+    const paused = await held("paused");
+    // A resume that died before releasing: the endpoint is active, its deliveries still held.
+    await database.db.pool.query("UPDATE endpoints SET status = 'ACTIVE', paused_at = NULL WHERE id = $1", [stranded.endpoint.id]);
+    const statuses = async (ids: string[]) =>
+      (await database.db.pool.query<{ status: string }>("SELECT status FROM deliveries WHERE id = ANY($1) ORDER BY seq", [ids])).rows.map((r) => r.status);
+
+    const patient = startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 60_000 });
+    await patient.sweepOnce();
+    expect(await statuses(stranded.ids)).toEqual(["held", "held", "held"]);
+
+    const sweeper = startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 0, batchSize: 2 });
+    await sweeper.sweepOnce();
+    await Promise.all([sweeper.stop(), patient.stop()]);
+    expect(await statuses(stranded.ids)).toEqual(["pending", "pending", "pending"]);
+    expect(await statuses(paused.ids)).toEqual(["held", "held", "held"]);
+    const jobs = await queueFixture.queue.queue.getJobs(["waiting", "delayed", "active"]);
+    expect(jobs.map((j) => j.id)).toEqual(expect.arrayContaining(stranded.ids));
+    expect(jobs.map((j) => j.id)).not.toEqual(expect.arrayContaining([paused.ids[0]]));
+  });
 });

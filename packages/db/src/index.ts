@@ -28,7 +28,7 @@ export { createWorkStore, type WorkStore } from "./work/work-store.js";
 export { holdDelivery, loadDeliveryWork, loadDeliveryWorks, changesEndpointHealth, recordAttempt, recordAttempts, type AttemptConsequence, type AttemptOutcomeRecord, type AttemptRecord, type DeliveryWork, type EndpointHealthRule, type RecordedAttempt } from "./work/delivery-work.js";
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
-export { deleteExpiredIdempotencyKeys, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
+export { deleteExpiredIdempotencyKeys, releaseStrandedHeldDeliveries, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
 export { isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "./database-errors.js";
 export { eventTypeRepository, type EventType, type EventTypeFields, type EventTypeRepository, type PublishRegistry, type RegisteredType } from "./repositories/event-types.repository.js";
 export { tenantSettingsRepository, type TenantSettings } from "./repositories/tenant-settings.repository.js";

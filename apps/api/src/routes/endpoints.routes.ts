@@ -121,8 +121,11 @@ export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger; che
       status: body.status,
     });
     if (!updated) throw notFound();
-    // Resuming released the held deliveries in publish order; enqueue them in that order.
-    await enqueueCommitted(deps.queue, req.log ?? deps.logger, updated.released);
+    if (updated.resumed) {
+      // The held deliveries, in publish order, a batch at a time, each enqueued once committed.
+      const log = req.log ?? deps.logger;
+      await tenantOf(res).scope.endpoints.releaseHeld(req.params.id, (ids) => enqueueCommitted(deps.queue, log, ids));
+    }
     res.json(presentEndpoint(updated.endpoint));
   });
 

@@ -101,6 +101,7 @@ export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger; chec
       throw AppError.validation([{ field: "trigger_action", message: "cannot be changed once the webhook is created" }]);
     }
     deps.checkTargets({ url: body.url, "authentication.token_url": body.authentication?.token_url });
+    const log = req.log ?? deps.logger;
     const result = await tenantOf(res).scope.momentusWebhooks.update(req.params.id, {
       name: body.name,
       url: body.url,
@@ -110,10 +111,9 @@ export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger; chec
       ignoreForApi: body.ignore_for_api,
       active: body.active,
       oauth: oauthFields(body),
-    });
+    }, (ids) => enqueueCommitted(deps.queue, log, ids));
     if (result === "not_found") throw notFound();
     if (result === "name_taken") throw nameTaken(body.name);
-    await enqueueCommitted(deps.queue, req.log ?? deps.logger, result.released);
     res.json(present(result.webhook));
   });
 

@@ -28,8 +28,8 @@ export interface EndpointPatch {
 
 export interface UpdatedEndpoint {
   readonly endpoint: Endpoint;
-  /** Deliveries that were held and are now due, in publish order: the caller enqueues them. */
-  readonly released: readonly string[];
+  /** The update made a paused or disabled endpoint active: its held deliveries are to be released. */
+  readonly resumed: boolean;
 }
 
 export interface RotatedSecret {
@@ -98,8 +98,9 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
 
     /**
      * Applies a partial update. Pausing stamps `paused_at` once (pausing a paused endpoint keeps
-     * the first time); resuming a paused or disabled endpoint clears it and makes every held
-     * delivery due again, in publish order. Returns null for an id this tenant does not own.
+     * the first time); resuming a paused or disabled endpoint clears it, and `resumed` tells the
+     * caller to release the held deliveries (`releaseHeld`), which are too many, after a long
+     * pause, for this transaction. Returns null for an id this tenant does not own.
      */
     async update(id: string, patch: EndpointPatch): Promise<UpdatedEndpoint | null> {
       return prisma.$transaction(async (tx) => {
@@ -122,12 +123,16 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
             ...statusChange,
           },
         });
-        let released: string[] = [];
-        if (changes && patch.status === "ACTIVE") {
-          released = await releaseHeldDeliveries(tx, id);
-        }
-        return { endpoint: open(endpoint), released };
+        return { endpoint: open(endpoint), resumed: changes && patch.status === "ACTIVE" };
       });
+    },
+
+    /**
+     * After a resume: makes the endpoint's held deliveries due again, a batch at a time in publish
+     * order, handing each batch to `released` (to enqueue) once committed. Returns how many.
+     */
+    releaseHeld(id: string, released: (deliveryIds: string[]) => Promise<void>): Promise<number> {
+      return releaseHeldDeliveries(prisma, id, released);
     },
 
     /** With its deliveries and their attempts, a batch at a time (see endpoint-deletion.ts). */

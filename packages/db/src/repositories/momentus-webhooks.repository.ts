@@ -76,22 +76,24 @@ export function momentusWebhookRepository(prisma: PrismaClient, cipher: SecretCi
 
     /**
      * Applies the change. Activating releases any delivery held while the webhook was inactive
-     * (ones already due when it was switched off): their ids come back, in publish order.
+     * (ones already due when it was switched off), a batch at a time in publish order, each batch
+     * handed to `released` (to enqueue) once committed.
      */
-    async update(id: string, fields: MomentusWebhookFields): Promise<{ webhook: MomentusWebhook; released: string[] } | "not_found" | "name_taken"> {
-      let released: string[] = [];
+    async update(
+      id: string,
+      fields: MomentusWebhookFields,
+      released: (deliveryIds: string[]) => Promise<void>,
+    ): Promise<{ webhook: MomentusWebhook } | "not_found" | "name_taken"> {
       try {
         const { count } = await prisma.endpoint.updateMany({ where: { id, tenantId, ...MOMENTUS }, data: columns(cipher, id, fields) });
         if (count === 0) return "not_found";
-        if (fields.active === true) {
-          released = await releaseHeldDeliveries(prisma, id);
-        }
       } catch (error) {
         if (isNameTaken(error)) return "name_taken";
         throw error;
       }
+      if (fields.active === true) await releaseHeldDeliveries(prisma, id, released);
       const webhook = await find(id);
-      return webhook ? { webhook, released } : "not_found";
+      return webhook ? { webhook } : "not_found";
     },
 
     delete(id: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { idsInPublishOrder } from "../repositories/held-deliveries.js";
 
 export interface DueCursor {
   readonly at: Date;
@@ -38,6 +39,38 @@ export async function withDueDeliveries(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Releases held deliveries whose endpoint is active (held at least `graceMs` ago), oldest first,
+ * at most `limit`; returns their ids in publish order, for the caller to enqueue. A resume
+ * releases its endpoint's held deliveries itself, batch by batch; these are the ones it missed:
+ * a release cut short by a crash, or a delivery parked as held (by a worker, or by a publish)
+ * on the strength of a status read just before the endpoint was resumed.
+ */
+export async function releaseStrandedHeldDeliveries(pool: pg.Pool, options: { graceMs: number; limit: number }): Promise<string[]> {
+  // One probe of the (endpoint_id, status, seq) index per active endpoint, not a scan of every
+  // held delivery: paused endpoints may hold millions, and they are not stranded.
+  const { rows: found } = await pool.query<{ id: string }>(
+    `SELECT h.id FROM endpoints e
+     CROSS JOIN LATERAL (
+       SELECT d.id, d.seq FROM deliveries d
+       WHERE d.endpoint_id = e.id AND d.status = 'held' AND d.updated_at <= now() - make_interval(secs => $1::float8 / 1000)
+       ORDER BY d.seq LIMIT $2) h
+     WHERE e.status = 'ACTIVE'
+     ORDER BY h.seq LIMIT $2`,
+    [options.graceMs, options.limit],
+  );
+  if (found.length === 0) return [];
+  // Re-checked as each row is updated: an endpoint paused again meanwhile keeps its deliveries.
+  const { rows } = await pool.query<{ id: string; seq: string }>(
+    `UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), updated_at = now()
+     WHERE d.id = ANY($1::text[]) AND d.status = 'held'
+       AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.status = 'ACTIVE')
+     RETURNING d.id, d.seq`,
+    [found.map((row) => row.id)],
+  );
+  return idsInPublishOrder(rows.map((row) => ({ id: row.id, seq: BigInt(row.seq) })));
 }
 
 /** Forgets idempotency keys whose window ended; they no longer answer with their first event. */

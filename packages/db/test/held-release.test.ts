@@ -1,0 +1,41 @@
+import { createTenant, tenantScope } from "../src/index.js";
+import { releaseHeldDeliveries } from "../src/repositories/held-deliveries.js";
+import { useTestDatabase } from "@hookline/testing";
+
+describe("resuming an endpoint", () => {
+  const database = useTestDatabase();
+
+  it("changes the status at once and releases the held deliveries a batch at a time, in publish order", async () => {
+    const { tenant } = await createTenant(database.db.prisma, { name: "resume" });
+    const scope = tenantScope(database.db, tenant.id);
+    const endpoint = await scope.endpoints.create({ name: "e", url: "https://resume.example.com/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
+    await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["resume.x"] });
+    await scope.endpoints.update(endpoint.id, { status: "PAUSED" });
+    const published = await scope.events.publishBatch(
+      Array.from({ length: 25 }, (_, i) => ({ eventType: "resume.x", data: { i } })),
+      { idempotencyWindowMs: 1000 },
+    );
+    const heldIds = published.flatMap((p) => (p.outcome === "published" ? p.deliveries.map((d) => d.id) : []));
+    const held = async () => Number((await database.db.pool.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'held'", [endpoint.id])).rows[0]?.n);
+    expect(await held()).toBe(25);
+
+    // The status change is its own short transaction; the release comes after it.
+    const updated = await scope.endpoints.update(endpoint.id, { status: "ACTIVE" });
+    expect(updated).toMatchObject({ resumed: true, endpoint: { status: "ACTIVE" } });
+    expect(await held()).toBe(25);
+
+    const batches: string[][] = [];
+    const released = await releaseHeldDeliveries(database.db.prisma, endpoint.id, async (ids) => {
+      // Each batch is committed before it is handed over (to be enqueued).
+      const { rows } = await database.db.pool.query<{ status: string }>("SELECT DISTINCT status FROM deliveries WHERE id = ANY($1)", [ids]);
+      expect(rows).toEqual([{ status: "pending" }]);
+      batches.push(ids);
+    }, 10);
+    expect(released).toBe(25);
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(batches.flat()).toEqual(heldIds);
+    expect(await held()).toBe(0);
+    // Resuming an active endpoint again releases nothing.
+    expect(await scope.endpoints.update(endpoint.id, { status: "ACTIVE" })).toMatchObject({ resumed: false });
+  });
+});
