@@ -72,8 +72,8 @@ describe("the sweeper", () => {
     await Promise.all([sweeper.stop(), patient.stop()]);
     expect(await statuses(stranded.ids)).toEqual(["pending", "pending", "pending"]);
     expect(await statuses(paused.ids)).toEqual(["held", "held", "held"]);
-    const jobs = await queueFixture.queue.queue.getJobs(["waiting", "delayed", "active"]);
-    expect(jobs.map((j) => j.id)).toEqual(expect.arrayContaining(stranded.ids));
-    expect(jobs.map((j) => j.id)).not.toEqual(expect.arrayContaining([paused.ids[0]]));
+    const jobIds = (await queueFixture.queue.queue.getJobs(["waiting", "delayed", "active"])).map((j) => j.id);
+    expect(jobIds).toEqual(expect.arrayContaining(stranded.ids));
+    for (const id of paused.ids) expect(jobIds).not.toContain(id);
   });
 });

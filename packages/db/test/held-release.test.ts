@@ -19,6 +19,12 @@ describe("resuming an endpoint", () => {
     const held = async () => Number((await database.db.pool.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'held'", [endpoint.id])).rows[0]?.n);
     expect(await held()).toBe(25);
 
+    // Paused again before the release: nothing is released.
+    await scope.endpoints.update(endpoint.id, { status: "ACTIVE" });
+    await scope.endpoints.update(endpoint.id, { status: "PAUSED" });
+    expect(await releaseHeldDeliveries(database.db.prisma, endpoint.id, async () => undefined, 10)).toBe(0);
+    expect(await held()).toBe(25);
+
     // The status change is its own short transaction; the release comes after it.
     const updated = await scope.endpoints.update(endpoint.id, { status: "ACTIVE" });
     expect(updated).toMatchObject({ resumed: true, endpoint: { status: "ACTIVE" } });

@@ -30,7 +30,8 @@ export async function releaseHeldDeliveries(
   let total = 0;
   for (;;) {
     // The batch is found through the endpoint's (endpoint_id, status, seq) index, then updated by
-    // primary key: the update re-checks each row, so a delivery that changed meanwhile is skipped.
+    // primary key: the update re-checks each row, so a delivery that changed meanwhile is skipped,
+    // and stops releasing if the endpoint was paused again meanwhile.
     const batch = await prisma.$queryRaw<{ id: string }[]>`
       SELECT id FROM deliveries WHERE endpoint_id = ${endpointId} AND status = 'held' ORDER BY seq LIMIT ${batchSize}`;
     if (batch.length === 0) return total;
@@ -39,10 +40,11 @@ export async function releaseHeldDeliveries(
       () => prisma.$queryRaw<{ id: string; seq: bigint }[]>`
         UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
         WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpointId} AND status = 'held'
+          AND EXISTS (SELECT 1 FROM endpoints WHERE id = ${endpointId} AND status = 'ACTIVE')
         RETURNING id, seq`,
     );
     total += rows.length;
     if (rows.length > 0) await released(idsInPublishOrder(rows));
-    if (batch.length < batchSize) return total;
+    if (batch.length < batchSize || rows.length === 0) return total;
   }
 }
