@@ -19,7 +19,7 @@ export const RELEASE_BATCH = 5_000;
  * 13.7 s for 500,000 held deliveries, outlived Prisma's 5 s limit on an interactive transaction
  * and rolled the resume back: an endpoint paused long enough could never be resumed. A release
  * cut short (the process died between batches) leaves held deliveries behind an active endpoint;
- * the sweeper releases those (see `withStrandedHeldDeliveries`).
+ * the sweeper releases those (see `releaseStrandedHeldDeliveries`).
  */
 export async function releaseHeldDeliveries(
   prisma: Pick<PrismaClient, "$queryRaw">,
