@@ -1,8 +1,8 @@
 import { createTenant, tenantScope } from "../src/index.js";
-import { releaseHeldDeliveries } from "../src/repositories/held-deliveries.js";
+import { recoverFailedDeliveries, releaseHeldDeliveries } from "../src/repositories/held-deliveries.js";
 import { useTestDatabase } from "@hookline/testing";
 
-describe("resuming an endpoint", () => {
+describe("making an endpoint's deliveries due again", () => {
   const database = useTestDatabase();
 
   it("changes the status at once and releases the held deliveries a batch at a time, in publish order", async () => {
@@ -43,5 +43,33 @@ describe("resuming an endpoint", () => {
     expect(await held()).toBe(0);
     // Resuming an active endpoint again releases nothing.
     expect(await scope.endpoints.update(endpoint.id, { status: "ACTIVE" })).toMatchObject({ resumed: false });
+  });
+
+  it("recovers failed deliveries a batch at a time, in publish order, only the tenant's and only since the date", async () => {
+    const { tenant } = await createTenant(database.db.prisma, { name: "recover" });
+    const scope = tenantScope(database.db, tenant.id);
+    const endpoint = await scope.endpoints.create({ name: "e", url: "https://recover.example.com/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
+    await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["recover.x"] });
+    const published = await scope.events.publishBatch(
+      Array.from({ length: 25 }, (_, i) => ({ eventType: "recover.x", data: { i } })),
+      { idempotencyWindowMs: 1000 },
+    );
+    const ids = published.flatMap((p) => (p.outcome === "published" ? p.deliveries.map((d) => d.id) : []));
+    await database.db.pool.query("UPDATE deliveries SET status = 'failed', completed_at = now() WHERE id = ANY($1)", [ids]);
+    const none = async () => undefined;
+
+    const since = new Date(Date.now() - 60_000);
+    expect(await recoverFailedDeliveries(database.db.prisma, { tenantId: "ten_someone_else", endpointId: endpoint.id, since }, none, 10)).toBe(0);
+    expect(await recoverFailedDeliveries(database.db.prisma, { tenantId: tenant.id, endpointId: endpoint.id, since: new Date(Date.now() + 60_000) }, none, 10)).toBe(0);
+
+    const batches: string[][] = [];
+    const recovered = await recoverFailedDeliveries(database.db.prisma, { tenantId: tenant.id, endpointId: endpoint.id, since }, async (batch) => {
+      batches.push(batch);
+    }, 10);
+    expect(recovered).toBe(25);
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(batches.flat()).toEqual(ids);
+    const { rows } = await database.db.pool.query("SELECT DISTINCT status, completed_at FROM deliveries WHERE id = ANY($1)", [ids]);
+    expect(rows).toEqual([{ status: "pending", completed_at: null }]);
   });
 });

@@ -134,9 +134,9 @@ export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger; che
     const body = parseRecover(bodyOf(req));
     const scope = tenantOf(res).scope;
     if (!(await scope.endpoints.find(req.params.id))) throw notFound();
-    const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since));
-    await enqueueCommitted(deps.queue, req.log ?? deps.logger, recovered);
-    res.status(202).json({ recovered: recovered.length });
+    const log = req.log ?? deps.logger;
+    const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since), (ids) => enqueueCommitted(deps.queue, log, ids));
+    res.status(202).json({ recovered });
   });
 
   router.get("/:id/deliveries", async (req, res) => {

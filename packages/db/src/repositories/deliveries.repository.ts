@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../client.js";
 import type { Attempt, Delivery } from "../generated/prisma/client.js";
-import { idsInPublishOrder } from "./held-deliveries.js";
+import { recoverFailedDeliveries, type ReleasedBatch } from "./held-deliveries.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 
 export type { Attempt, Delivery } from "../generated/prisma/client.js";
@@ -27,15 +27,12 @@ export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
     },
 
     /**
-     * Makes every failed delivery of an endpoint created at or after `since` due again, and
-     * returns their ids in publish order for the caller to enqueue.
+     * Makes every failed delivery of an endpoint created at or after `since` due again, a batch at
+     * a time in publish order, each batch handed to `released` (to enqueue) once committed.
+     * Returns how many.
      */
-    async recoverFailed(endpointId: string, since: Date): Promise<string[]> {
-      const rows = await prisma.$queryRaw<{ id: string; seq: bigint }[]>`
-        UPDATE deliveries SET status = 'pending', next_attempt_at = now(), completed_at = NULL, updated_at = now()
-        WHERE tenant_id = ${tenantId} AND endpoint_id = ${endpointId} AND status = 'failed' AND created_at >= ${since}
-        RETURNING id, seq`;
-      return idsInPublishOrder(rows);
+    recoverFailed(endpointId: string, since: Date, released: ReleasedBatch): Promise<number> {
+      return recoverFailedDeliveries(prisma, { tenantId, endpointId, since }, released);
     },
 
     /**
