@@ -2,7 +2,7 @@ import { newId, type SecretCipher } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type { Endpoint } from "../generated/prisma/client.js";
 import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret, type PreviousSecret } from "../secrets/endpoint-secrets.js";
-import { releaseHeldDeliveries } from "./held-deliveries.js";
+import { releaseHeldDeliveries, type ReleasedBatch } from "./due-again.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 import { deleteEndpoint } from "./endpoint-deletion.js";
 
@@ -131,8 +131,8 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
      * After a resume: makes the endpoint's held deliveries due again, a batch at a time in publish
      * order, handing each batch to `released` (to enqueue) once committed. Returns how many.
      */
-    releaseHeld(id: string, released: (deliveryIds: string[]) => Promise<void>): Promise<number> {
-      return releaseHeldDeliveries(prisma, id, released);
+    releaseHeld(id: string, released: ReleasedBatch): Promise<number> {
+      return releaseHeldDeliveries(prisma, { tenantId, endpointId: id }, released);
     },
 
     /** With its deliveries and their attempts, a batch at a time (see endpoint-deletion.ts). */

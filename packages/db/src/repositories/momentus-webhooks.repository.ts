@@ -1,7 +1,7 @@
 import { newId, type SecretCipher } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import { Prisma, type Endpoint, type Subscription } from "../generated/prisma/client.js";
-import { releaseHeldDeliveries } from "./held-deliveries.js";
+import { releaseHeldDeliveries, type ReleasedBatch } from "./due-again.js";
 import { openEndpointRow, sealSecret } from "../secrets/endpoint-secrets.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 import { deleteEndpoint } from "./endpoint-deletion.js";
@@ -82,7 +82,7 @@ export function momentusWebhookRepository(prisma: PrismaClient, cipher: SecretCi
     async update(
       id: string,
       fields: MomentusWebhookFields,
-      released: (deliveryIds: string[]) => Promise<void>,
+      released: ReleasedBatch,
     ): Promise<{ webhook: MomentusWebhook } | "not_found" | "name_taken"> {
       try {
         const { count } = await prisma.endpoint.updateMany({ where: { id, tenantId, ...MOMENTUS }, data: columns(cipher, id, fields) });
@@ -91,7 +91,7 @@ export function momentusWebhookRepository(prisma: PrismaClient, cipher: SecretCi
         if (isNameTaken(error)) return "name_taken";
         throw error;
       }
-      if (fields.active === true) await releaseHeldDeliveries(prisma, id, released);
+      if (fields.active === true) await releaseHeldDeliveries(prisma, { tenantId, endpointId: id }, released);
       const webhook = await find(id);
       return webhook ? { webhook } : "not_found";
     },

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { idsInPublishOrder } from "../repositories/held-deliveries.js";
+import { idsInPublishOrder } from "../repositories/due-again.js";
 
 export interface DueCursor {
   readonly at: Date;

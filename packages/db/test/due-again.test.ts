@@ -1,5 +1,5 @@
 import { createTenant, tenantScope } from "../src/index.js";
-import { recoverFailedDeliveries, releaseHeldDeliveries } from "../src/repositories/held-deliveries.js";
+import { recoverFailedDeliveries, releaseHeldDeliveries } from "../src/repositories/due-again.js";
 import { useTestDatabase } from "@hookline/testing";
 
 describe("making an endpoint's deliveries due again", () => {
@@ -22,7 +22,7 @@ describe("making an endpoint's deliveries due again", () => {
     // Paused again before the release: nothing is released.
     await scope.endpoints.update(endpoint.id, { status: "ACTIVE" });
     await scope.endpoints.update(endpoint.id, { status: "PAUSED" });
-    expect(await releaseHeldDeliveries(database.db.prisma, endpoint.id, async () => undefined, 10)).toBe(0);
+    expect(await releaseHeldDeliveries(database.db.prisma, { tenantId: tenant.id, endpointId: endpoint.id }, async () => undefined, 10)).toBe(0);
     expect(await held()).toBe(25);
 
     // The status change is its own short transaction; the release comes after it.
@@ -31,7 +31,7 @@ describe("making an endpoint's deliveries due again", () => {
     expect(await held()).toBe(25);
 
     const batches: string[][] = [];
-    const released = await releaseHeldDeliveries(database.db.prisma, endpoint.id, async (ids) => {
+    const released = await releaseHeldDeliveries(database.db.prisma, { tenantId: tenant.id, endpointId: endpoint.id }, async (ids) => {
       // Each batch is committed before it is handed over (to be enqueued).
       const { rows } = await database.db.pool.query<{ status: string }>("SELECT DISTINCT status FROM deliveries WHERE id = ANY($1)", [ids]);
       expect(rows).toEqual([{ status: "pending" }]);

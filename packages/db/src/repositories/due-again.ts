@@ -1,6 +1,11 @@
 import type { PrismaClient } from "../client.js";
 import { retryOnConflict } from "../database-errors.js";
 
+/*
+ * Deliveries made due again after they stopped: held ones when their endpoint is active once
+ * more, failed ones when an operator recovers them. Both go in batches, for the same reason.
+ */
+
 /** Rows from UPDATE … RETURNING come in no particular order; this puts them in publish order. */
 export function idsInPublishOrder(rows: readonly { id: string; seq: bigint }[]): string[] {
   return [...rows].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)).map((row) => row.id);
@@ -48,9 +53,16 @@ async function dueInBatches(
  * cut short (the process died between batches) leaves held deliveries behind an active endpoint;
  * the sweeper releases those (see `releaseStrandedHeldDeliveries`).
  */
-export function releaseHeldDeliveries(prisma: Queryable, endpointId: string, released: ReleasedBatch, batchSize = RELEASE_BATCH): Promise<number> {
+export function releaseHeldDeliveries(
+  prisma: Queryable,
+  scope: { tenantId: string; endpointId: string },
+  released: ReleasedBatch,
+  batchSize = RELEASE_BATCH,
+): Promise<number> {
+  const { tenantId, endpointId } = scope;
   return dueInBatches(
-    (limit) => prisma.$queryRaw`SELECT id FROM deliveries WHERE endpoint_id = ${endpointId} AND status = 'held' ORDER BY seq LIMIT ${limit}`,
+    (limit) => prisma.$queryRaw`
+      SELECT id FROM deliveries WHERE endpoint_id = ${endpointId} AND status = 'held' AND tenant_id = ${tenantId} ORDER BY seq LIMIT ${limit}`,
     (ids) => prisma.$queryRaw`
       UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
       WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpointId} AND status = 'held'
