@@ -13,6 +13,6 @@ try {
   const applied = result.applied.length ? result.applied.join(", ") : "none";
   process.stdout.write(`migrate: ${result.alreadyApplied} already applied; applied now: ${applied}\n`);
 } catch (error) {
-  process.stderr.write(`migrate: ${error instanceof ConfigError ? error.message : error?.message ?? error}\n`);
+  process.stderr.write(`migrate: ${error instanceof ConfigError ? error.message : (error?.message ?? error)}\n`);
   process.exit(1);
 }

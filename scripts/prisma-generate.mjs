@@ -14,9 +14,7 @@ function generate(env) {
 }
 
 let result = generate({ ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
-const downloadFailed = /binaries\.prisma\.sh|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|fetch failed/i.test(
-  `${result.stdout}${result.stderr}`,
-);
+const downloadFailed = /binaries\.prisma\.sh|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|fetch failed/i.test(`${result.stdout}${result.stderr}`);
 if (result.status !== 0 && downloadFailed && !process.env.PRISMA_SCHEMA_ENGINE_BINARY) {
   process.stdout.write("prisma-generate: schema engine cannot be downloaded here; generating without it\n");
   result = generate({

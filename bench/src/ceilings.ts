@@ -38,10 +38,14 @@ export async function httpCeiling(receiverUrl: string, durationMs: number, clien
       ? () => got.post(url, { body, headers, agent: { http: agent }, retry: { limit: 0 } })
       : () =>
           new Promise<void>((resolve, reject) => {
-            const request = httpRequest(url, { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, agent }, (response) => {
-              response.resume();
-              response.once("end", resolve);
-            });
+            const request = httpRequest(
+              url,
+              { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, agent },
+              (response) => {
+                response.resume();
+                response.once("end", resolve);
+              },
+            );
             request.once("error", reject);
             request.end(body);
           });
@@ -69,7 +73,13 @@ export async function queueCeiling(redisUrl: string, prefix: string, concurrency
   try {
     while (performance.now() < deadline) {
       if (added - processed < 5_000) {
-        await queue.addBulk(Array.from({ length: 500 }, (_, i) => ({ name: "empty", data: { i: added + i }, opts: { removeOnComplete: true, removeOnFail: true } })));
+        await queue.addBulk(
+          Array.from({ length: 500 }, (_, i) => ({
+            name: "empty",
+            data: { i: added + i },
+            opts: { removeOnComplete: true, removeOnFail: true },
+          })),
+        );
         added += 500;
       } else {
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -96,7 +106,10 @@ export async function databaseCeiling(databaseUrl: string, durationMs: number): 
   const tenant = `ten_ceiling_${process.pid}`;
   const endpoint = `ep_ceiling_${process.pid}`;
   await pool.query(`INSERT INTO tenants (id, name, updated_at) VALUES ($1, 'ceiling', now())`, [tenant]);
-  await pool.query(`INSERT INTO endpoints (id, tenant_id, name, url, secret, updated_at) VALUES ($1, $2, 'c', 'http://127.0.0.1/', 'x', now())`, [endpoint, tenant]);
+  await pool.query(
+    `INSERT INTO endpoints (id, tenant_id, name, url, secret, updated_at) VALUES ($1, $2, 'c', 'http://127.0.0.1/', 'x', now())`,
+    [endpoint, tenant],
+  );
   let serial = 0;
   const data = JSON.stringify(benchEvent(0, 0).data);
   try {
@@ -119,9 +132,10 @@ export async function databaseCeiling(databaseUrl: string, durationMs: number): 
            SELECT 'atm_' || id, 'msg_' || id, 1, now(), 3, 200 FROM unnest($1::text[]) AS id`,
           [ids],
         );
-        await client.query(`UPDATE deliveries SET status = 'succeeded', attempt_count = 1, next_attempt_at = NULL, updated_at = now() WHERE id = ANY($1::text[])`, [
-          ids.map((id) => `msg_${id}`),
-        ]);
+        await client.query(
+          `UPDATE deliveries SET status = 'succeeded', attempt_count = 1, next_attempt_at = NULL, updated_at = now() WHERE id = ANY($1::text[])`,
+          [ids.map((id) => `msg_${id}`)],
+        );
         await client.query("COMMIT");
       } finally {
         client.release();

@@ -56,7 +56,12 @@ export class BenchCluster {
     await waitForHttp(`${cluster.apiUrl}/healthz`);
     for (let i = 0; i < settings.workers; i++) {
       const port = await freePort();
-      cluster.launch(`worker ${i + 1}`, "apps/worker/dist/main.js", { WORKER_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/metrics`);
+      cluster.launch(
+        `worker ${i + 1}`,
+        "apps/worker/dist/main.js",
+        { WORKER_HEALTH_PORT: String(port) },
+        `http://127.0.0.1:${port}/metrics`,
+      );
       await waitForHttp(`http://127.0.0.1:${port}/healthz`);
     }
     cluster.admin = jsonClient(cluster.apiUrl, ADMIN_TOKEN);
@@ -177,7 +182,10 @@ export class BenchCluster {
    * attempt itself (the request to the receiver). Millisecond timestamps, so p50s of a few ms are
    * coarse; the tails are what this is for.
    */
-  async stages(sinceMs: number, excludeEndpointIds: readonly string[] = []): Promise<Record<"publish to insert" | "insert to attempt" | "attempt", { p50: number; p99: number }>> {
+  async stages(
+    sinceMs: number,
+    excludeEndpointIds: readonly string[] = [],
+  ): Promise<Record<"publish to insert" | "insert to attempt" | "attempt", { p50: number; p99: number }>> {
     const [row] = await this.sql<Record<string, number | null>>(
       `WITH s AS (
          SELECT extract(epoch FROM e.created_at) * 1000 - (e.data->>'sent_at')::float8 AS api,
@@ -191,7 +199,10 @@ export class BenchCluster {
        FROM s`,
       [sinceMs, excludeEndpointIds],
     );
-    const pair = (p50: number | null | undefined, p99: number | null | undefined) => ({ p50: Number(p50 ?? Number.NaN), p99: Number(p99 ?? Number.NaN) });
+    const pair = (p50: number | null | undefined, p99: number | null | undefined) => ({
+      p50: Number(p50 ?? Number.NaN),
+      p99: Number(p99 ?? Number.NaN),
+    });
     return {
       "publish to insert": pair(row?.api50, row?.api99),
       "insert to attempt": pair(row?.queue50, row?.queue99),

@@ -32,7 +32,10 @@ export async function ingestion(cluster: BenchCluster, durationSeconds: number):
       ["batch", 100, 8],
     ] as const) {
       const cpuBefore = cluster.cpuSeconds();
-      const body = mode === "single" ? JSON.stringify(benchEvent(0, 0)) : JSON.stringify({ events: Array.from({ length: eventsPerRequest }, (_, i) => benchEvent(0, i)) });
+      const body =
+        mode === "single"
+          ? JSON.stringify(benchEvent(0, 0))
+          : JSON.stringify({ events: Array.from({ length: eventsPerRequest }, (_, i) => benchEvent(0, i)) });
       const result = await autocannon({
         url: `${cluster.apiUrl}${mode === "single" ? "/v1/events" : "/v1/events/batch"}`,
         method: "POST",
@@ -42,7 +45,9 @@ export async function ingestion(cluster: BenchCluster, durationSeconds: number):
         duration: durationSeconds,
       });
       const cpuAfter = cluster.cpuSeconds();
-      const cores = Object.fromEntries(Object.entries(cpuAfter).map(([name, used]) => [name, (used - (cpuBefore[name] ?? 0)) / durationSeconds]));
+      const cores = Object.fromEntries(
+        Object.entries(cpuAfter).map(([name, used]) => [name, (used - (cpuBefore[name] ?? 0)) / durationSeconds]),
+      );
       const requestsPerSecond = result.requests.average;
       results.push({
         mode,

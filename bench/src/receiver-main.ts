@@ -54,7 +54,12 @@ function stats(exclude: ReadonlySet<number>) {
     arrivals: arrivals.length,
     delivered: included.length,
     duplicates,
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) ?? null },
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? null,
+    },
     perEndpoint,
     timeline,
   };

@@ -9,7 +9,9 @@ export interface Row {
 }
 
 const fmt = (n: number | null, unit: string) =>
-  n === null || Number.isNaN(n) ? "n/a" : `${n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(unit === "" ? 3 : 1)}${unit ? ` ${unit}` : ""}`;
+  n === null || Number.isNaN(n)
+    ? "n/a"
+    : `${n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(unit === "" ? 3 : 1)}${unit ? ` ${unit}` : ""}`;
 
 export function verdict(row: Row): "met" | "missed" | "" {
   if (!row.target || row.value === null || Number.isNaN(row.value)) return "";
@@ -17,10 +19,20 @@ export function verdict(row: Row): "met" | "missed" | "" {
 }
 
 export function table(rows: readonly Row[]): string {
-  const cells = rows.map((r) => [r.scenario, r.metric, fmt(r.value, r.unit), r.target ? `${r.target.op} ${fmt(r.target.value, r.unit)}` : "", verdict(r)]);
+  const cells = rows.map((r) => [
+    r.scenario,
+    r.metric,
+    fmt(r.value, r.unit),
+    r.target ? `${r.target.op} ${fmt(r.target.value, r.unit)}` : "",
+    verdict(r),
+  ]);
   const header = ["scenario", "metric", "value", "target", ""];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (c: readonly string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 

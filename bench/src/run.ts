@@ -31,7 +31,11 @@ const settings = {
 };
 
 const rows: Row[] = [];
-const raw: Record<string, unknown> = { settings, durations, machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version } };
+const raw: Record<string, unknown> = {
+  settings,
+  durations,
+  machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+};
 const add = (row: Row) => {
   rows.push(row);
   say(`  ${row.scenario} ${row.metric}: ${row.value === null ? "n/a" : Number(row.value.toFixed(2))} ${row.unit}`);
@@ -86,11 +90,20 @@ try {
       const label = `S2 @${share * 100}%`;
       add({ scenario: label, metric: "p50", value: result.latencyMs.p50, unit: "ms" });
       add({ scenario: label, metric: "p95", value: result.latencyMs.p95, unit: "ms" });
-      add({ scenario: label, metric: "p99", value: result.latencyMs.p99, unit: "ms", target: { op: "<=", value: share === 0.5 ? 50 : 250 } });
+      add({
+        scenario: label,
+        metric: "p99",
+        value: result.latencyMs.p99,
+        unit: "ms",
+        target: { op: "<=", value: share === 0.5 ? 50 : 250 },
+      });
       add({ scenario: label, metric: "delivered / offered", value: result.deliveredPerSecond / result.rate, unit: "" });
-      for (const [name, delay] of Object.entries(result.eventLoop)) add({ scenario: label, metric: `event-loop p99 ${name}`, value: delay.p99Ms, unit: "ms" });
-      for (const [name, stage] of Object.entries(result.stages)) add({ scenario: label, metric: `stage p99 ${name}`, value: stage.p99, unit: "ms" });
-      for (const [name, cores] of Object.entries(result.cores)) add({ scenario: label, metric: `CPU cores ${name}`, value: cores, unit: "" });
+      for (const [name, delay] of Object.entries(result.eventLoop))
+        add({ scenario: label, metric: `event-loop p99 ${name}`, value: delay.p99Ms, unit: "ms" });
+      for (const [name, stage] of Object.entries(result.stages))
+        add({ scenario: label, metric: `stage p99 ${name}`, value: stage.p99, unit: "ms" });
+      for (const [name, cores] of Object.entries(result.cores))
+        add({ scenario: label, metric: `CPU cores ${name}`, value: cores, unit: "" });
     }
   }
 
@@ -101,10 +114,23 @@ try {
       raw[`s3_${fault}`] = result;
       const label = `S3 ${fault}`;
       const baselineShare = faultFree.deliveredPerSecond / faultFree.rate;
-      add({ scenario: label, metric: "healthy throughput vs fault-free", value: result.healthyDeliveredPerSecond / result.offeredHealthyPerSecond / baselineShare, unit: "", target: { op: ">=", value: 0.95 } });
-      add({ scenario: label, metric: "healthy p99 vs fault-free", value: (result.latencyMs.p99 ?? Number.NaN) / (faultFree.latencyMs.p99 ?? Number.NaN), unit: "", target: { op: "<=", value: 2 } });
+      add({
+        scenario: label,
+        metric: "healthy throughput vs fault-free",
+        value: result.healthyDeliveredPerSecond / result.offeredHealthyPerSecond / baselineShare,
+        unit: "",
+        target: { op: ">=", value: 0.95 },
+      });
+      add({
+        scenario: label,
+        metric: "healthy p99 vs fault-free",
+        value: (result.latencyMs.p99 ?? Number.NaN) / (faultFree.latencyMs.p99 ?? Number.NaN),
+        unit: "",
+        target: { op: "<=", value: 2 },
+      });
       add({ scenario: label, metric: "healthy p99", value: result.latencyMs.p99, unit: "ms" });
-      for (const [name, stage] of Object.entries(result.stages)) add({ scenario: label, metric: `healthy stage p99 ${name}`, value: stage.p99, unit: "ms" });
+      for (const [name, stage] of Object.entries(result.stages))
+        add({ scenario: label, metric: `healthy stage p99 ${name}`, value: stage.p99, unit: "ms" });
     }
   }
 
@@ -121,8 +147,18 @@ try {
     say("S6 recovery");
     const result = await recovery(cluster, durations, s1Rate * 0.5, Math.min(20_000, durations.phaseMs / 2));
     raw.s6 = result;
-    add({ scenario: "S6", metric: "backlog drained after return", value: result.drainedAfterMs === null ? null : result.drainedAfterMs / 1000, unit: "s" });
-    add({ scenario: "S6", metric: "healthy delivered / offered", value: result.healthyDeliveredPerSecond / result.offeredHealthyPerSecond, unit: "" });
+    add({
+      scenario: "S6",
+      metric: "backlog drained after return",
+      value: result.drainedAfterMs === null ? null : result.drainedAfterMs / 1000,
+      unit: "s",
+    });
+    add({
+      scenario: "S6",
+      metric: "healthy delivered / offered",
+      value: result.healthyDeliveredPerSecond / result.offeredHealthyPerSecond,
+      unit: "",
+    });
     add({ scenario: "S6", metric: "healthy p99", value: result.healthyLatencyMs.p99, unit: "ms" });
   }
 
@@ -132,11 +168,24 @@ try {
     raw.s5 = results;
     for (const r of results) {
       const label = `S5 ${r.mode}`;
-      add({ scenario: label, metric: "requests", value: r.requestsPerSecond, unit: "/s", ...(r.mode === "single" && { target: { op: ">=" as const, value: 2000 } }) });
-      add({ scenario: label, metric: "events", value: r.eventsPerSecond, unit: "/s", ...(r.mode === "batch" && { target: { op: ">=" as const, value: 10_000 } }) });
+      add({
+        scenario: label,
+        metric: "requests",
+        value: r.requestsPerSecond,
+        unit: "/s",
+        ...(r.mode === "single" && { target: { op: ">=" as const, value: 2000 } }),
+      });
+      add({
+        scenario: label,
+        metric: "events",
+        value: r.eventsPerSecond,
+        unit: "/s",
+        ...(r.mode === "batch" && { target: { op: ">=" as const, value: 10_000 } }),
+      });
       add({ scenario: label, metric: "p99", value: r.latencyMs.p99, unit: "ms" });
       if (r.non2xx + r.errors > 0) add({ scenario: label, metric: "non-2xx + errors", value: r.non2xx + r.errors, unit: "" });
-      for (const name of ["api", "postgres", "redis", "driver"]) add({ scenario: label, metric: `CPU cores ${name}`, value: r.cores[name] ?? 0, unit: "" });
+      for (const name of ["api", "postgres", "redis", "driver"])
+        add({ scenario: label, metric: `CPU cores ${name}`, value: r.cores[name] ?? 0, unit: "" });
     }
   }
   const crashed = cluster.crashed();

@@ -1,5 +1,14 @@
 import type { BenchCluster } from "./cluster.js";
-import { closedLoop, openLoop, receiverControl, retire, tenantWithEndpoints, type Mode, type Picker, type ReceiverStats } from "./workload.js";
+import {
+  closedLoop,
+  openLoop,
+  receiverControl,
+  retire,
+  tenantWithEndpoints,
+  type Mode,
+  type Picker,
+  type ReceiverStats,
+} from "./workload.js";
 
 export interface Durations {
   readonly warmupMs: number;
@@ -63,7 +72,14 @@ export async function throughput(cluster: BenchCluster, d: Durations) {
 }
 
 /** One open-loop phase: warm up at the rate, then measure for d.phaseMs. */
-async function openPhase(cluster: BenchCluster, d: Durations, apiKey: string, pick: Picker, rate: number, during?: (elapsed: () => number) => Promise<void>) {
+async function openPhase(
+  cluster: BenchCluster,
+  d: Durations,
+  apiKey: string,
+  pick: Picker,
+  rate: number,
+  during?: (elapsed: () => number) => Promise<void>,
+) {
   const receiver = receiverControl(cluster.receiverUrl);
   const loop = openLoop({ cluster, apiKey, pick, ratePerSecond: rate, durationMs: d.warmupMs + d.phaseMs });
   await sleep(d.warmupMs);
@@ -87,7 +103,15 @@ export async function latency(cluster: BenchCluster, d: Durations, rate: number)
     const { receiver, generator, eventLoop, cores, measuredFrom } = await openPhase(cluster, d, apiKey, roundRobin, rate);
     const stats = await receiver.stats();
     const stages = await cluster.stages(measuredFrom);
-    return { rate, deliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000), latencyMs: stats.latencyMs, lateBatches: generator.lateBatches, eventLoop, cores, stages };
+    return {
+      rate,
+      deliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000),
+      latencyMs: stats.latencyMs,
+      lateBatches: generator.lateBatches,
+      eventLoop,
+      cores,
+      stages,
+    };
   });
 }
 
@@ -100,8 +124,17 @@ export async function isolation(cluster: BenchCluster, d: Durations, rate: numbe
     const stats = await receiver.stats(faulty);
     const offeredHealthy = rate * 0.9;
     // The healthy endpoints' stages: which one the faulty endpoints' work delays.
-    const stages = await cluster.stages(measuredFrom, faulty.map((i) => endpointIds[i] ?? ""));
-    return { fault, healthyDeliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000), offeredHealthyPerSecond: offeredHealthy, latencyMs: stats.latencyMs, stages };
+    const stages = await cluster.stages(
+      measuredFrom,
+      faulty.map((i) => endpointIds[i] ?? ""),
+    );
+    return {
+      fault,
+      healthyDeliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000),
+      offeredHealthyPerSecond: offeredHealthy,
+      latencyMs: stats.latencyMs,
+      stages,
+    };
   });
 }
 
@@ -124,7 +157,10 @@ export async function noisyNeighbour(cluster: BenchCluster, d: Durations, rate: 
 
 /** Deliveries to these endpoints that have not succeeded yet, straight from Postgres. */
 async function unfinished(cluster: BenchCluster, endpointIds: readonly string[]): Promise<number> {
-  const rows = await cluster.sql<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE endpoint_id = ANY($1::text[]) AND status <> 'succeeded'`, [endpointIds]);
+  const rows = await cluster.sql<{ n: string }>(
+    `SELECT count(*) AS n FROM deliveries WHERE endpoint_id = ANY($1::text[]) AND status <> 'succeeded'`,
+    [endpointIds],
+  );
   return Number(rows[0]?.n ?? 0);
 }
 

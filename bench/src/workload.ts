@@ -24,7 +24,8 @@ export function receiverControl(url: string) {
   return {
     reset: () => call("POST", "/control/reset"),
     modes: (modes: Record<number, Mode>) => call("POST", "/control/modes", modes),
-    count: async (exclude: readonly number[] = []) => (await call<{ delivered: number }>("GET", `/control/count?exclude=${exclude.join(",")}`)).delivered,
+    count: async (exclude: readonly number[] = []) =>
+      (await call<{ delivered: number }>("GET", `/control/count?exclude=${exclude.join(",")}`)).delivered,
     stats: (exclude: readonly number[] = []) => call<ReceiverStats>("GET", `/control/stats?exclude=${exclude.join(",")}`),
   };
 }
@@ -32,7 +33,10 @@ export function receiverControl(url: string) {
 export type Receiver = ReturnType<typeof receiverControl>;
 
 /** A fresh tenant with `count` endpoints; endpoint i gets the events of type bench.e<i> at /e/<i>. */
-export async function tenantWithEndpoints(cluster: BenchCluster, count: number): Promise<{ request: JsonRequest; endpointIds: string[]; apiKey: string }> {
+export async function tenantWithEndpoints(
+  cluster: BenchCluster,
+  count: number,
+): Promise<{ request: JsonRequest; endpointIds: string[]; apiKey: string }> {
   const tenant = await cluster.admin<{ api_key: string }>("POST", "/v1/tenants", { body: { name: `bench-${Date.now()}` } });
   const request = jsonClient(cluster.apiUrl, tenant.body.api_key);
   const endpointIds: string[] = [];
@@ -76,7 +80,14 @@ export function publisher(apiUrl: string, apiKey: string) {
   function post(path: string, body: string): Promise<number> {
     return new Promise((resolve, reject) => {
       const req = request(
-        { agent, hostname, port, path, method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        {
+          agent,
+          hostname,
+          port,
+          path,
+          method: "POST",
+          headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
         (res) => {
           res.resume();
           res.on("end", () => resolve(res.statusCode ?? 0));
@@ -140,7 +151,13 @@ export async function closedLoop(options: {
  * every 10 ms; latency is measured from each event's publish call. Reports how far the
  * generator itself fell behind (publishes it could not start on time).
  */
-export async function openLoop(options: { cluster: BenchCluster; apiKey: string; pick: Picker; ratePerSecond: number; durationMs: number }): Promise<{ published: number; lateBatches: number }> {
+export async function openLoop(options: {
+  cluster: BenchCluster;
+  apiKey: string;
+  pick: Picker;
+  ratePerSecond: number;
+  durationMs: number;
+}): Promise<{ published: number; lateBatches: number }> {
   const pub = publisher(options.cluster.apiUrl, options.apiKey);
   const started = Date.now();
   let published = 0;

@@ -58,13 +58,16 @@ export function createApp({ config, logger, db, queue, redis, readiness, engine 
     { path: "/v1/api_keys", router: apiKeyRoutes() },
     { path: "/v1/endpoints", router: endpointRoutes({ queue, logger, checkTargets }) },
     { path: "/v1/subscriptions", router: subscriptionRoutes() },
-    { path: "/v1/events", router: eventRoutes({
+    {
+      path: "/v1/events",
+      router: eventRoutes({
         queue,
         logger,
         engine,
         idempotencyWindowMs: config.api.idempotencyWindowMs,
         enqueueFailureRate: config.api.faultEnqueueFailureRate,
-      }) },
+      }),
+    },
     { path: "/v1/deliveries", router: deliveryRoutes({ queue, logger }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes() },

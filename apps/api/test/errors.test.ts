@@ -18,7 +18,10 @@ async function endpointCount() {
 describe("bad input gets one error format and changes nothing", () => {
   it("answers malformed JSON with 400 invalid_json", async () => {
     const before = await endpointCount();
-    const response = await h.request("POST", "/v1/endpoints", { rawBody: '{"name": "x",', headers: { "content-type": "application/json" } });
+    const response = await h.request("POST", "/v1/endpoints", {
+      rawBody: '{"name": "x",',
+      headers: { "content-type": "application/json" },
+    });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ ...ERROR_SHAPE, error: { ...ERROR_SHAPE.error, code: "invalid_json" } });
     expect(await endpointCount()).toBe(before);

@@ -112,7 +112,9 @@ describe("publishing against the registry", () => {
     const refused = await t.request("POST", "/v1/subscriptions", { body: { endpoint_id: ep, event_types: ["payment.*", "nothing.here"] } });
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ error: { details: [{ field: "event_types.1" }] } });
-    const allowed = await t.request("POST", "/v1/subscriptions", { body: { endpoint_id: ep, event_types: ["payment.*", "endpoint.disabled"] } });
+    const allowed = await t.request("POST", "/v1/subscriptions", {
+      body: { endpoint_id: ep, event_types: ["payment.*", "endpoint.disabled"] },
+    });
     expect(allowed.status).toBe(201);
 
     await t.request("PATCH", "/v1/settings", { body: { strict_event_types: false } });

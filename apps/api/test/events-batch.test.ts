@@ -34,7 +34,11 @@ describe("POST /v1/events/batch", () => {
       ["order.created", 1, false],
     ]);
     // Deliveries to one endpoint are in the batch's order (their seq is publish order).
-    const toFirst = await h.db.prisma.delivery.findMany({ where: { endpointId: first }, orderBy: { seq: "asc" }, include: { event: true } });
+    const toFirst = await h.db.prisma.delivery.findMany({
+      where: { endpointId: first },
+      orderBy: { seq: "asc" },
+      include: { event: true },
+    });
     expect(toFirst.slice(-3).map((d) => (d.event.data as { n: number }).n)).toEqual([1, 2, 4]);
     expect(toFirst.every((d) => d.status === "pending")).toBe(true);
     const paid = await h.request<{ object_id: string; deliveries: { endpoint_id: string }[] }>("GET", `/v1/events/${response.body[1]!.id}`);
@@ -43,11 +47,32 @@ describe("POST /v1/events/batch", () => {
   });
 
   it.each([
-    [[{ event_type: "order.created", data: {} }, { event_type: "order", data: {} }], 400, "events.1.event_type"],
+    [
+      [
+        { event_type: "order.created", data: {} },
+        { event_type: "order", data: {} },
+      ],
+      400,
+      "events.1.event_type",
+    ],
     [[{ event_type: "order.created", data: {} }, { event_type: "order.created" }], 400, "events.1.data"],
-    [[{ event_type: "order.typed", data: { total: 1 } }, { event_type: "order.typed", data: {} }], 422, "events.1.data.total"],
+    [
+      [
+        { event_type: "order.typed", data: { total: 1 } },
+        { event_type: "order.typed", data: {} },
+      ],
+      422,
+      "events.1.data.total",
+    ],
     [[{ event_type: "endpoint.disabled", data: {} }], 422, "events.0.event_type"],
-    [[{ event_type: "order.created", data: {}, idempotency_key: "k" }, { event_type: "order.paid", data: {}, idempotency_key: "k" }], 400, "events.1.idempotency_key"],
+    [
+      [
+        { event_type: "order.created", data: {}, idempotency_key: "k" },
+        { event_type: "order.paid", data: {}, idempotency_key: "k" },
+      ],
+      400,
+      "events.1.idempotency_key",
+    ],
     [[], 400, "events"],
     [Array.from({ length: 501 }, () => ({ event_type: "order.created", data: {} })), 400, "events"],
   ])("refuses the whole batch when one event is bad (%#), naming it, and writes nothing", async (events, status, field) => {
@@ -59,7 +84,9 @@ describe("POST /v1/events/batch", () => {
   });
 
   it("replays events whose idempotency key was used before, and publishes the rest", async () => {
-    const earlier = await h.request<{ id: string }>("POST", "/v1/events", { body: { event_type: "order.created", data: {}, idempotency_key: "batch-key-1" } });
+    const earlier = await h.request<{ id: string }>("POST", "/v1/events", {
+      body: { event_type: "order.created", data: {}, idempotency_key: "batch-key-1" },
+    });
     const response = await batch([
       { event_type: "order.created", data: {}, idempotency_key: "batch-key-1" },
       { event_type: "order.created", data: {}, idempotency_key: "batch-key-2" },

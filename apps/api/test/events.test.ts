@@ -17,12 +17,21 @@ describe("POST /v1/events", () => {
   it("stores the event and one pending delivery per subscribed endpoint, answering 202", async () => {
     const response = await publish({ event_type: "invoice.paid", data: { amount: 5 }, object_id: "inv_1" });
     expect(response.status).toBe(202);
-    expect(response.body).toEqual({ id: expect.stringMatching(/^evt_/), event_type: "invoice.paid", created_at: expect.any(String), deliveries: 1 });
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      event_type: "invoice.paid",
+      created_at: expect.any(String),
+      deliveries: 1,
+    });
     const event = await h.request<{ data: unknown; object_id: string; deliveries: { status: string; endpoint_id: string }[] }>(
       "GET",
       `/v1/events/${response.body.id}`,
     );
-    expect(event.body).toMatchObject({ data: { amount: 5 }, object_id: "inv_1", deliveries: [{ status: "pending", endpoint_id: endpointId }] });
+    expect(event.body).toMatchObject({
+      data: { amount: 5 },
+      object_id: "inv_1",
+      deliveries: [{ status: "pending", endpoint_id: endpointId }],
+    });
   });
 
   it.each([
@@ -55,7 +64,9 @@ describe("POST /v1/events", () => {
   });
 
   it("creates one event when the same key arrives many times at once", async () => {
-    const responses = await Promise.all(Array.from({ length: 8 }, () => publish({ event_type: "invoice.void", data: {}, idempotency_key: "race-1" })));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => publish({ event_type: "invoice.void", data: {}, idempotency_key: "race-1" })),
+    );
     expect(responses.every((r) => r.status === 202)).toBe(true);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
     expect(await h.db.prisma.event.count({ where: { idempotencyKey: "race-1" } })).toBe(1);

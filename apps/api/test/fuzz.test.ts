@@ -16,14 +16,24 @@ const TABLES = ["tenants", "api_keys", "endpoints", "subscriptions", "events", "
 
 beforeAll(async () => {
   h = await startHarness({ MAX_BODY_BYTES: "65536" });
-  const endpoint = (await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "fuzz", url: "https://hooks.example.com/f" } })).body.id;
-  const subscription = (await h.request<{ id: string }>("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint, event_types: ["fuzz.*"] } })).body.id;
+  const endpoint = (
+    await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "fuzz", url: "https://hooks.example.com/f" } })
+  ).body.id;
+  const subscription = (
+    await h.request<{ id: string }>("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint, event_types: ["fuzz.*"] } })
+  ).body.id;
   const event = (await h.request<{ id: string }>("POST", "/v1/events", { body: { event_type: "fuzz.made", data: { a: 1 } } })).body.id;
   const delivery = (await h.request<{ deliveries: { id: string }[] }>("GET", `/v1/events/${event}`)).body.deliveries[0]?.id ?? "";
   await h.request("POST", "/v1/event_types", { body: { name: "fuzz.typed", schema: { type: "object" } } });
-  const setting = (await h.request<{ id: string }>("POST", "/v1/webhook_settings", { body: { object_type: "role", url: "https://hooks.example.com/r" } })).body.id;
+  const setting = (
+    await h.request<{ id: string }>("POST", "/v1/webhook_settings", { body: { object_type: "role", url: "https://hooks.example.com/r" } })
+  ).body.id;
   const auth = { method: "oauth", token_url: "https://auth.example.com/t", client_id: "c", client_secret: "s" };
-  const webhook = (await h.request<{ id: string }>("POST", "/v1/webhooks", { body: { name: "fz", trigger_action: "fuzz.made", url: "https://hooks.example.com/w", authentication: auth } })).body.id;
+  const webhook = (
+    await h.request<{ id: string }>("POST", "/v1/webhooks", {
+      body: { name: "fz", trigger_action: "fuzz.made", url: "https://hooks.example.com/w", authentication: auth },
+    })
+  ).body.id;
   const key = (await h.request<{ id: string }>("POST", "/v1/api_keys", { body: { name: "spare" } })).body.id;
   ids = [endpoint, subscription, event, delivery, setting, webhook, key, "fuzz.typed"];
   const app = h.api.server.listeners("request")[0] as unknown as Express;
@@ -31,7 +41,12 @@ beforeAll(async () => {
     const [method, path] = route.split(" ") as [string, string];
     return { method, path };
   });
-  routes.push({ method: "GET", path: "/healthz" }, { method: "GET", path: "/readyz" }, { method: "PUT", path: "/v1/endpoints/:id" }, { method: "POST", path: "/v1/nowhere" });
+  routes.push(
+    { method: "GET", path: "/healthz" },
+    { method: "GET", path: "/readyz" },
+    { method: "PUT", path: "/v1/endpoints/:id" },
+    { method: "POST", path: "/v1/nowhere" },
+  );
 });
 afterAll(() => h.close());
 
@@ -53,30 +68,96 @@ const weirdId = fc.oneof(
   printable.map(encodeURIComponent),
   fc.uuid().map((uuid) => `ep_${uuid}`),
 );
-const deep = fc.integer({ min: 50, max: 20_000 }).chain((depth) =>
-  fc.constantFrom(`${"[".repeat(depth)}${"]".repeat(depth)}`, `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`),
-);
+const deep = fc
+  .integer({ min: 50, max: 20_000 })
+  .chain((depth) => fc.constantFrom(`${"[".repeat(depth)}${"]".repeat(depth)}`, `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`));
 const jsonish = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }),
-  fc.dictionary(fc.constantFrom("name", "url", "secret", "event_type", "data", "event_types", "endpoint_id", "status", "timeout_seconds", "headers_json", "schema", "since", "object_type", "trigger_action", "authentication", "grace_period_seconds", "idempotency_key", "strict_event_types", "expires_at", "__proto__", "constructor"), fc.jsonValue({ maxDepth: 4 })),
-  fc.record({ name: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), url: fc.oneof(fc.webUrl(), fc.string(), fc.constant("http://127.0.0.1/")), event_types: fc.array(fc.string()) }),
+  fc.dictionary(
+    fc.constantFrom(
+      "name",
+      "url",
+      "secret",
+      "event_type",
+      "data",
+      "event_types",
+      "endpoint_id",
+      "status",
+      "timeout_seconds",
+      "headers_json",
+      "schema",
+      "since",
+      "object_type",
+      "trigger_action",
+      "authentication",
+      "grace_period_seconds",
+      "idempotency_key",
+      "strict_event_types",
+      "expires_at",
+      "__proto__",
+      "constructor",
+    ),
+    fc.jsonValue({ maxDepth: 4 }),
+  ),
+  fc.record({
+    name: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+    url: fc.oneof(fc.webUrl(), fc.string(), fc.constant("http://127.0.0.1/")),
+    event_types: fc.array(fc.string()),
+  }),
 );
 const body = fc.oneof(
   { weight: 6, arbitrary: jsonish.map((value) => ({ raw: JSON.stringify(value), type: "application/json" })) },
   { weight: 1, arbitrary: deep.map((raw) => ({ raw, type: "application/json" })) },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((raw) => ({ raw, type: "application/json" })) },
-  { weight: 1, arbitrary: fc.integer({ min: 65_537, max: 200_000 }).map((n) => ({ raw: JSON.stringify({ name: "x".repeat(n) }), type: "application/json" })) },
-  { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 50 }), fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16", "application/xml", "")).map(([raw, type]) => ({ raw, type })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 65_537, max: 200_000 })
+      .map((n) => ({ raw: JSON.stringify({ name: "x".repeat(n) }), type: "application/json" })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.string({ maxLength: 50 }),
+        fc.constantFrom(
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+          "application/json; charset=utf-16",
+          "application/xml",
+          "",
+        ),
+      )
+      .map(([raw, type]) => ({ raw, type })),
+  },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 const query = fc.oneof(
   fc.constant(""),
-  fc.dictionary(fc.constantFrom("limit", "cursor", "after", "status", "endpoint_id", "event_type", "since", "x"), fc.oneof(printable, fc.integer().map(String), fc.constant(""))).map((q) => `?${new URLSearchParams(q)}`),
-  fc.constantFrom("?limit=-1", "?limit=1e309", "?limit=99999999999999999999", "?cursor=%ZZ", "?a[b]=c&a[c]=d", "?limit=1&limit=2", "?status=held&status=failed", `?cursor=${"x".repeat(3000)}`),
+  fc
+    .dictionary(
+      fc.constantFrom("limit", "cursor", "after", "status", "endpoint_id", "event_type", "since", "x"),
+      fc.oneof(printable, fc.integer().map(String), fc.constant("")),
+    )
+    .map((q) => `?${new URLSearchParams(q)}`),
+  fc.constantFrom(
+    "?limit=-1",
+    "?limit=1e309",
+    "?limit=99999999999999999999",
+    "?cursor=%ZZ",
+    "?a[b]=c&a[c]=d",
+    "?limit=1&limit=2",
+    "?status=held&status=failed",
+    `?cursor=${"x".repeat(3000)}`,
+  ),
 );
 const authorization = fc.oneof(
   { weight: 8, arbitrary: fc.constant("valid") },
-  { weight: 1, arbitrary: fc.constantFrom(undefined, "Bearer", "Bearer key_x.y", "Basic YTpi", "Bearer key_00000000-0000-7000-8000-000000000000.AAAA") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(undefined, "Bearer", "Bearer key_x.y", "Basic YTpi", "Bearer key_00000000-0000-7000-8000-000000000000.AAAA"),
+  },
   { weight: 1, arbitrary: printable.map((s) => `Bearer ${s}`) },
 );
 
@@ -86,7 +167,10 @@ const request = fc.record({
   body,
   query,
   authorization,
-  extraHeader: fc.option(fc.tuple(fc.constantFrom("x-forwarded-for", "idempotency-key", "accept", "content-encoding", "x-request-id"), printable), { nil: undefined }),
+  extraHeader: fc.option(
+    fc.tuple(fc.constantFrom("x-forwarded-for", "idempotency-key", "accept", "content-encoding", "x-request-id"), printable),
+    { nil: undefined },
+  ),
 });
 
 describe("fuzzing every route", () => {
@@ -97,7 +181,12 @@ describe("fuzzing every route", () => {
       fc.asyncProperty(request, async (r) => {
         const route = routes[r.route % routes.length]!;
         // A DELETE with a real id would empty the fixtures; it gets only ids it cannot own.
-        const id = "own" in r.id && route.method !== "DELETE" ? ids[r.id.own % ids.length]! : "weird" in r.id ? r.id.weird : "ep_00000000-0000-7000-8000-000000000000";
+        const id =
+          "own" in r.id && route.method !== "DELETE"
+            ? ids[r.id.own % ids.length]!
+            : "weird" in r.id
+              ? r.id.weird
+              : "ep_00000000-0000-7000-8000-000000000000";
         const path = route.path.replace(/:(id|name)/, id);
         const headers: Record<string, string> = {};
         if (r.authorization === "valid") headers.authorization = `Bearer ${route.path.startsWith("/v1/tenants") ? h.adminToken : h.apiKey}`;
@@ -105,7 +194,11 @@ describe("fuzzing every route", () => {
         if (r.body?.type) headers["content-type"] = r.body.type;
         if (r.extraHeader) headers[r.extraHeader[0]] = r.extraHeader[1];
         const hasBody = r.body !== undefined && route.method !== "GET";
-        const response = await fetch(`${h.api.url}${path}${r.query}`, { method: route.method, headers, body: hasBody ? r.body?.raw : undefined });
+        const response = await fetch(`${h.api.url}${path}${r.query}`, {
+          method: route.method,
+          headers,
+          body: hasBody ? r.body?.raw : undefined,
+        });
         const text = await response.text();
         const where = `${route.method} ${path.slice(0, 120)}${r.query.slice(0, 60)} → ${response.status} ${text.slice(0, 300)}`;
 

@@ -33,7 +33,9 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
   const database = await createTestDatabase();
   const queue = testQueuePrefix();
   const config = testConfig({ databaseUrl: database.url, queuePrefix: queue.prefix, env });
-  const api = await startApi(config, options.logger ?? createLogger({ level: config.logLevel, name: "test-api" }), { resolve: options.resolve });
+  const api = await startApi(config, options.logger ?? createLogger({ level: config.logLevel, name: "test-api" }), {
+    resolve: options.resolve,
+  });
   const db = connectDatabase({ url: database.url, encryptionKey: config.encryptionKey, poolMax: 2 });
 
   const newTenant = async (name = "tenant") => {

@@ -27,7 +27,9 @@ describe("health", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(response.text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
-    expect(response.text).toMatch(/hookline_http_request_duration_seconds_count\{method="GET",route="\/v1\/endpoints",status="200"\} [1-9]/);
+    expect(response.text).toMatch(
+      /hookline_http_request_duration_seconds_count\{method="GET",route="\/v1\/endpoints",status="200"\} [1-9]/,
+    );
   });
 
   it("answers /readyz 200 when Postgres and Redis answer", async () => {
@@ -55,7 +57,9 @@ describe("with Redis unreachable", () => {
     const endpoint = await down.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "x", url: "https://e.com/x" } });
     await down.request("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint.body.id, event_types: ["a.b"] } });
     const started = Date.now();
-    const response = await down.request<{ id: string; deliveries: number }>("POST", "/v1/events", { body: { event_type: "a.b", data: {} } });
+    const response = await down.request<{ id: string; deliveries: number }>("POST", "/v1/events", {
+      body: { event_type: "a.b", data: {} },
+    });
     // Bounded by the producer's 1 s command timeout, not by Redis coming back.
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(response.status).toBe(202);

@@ -22,7 +22,9 @@ beforeAll(async () => {
   // Make it retryable, so that only tenancy stands between the intruder and a 202.
   await h.db.prisma.delivery.update({ where: { id: delivery }, data: { status: "failed" } });
   await h.request("POST", "/v1/event_types", { body: { name: "mine.only" } });
-  const setting = (await h.request<{ id: string }>("POST", "/v1/webhook_settings", { body: { object_type: "role", url: "https://e.com/r" } })).body.id;
+  const setting = (
+    await h.request<{ id: string }>("POST", "/v1/webhook_settings", { body: { object_type: "role", url: "https://e.com/r" } })
+  ).body.id;
   const webhook = (
     await h.request<{ id: string }>("POST", "/v1/webhooks", {
       body: {
@@ -70,7 +72,15 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => `/v1/subscriptions`, body: { endpoint_id: "<endpoint>", event_types: ["a.b"] } },
 ];
 
-const PLACEHOLDERS = { endpoint: ":endpoint", subscription: ":subscription", apiKey: ":key", event: ":event", delivery: ":delivery", setting: ":setting", webhook: ":webhook" };
+const PLACEHOLDERS = {
+  endpoint: ":endpoint",
+  subscription: ":subscription",
+  apiKey: ":key",
+  event: ":event",
+  delivery: ":delivery",
+  setting: ":setting",
+  webhook: ":webhook",
+};
 const AS_ID = { endpoint: ":id", subscription: ":id", apiKey: ":id", event: ":id", delivery: ":id", setting: ":id", webhook: ":id" };
 
 function withIds(body: unknown): unknown {
@@ -86,7 +96,9 @@ async function snapshot() {
     h.db.prisma.delivery.findMany({ orderBy: { id: "asc" } }),
     h.db.prisma.eventType.findMany({ orderBy: { name: "asc" } }),
   ]);
-  return JSON.stringify({ endpoints, subscriptions, keys, events, deliveries, eventTypes }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return JSON.stringify({ endpoints, subscriptions, keys, events, deliveries, eventTypes }, (_k, v: unknown) =>
+    typeof v === "bigint" ? v.toString() : v,
+  );
 }
 
 describe("tenant isolation", () => {

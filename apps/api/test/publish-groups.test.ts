@@ -11,7 +11,13 @@ const queueFixture = useTestQueue();
 async function tenantWithEndpoint(name: string) {
   const { tenant } = await createTenant(database.db.prisma, { name });
   const real = tenantScope(database.db, tenant.id);
-  const endpoint = await real.endpoints.create({ name: "e", url: `https://${name}.com/`, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 5 });
+  const endpoint = await real.endpoints.create({
+    name: "e",
+    url: `https://${name}.com/`,
+    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    headers: {},
+    timeoutSeconds: 5,
+  });
   await real.subscriptions.create({ endpointId: endpoint.id, eventTypes: [`${name}.*`] });
   const batches: number[] = [];
   const failWhen = { eventType: "", unreachable: false };
@@ -22,8 +28,10 @@ async function tenantWithEndpoint(name: string) {
       publishBatch(inputs: readonly NewEvent[], options) {
         batches.push(inputs.length);
         // Stands in for a statement the database refuses because of one event in it.
-        if (failWhen.unreachable) return Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }));
-        if (inputs.some((input) => input.eventType === failWhen.eventType)) return Promise.reject(new Error(`refused ${failWhen.eventType}`));
+        if (failWhen.unreachable)
+          return Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }));
+        if (inputs.some((input) => input.eventType === failWhen.eventType))
+          return Promise.reject(new Error(`refused ${failWhen.eventType}`));
         return real.events.publishBatch(inputs, options);
       },
     },
@@ -31,7 +39,14 @@ async function tenantWithEndpoint(name: string) {
   return { tenantId: tenant.id, scope, batches, failWhen };
 }
 
-const publisher = () => publishGroups({ queue: queueFixture.queue, logger: createLogger({ level: "silent", name: "test" }), idempotencyWindowMs: 60_000, enqueueFailureRate: 0, maxConcurrent: 1 });
+const publisher = () =>
+  publishGroups({
+    queue: queueFixture.queue,
+    logger: createLogger({ level: "silent", name: "test" }),
+    idempotencyWindowMs: 60_000,
+    enqueueFailureRate: 0,
+    maxConcurrent: 1,
+  });
 
 const publishedId = (result: PublishResult) => {
   if (result.outcome !== "published") throw new Error(`expected a new event, got ${result.outcome}`);
@@ -53,7 +68,10 @@ describe("publishing single events in groups", () => {
     expect(a.batches).toEqual([20]);
     expect(b.batches).toEqual([10]);
     for (const { i, tenant, result } of answers) {
-      const stored = await database.db.prisma.event.findUniqueOrThrow({ where: { id: publishedId(result) }, include: { deliveries: true } });
+      const stored = await database.db.prisma.event.findUniqueOrThrow({
+        where: { id: publishedId(result) },
+        include: { deliveries: true },
+      });
       expect(stored.tenantId).toBe(tenant.tenantId);
       expect(stored.data).toEqual({ i });
       expect(stored.deliveries).toHaveLength(1);
@@ -87,11 +105,17 @@ describe("publishing single events in groups", () => {
     const publish = publisher();
     const t = await tenantWithEndpoint("gf");
     t.failWhen.eventType = "gf.poison";
-    const outcomes = await Promise.allSettled(["gf.a", "gf.poison", "gf.b", "gf.c"].map((eventType) => publish(t.scope, { eventType, data: {} })));
+    const outcomes = await Promise.allSettled(
+      ["gf.a", "gf.poison", "gf.b", "gf.c"].map((eventType) => publish(t.scope, { eventType, data: {} })),
+    );
 
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
     expect(t.batches).toEqual([4, 1, 1, 1, 1]);
-    const types = await database.db.prisma.event.findMany({ where: { tenantId: t.tenantId }, select: { eventType: true }, orderBy: { eventType: "asc" } });
+    const types = await database.db.prisma.event.findMany({
+      where: { tenantId: t.tenantId },
+      select: { eventType: true },
+      orderBy: { eventType: "asc" },
+    });
     expect(types.map((e) => e.eventType)).toEqual(["gf.a", "gf.b", "gf.c"]);
   });
 
@@ -102,7 +126,11 @@ describe("publishing single events in groups", () => {
     const outcomes = await Promise.allSettled(["gu.a", "gu.b", "gu.c"].map((eventType) => publish(t.scope, { eventType, data: {} })));
 
     expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
-    expect(outcomes.map((o) => o.status === "rejected" && (o.reason as { code?: string }).code)).toEqual(["ECONNREFUSED", "ECONNREFUSED", "ECONNREFUSED"]);
+    expect(outcomes.map((o) => o.status === "rejected" && (o.reason as { code?: string }).code)).toEqual([
+      "ECONNREFUSED",
+      "ECONNREFUSED",
+      "ECONNREFUSED",
+    ]);
     expect(t.batches).toEqual([3]);
   });
 

@@ -14,7 +14,10 @@ afterAll(() => h.close());
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const silent = createLogger({ level: "silent", name: "security-test" });
-const rows = () => h.db.pool.query<{ id: string; secret: string; oauth_client_secret: string | null }>("SELECT id, secret, oauth_client_secret FROM endpoints");
+const rows = () =>
+  h.db.pool.query<{ id: string; secret: string; oauth_client_secret: string | null }>(
+    "SELECT id, secret, oauth_client_secret FROM endpoints",
+  );
 
 describe("target URLs", () => {
   it.each([
@@ -45,9 +48,13 @@ describe("target URLs", () => {
   it("guards every API flavour and every URL field, on create and on update", async () => {
     const blocked = "http://192.168.0.10/x";
     const endpoint = await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "ok", url: "https://hooks.example.com/a" } });
-    const setting = await h.request<{ id: string }>("POST", "/v1/webhook_settings", { body: { object_type: "role", url: "https://hooks.example.com/b" } });
+    const setting = await h.request<{ id: string }>("POST", "/v1/webhook_settings", {
+      body: { object_type: "role", url: "https://hooks.example.com/b" },
+    });
     const auth = { method: "oauth", token_url: "https://auth.example.com/token", client_id: "c", client_secret: "s" };
-    const webhook = await h.request<{ id: string }>("POST", "/v1/webhooks", { body: { name: "w", trigger_action: "a.b", url: "https://hooks.example.com/c", authentication: auth } });
+    const webhook = await h.request<{ id: string }>("POST", "/v1/webhooks", {
+      body: { name: "w", trigger_action: "a.b", url: "https://hooks.example.com/c", authentication: auth },
+    });
     expect(webhook.status).toBe(201);
     const oauth = { ...auth, token_url: "http://169.254.169.254/token" };
     const attempts: [string, string, unknown, string][] = [
@@ -55,7 +62,12 @@ describe("target URLs", () => {
       ["POST", "/v1/webhook_settings", { object_type: "role", url: blocked }, "url"],
       ["PATCH", `/v1/webhook_settings/${setting.body.id}`, { url: blocked }, "url"],
       ["POST", "/v1/webhooks", { name: "v", trigger_action: "a.b", url: blocked, authentication: auth }, "url"],
-      ["POST", "/v1/webhooks", { name: "v", trigger_action: "a.b", url: "https://hooks.example.com/d", authentication: oauth }, "authentication.token_url"],
+      [
+        "POST",
+        "/v1/webhooks",
+        { name: "v", trigger_action: "a.b", url: "https://hooks.example.com/d", authentication: oauth },
+        "authentication.token_url",
+      ],
       ["PATCH", `/v1/webhooks/${webhook.body.id}`, { url: blocked }, "url"],
       ["PATCH", `/v1/webhooks/${webhook.body.id}`, { authentication: { token_url: "http://[::1]/t" } }, "authentication.token_url"],
     ];
@@ -76,13 +88,20 @@ describe("target URLs", () => {
 
 describe("secrets at rest", () => {
   it("seals endpoint and OAuth client secrets in the database and opens them for their owner", async () => {
-    const endpoint = await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "s", url: "https://hooks.example.com/s", secret: SECRET } });
+    const endpoint = await h.request<{ id: string }>("POST", "/v1/endpoints", {
+      body: { name: "s", url: "https://hooks.example.com/s", secret: SECRET },
+    });
     const webhook = await h.request<{ id: string }>("POST", "/v1/webhooks", {
       body: {
         name: "sealed",
         trigger_action: "a.b",
         url: "https://hooks.example.com/w",
-        authentication: { method: "oauth", token_url: "https://auth.example.com/token", client_id: "id", client_secret: "client-secret-value" },
+        authentication: {
+          method: "oauth",
+          token_url: "https://auth.example.com/token",
+          client_id: "id",
+          client_secret: "client-secret-value",
+        },
       },
     });
     const { rows: stored } = await rows();
@@ -99,7 +118,10 @@ describe("secrets at rest", () => {
   it("binds each sealed value to its row: copied into another endpoint, it does not open", async () => {
     const a = await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "a", url: "https://hooks.example.com/1" } });
     const b = await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "b", url: "https://hooks.example.com/2" } });
-    await h.db.pool.query("UPDATE endpoints SET secret = (SELECT secret FROM endpoints WHERE id = $1) WHERE id = $2", [a.body.id, b.body.id]);
+    await h.db.pool.query("UPDATE endpoints SET secret = (SELECT secret FROM endpoints WHERE id = $1) WHERE id = $2", [
+      a.body.id,
+      b.body.id,
+    ]);
     const response = await h.request<{ error: { code: string } }>("GET", `/v1/endpoints/${b.body.id}/secret`);
     expect(response.status).toBe(500);
     expect(response.body.error.code).toBe("internal_error");
@@ -108,19 +130,29 @@ describe("secrets at rest", () => {
   });
 
   it("refuses to start with another key, before serving anything", async () => {
-    const config = testConfig({ databaseUrl: h.config.databaseUrl, queuePrefix: h.config.queuePrefix, env: { ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64") } });
+    const config = testConfig({
+      databaseUrl: h.config.databaseUrl,
+      queuePrefix: h.config.queuePrefix,
+      env: { ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64") },
+    });
     await expect(startApi(config, silent)).rejects.toThrow(EncryptionKeyMismatchError);
     await expect(startApi(config, silent)).rejects.toThrow(/ENCRYPTION_KEY does not match/);
   });
 
   it("seals secrets written in plain text before encryption at rest, at the next start", async () => {
-    const created = await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "legacy", url: "https://hooks.example.com/l" } });
-    await h.db.pool.query("UPDATE endpoints SET secret = $2, oauth_client_secret = 'plain-client' WHERE id = $1", [created.body.id, SECRET]);
+    const created = await h.request<{ id: string }>("POST", "/v1/endpoints", {
+      body: { name: "legacy", url: "https://hooks.example.com/l" },
+    });
+    await h.db.pool.query("UPDATE endpoints SET secret = $2, oauth_client_secret = 'plain-client' WHERE id = $1", [
+      created.body.id,
+      SECRET,
+    ]);
     const second = await startApi(h.config, silent);
     try {
-      const { rows: stored } = await h.db.pool.query<{ secret: string; oauth_client_secret: string }>("SELECT secret, oauth_client_secret FROM endpoints WHERE id = $1", [
-        created.body.id,
-      ]);
+      const { rows: stored } = await h.db.pool.query<{ secret: string; oauth_client_secret: string }>(
+        "SELECT secret, oauth_client_secret FROM endpoints WHERE id = $1",
+        [created.body.id],
+      );
       expect(stored[0]?.secret).toMatch(/^enc:v1:/);
       expect(stored[0]?.oauth_client_secret).toMatch(/^enc:v1:/);
       const revealed = await h.request<{ secret: string }>("GET", `/v1/endpoints/${created.body.id}/secret`);
@@ -133,9 +165,14 @@ describe("secrets at rest", () => {
 
 describe("POST /v1/endpoints/{id}/secret/rotate", () => {
   it("issues a new secret and keeps the old one for 24 hours by default", async () => {
-    const endpoint = await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "r", url: "https://hooks.example.com/r", secret: SECRET } });
+    const endpoint = await h.request<{ id: string }>("POST", "/v1/endpoints", {
+      body: { name: "r", url: "https://hooks.example.com/r", secret: SECRET },
+    });
     const before = Date.now();
-    const rotated = await h.request<{ secret: string; previous_secret_expires_at: string }>("POST", `/v1/endpoints/${endpoint.body.id}/secret/rotate`);
+    const rotated = await h.request<{ secret: string; previous_secret_expires_at: string }>(
+      "POST",
+      `/v1/endpoints/${endpoint.body.id}/secret/rotate`,
+    );
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(SECRET);
@@ -143,18 +180,23 @@ describe("POST /v1/endpoints/{id}/secret/rotate", () => {
     expect(expires).toBeGreaterThanOrEqual(before + 24 * 3600_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 24 * 3600_000);
     expect((await h.request<{ secret: string }>("GET", `/v1/endpoints/${endpoint.body.id}/secret`)).body.secret).toBe(rotated.body.secret);
-    const stored = await h.db.pool.query<{ previous_secrets: { secret: string; expires_at: string }[] }>("SELECT previous_secrets FROM endpoints WHERE id = $1", [
-      endpoint.body.id,
-    ]);
+    const stored = await h.db.pool.query<{ previous_secrets: { secret: string; expires_at: string }[] }>(
+      "SELECT previous_secrets FROM endpoints WHERE id = $1",
+      [endpoint.body.id],
+    );
     expect(stored.rows[0]?.previous_secrets).toHaveLength(1);
     expect(JSON.stringify(stored.rows[0])).not.toContain(SECRET.slice(6));
   });
 
   it("takes a given secret and grace period; zero grace retires the old secret at once", async () => {
     const endpoint = await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "z", url: "https://hooks.example.com/z" } });
-    const rotated = await h.request<{ secret: string; previous_secret_expires_at: null }>("POST", `/v1/endpoints/${endpoint.body.id}/secret/rotate`, {
-      body: { secret: SECRET, grace_period_seconds: 0 },
-    });
+    const rotated = await h.request<{ secret: string; previous_secret_expires_at: null }>(
+      "POST",
+      `/v1/endpoints/${endpoint.body.id}/secret/rotate`,
+      {
+        body: { secret: SECRET, grace_period_seconds: 0 },
+      },
+    );
     expect(rotated.body).toEqual({ secret: SECRET, previous_secret_expires_at: null });
   });
 
@@ -165,8 +207,14 @@ describe("POST /v1/endpoints/{id}/secret/rotate", () => {
     [{ secret: "not-a-secret" }, "secret"],
     [{ extra: true }, "extra"],
   ])("refuses %j with a 400 naming %s, changing nothing", async (body, field) => {
-    const endpoint = await h.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "v", url: "https://hooks.example.com/v", secret: SECRET } });
-    const response = await h.request<{ error: { details: { field: string }[] } }>("POST", `/v1/endpoints/${endpoint.body.id}/secret/rotate`, { body });
+    const endpoint = await h.request<{ id: string }>("POST", "/v1/endpoints", {
+      body: { name: "v", url: "https://hooks.example.com/v", secret: SECRET },
+    });
+    const response = await h.request<{ error: { details: { field: string }[] } }>(
+      "POST",
+      `/v1/endpoints/${endpoint.body.id}/secret/rotate`,
+      { body },
+    );
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.body.error.details)).toContain(field);
     expect((await h.request<{ secret: string }>("GET", `/v1/endpoints/${endpoint.body.id}/secret`)).body.secret).toBe(SECRET);

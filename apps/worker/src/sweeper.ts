@@ -1,5 +1,11 @@
 import type { Logger } from "@hookline/core";
-import { deleteExpiredIdempotencyKeys, releaseStrandedHeldDeliveries, withDueDeliveries, type Database, type DueCursor } from "@hookline/db";
+import {
+  deleteExpiredIdempotencyKeys,
+  releaseStrandedHeldDeliveries,
+  withDueDeliveries,
+  type Database,
+  type DueCursor,
+} from "@hookline/db";
 import type { DeliveryQueue } from "@hookline/queue";
 
 export interface SweeperOptions {
@@ -27,7 +33,9 @@ export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger:
     for (;;) {
       const ids = await releaseStrandedHeldDeliveries(deps.db.pool, { graceMs: options.graceMs, limit: batchSize });
       // Not enqueued (Redis down)? They are pending and due, so a later pass enqueues them.
-      await deps.queue.enqueue(ids).catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "enqueue of released deliveries failed"));
+      await deps.queue
+        .enqueue(ids)
+        .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "enqueue of released deliveries failed"));
       released += ids.length;
       if (ids.length < batchSize || stopped) return released;
     }

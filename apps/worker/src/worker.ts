@@ -113,7 +113,12 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     const idleFor = Date.now() - (lastJobStartedAt ?? startedAt);
     // Jobs are waiting, this worker has free slots, yet it has started nothing for a long time.
     const stalled = waiting > 0 && active < config.delivery.concurrency && idleFor > config.worker.stallTimeoutMs;
-    return { ...base, healthy: !stalled, reason: stalled ? `no job started for ${Math.round(idleFor / 1000)} s with ${waiting} waiting` : undefined, waiting };
+    return {
+      ...base,
+      healthy: !stalled,
+      reason: stalled ? `no job started for ${Math.round(idleFor / 1000)} s with ${waiting} waiting` : undefined,
+      waiting,
+    };
   }
 
   return {

@@ -11,7 +11,13 @@ const logger = createLogger({ level: "silent", name: "sweeper-test" });
 async function dueWithoutJobs(count: number): Promise<string[]> {
   const { tenant } = await createTenant(database.db.prisma, { name: "sweep" });
   const scope = tenantScope(database.db, tenant.id);
-  const endpoint = await scope.endpoints.create({ name: "e", url: "http://127.0.0.1:9/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 1 });
+  const endpoint = await scope.endpoints.create({
+    name: "e",
+    url: "http://127.0.0.1:9/",
+    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    headers: {},
+    timeoutSeconds: 1,
+  });
   await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["sweep.me"] });
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -24,7 +30,9 @@ async function dueWithoutJobs(count: number): Promise<string[]> {
 describe("the sweeper", () => {
   it("enqueues due deliveries that have no job, once each, even with several sweepers at once", async () => {
     const ids = await dueWithoutJobs(30);
-    const sweepers = [1, 2, 3].map(() => startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 0, batchSize: 7 }));
+    const sweepers = [1, 2, 3].map(() =>
+      startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 0, batchSize: 7 }),
+    );
     const counts = await Promise.all(sweepers.map((s) => s.sweepOnce()));
     await Promise.all(sweepers.map((s) => s.stop()));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(30);
@@ -46,7 +54,13 @@ describe("the sweeper", () => {
     const held = async (name: string) => {
       const { tenant } = await createTenant(database.db.prisma, { name });
       const scope = tenantScope(database.db, tenant.id);
-      const endpoint = await scope.endpoints.create({ name: "e", url: "http://127.0.0.1:9/", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers: {}, timeoutSeconds: 1 });
+      const endpoint = await scope.endpoints.create({
+        name: "e",
+        url: "http://127.0.0.1:9/",
+        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        headers: {},
+        timeoutSeconds: 1,
+      });
       await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: [`${name}.x`] });
       await scope.endpoints.update(endpoint.id, { status: "PAUSED" });
       const ids: string[] = [];
@@ -61,13 +75,18 @@ describe("the sweeper", () => {
     // A resume that died before releasing: the endpoint is active, its deliveries still held.
     await database.db.pool.query("UPDATE endpoints SET status = 'ACTIVE', paused_at = NULL WHERE id = $1", [stranded.endpoint.id]);
     const statuses = async (ids: string[]) =>
-      (await database.db.pool.query<{ status: string }>("SELECT status FROM deliveries WHERE id = ANY($1) ORDER BY seq", [ids])).rows.map((r) => r.status);
+      (await database.db.pool.query<{ status: string }>("SELECT status FROM deliveries WHERE id = ANY($1) ORDER BY seq", [ids])).rows.map(
+        (r) => r.status,
+      );
 
     const patient = startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 60_000 });
     await patient.sweepOnce();
     expect(await statuses(stranded.ids)).toEqual(["held", "held", "held"]);
 
-    const sweeper = startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 0, batchSize: 2 });
+    const sweeper = startSweeper(
+      { db: database.db, queue: queueFixture.queue, logger },
+      { intervalMs: 3_600_000, graceMs: 0, batchSize: 2 },
+    );
     await sweeper.sweepOnce();
     await Promise.all([sweeper.stop(), patient.stop()]);
     expect(await statuses(stranded.ids)).toEqual(["pending", "pending", "pending"]);

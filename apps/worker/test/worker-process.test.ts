@@ -1,5 +1,13 @@
 import { fileURLToPath } from "node:url";
-import { createTestDatabase, freePort, spawnTsProcess, startRedisServer, testQueuePrefix, TEST_REDIS_URL, type TestDatabase } from "@hookline/testing";
+import {
+  createTestDatabase,
+  freePort,
+  spawnTsProcess,
+  startRedisServer,
+  testQueuePrefix,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from "@hookline/testing";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -15,7 +23,12 @@ afterAll(async () => {
 
 describe("the worker process", () => {
   it("starts, connects to Redis and Postgres, and exits 0 on SIGTERM", async () => {
-    const worker = spawnTsProcess(MAIN, { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: queue.prefix, LOG_LEVEL: "info" });
+    const worker = spawnTsProcess(MAIN, {
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: queue.prefix,
+      LOG_LEVEL: "info",
+    });
     await worker.waitFor("Hookline worker ready");
     expect(await worker.stop("SIGTERM")).toBe(0);
     expect(worker.lines.some((l) => l.includes("worker stopped"))).toBe(true);

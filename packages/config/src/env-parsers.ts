@@ -112,6 +112,11 @@ export class EnvReader {
   /** A comma-separated list of non-empty strings; empty or unset is the empty list. */
   list(name: string): string[] {
     const value = this.raw(name);
-    return value === undefined ? [] : value.split(",").map((part) => part.trim()).filter((part) => part !== "");
+    return value === undefined
+      ? []
+      : value
+          .split(",")
+          .map((part) => part.trim())
+          .filter((part) => part !== "");
   }
 }

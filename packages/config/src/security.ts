@@ -41,6 +41,7 @@ export function allowedTargets(read: EnvReader): string[] {
       return true;
     }
   });
-  if (invalid.length > 0) read.problems.push(`ALLOW_PRIVATE_TARGETS must list IP addresses or CIDRs, like "10.0.0.0/8,127.0.0.1" (not: ${invalid.join(", ")})`);
+  if (invalid.length > 0)
+    read.problems.push(`ALLOW_PRIVATE_TARGETS must list IP addresses or CIDRs, like "10.0.0.0/8,127.0.0.1" (not: ${invalid.join(", ")})`);
   return entries.filter((entry) => !invalid.includes(entry));
 }

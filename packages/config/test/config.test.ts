@@ -55,13 +55,21 @@ describe("loadConfig", () => {
   it("reports every bad value at once, naming each variable", () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", REDIS_URL: "not a url", LOG_LEVEL: "loud", ADMIN_TOKEN: "short", FAILING_ENDPOINT_AFTER: "0" });
+      loadConfig({
+        PORT: "eighty",
+        DATABASE_URL: "mysql://x",
+        REDIS_URL: "not a url",
+        LOG_LEVEL: "loud",
+        ADMIN_TOKEN: "short",
+        FAILING_ENDPOINT_AFTER: "0",
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join("\n");
-    for (const name of ["PORT", "DATABASE_URL", "REDIS_URL", "LOG_LEVEL", "ADMIN_TOKEN", "FAILING_ENDPOINT_AFTER"]) expect(problems).toContain(name);
+    for (const name of ["PORT", "DATABASE_URL", "REDIS_URL", "LOG_LEVEL", "ADMIN_TOKEN", "FAILING_ENDPOINT_AFTER"])
+      expect(problems).toContain(name);
     expect((error as ConfigError).message).toMatch(/^Invalid configuration:/);
   });
 

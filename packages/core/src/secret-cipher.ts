@@ -44,7 +44,8 @@ export function createSecretCipher(key: Buffer): SecretCipher {
     open(sealed, context) {
       if (!isSealed(sealed)) throw new SecretCipherError("the value is not sealed");
       const [sealedKeyId, encoded] = sealed.slice(PREFIX.length).split(":");
-      if (sealedKeyId !== keyId) throw new SecretCipherError(`the value was sealed with key ${sealedKeyId}, and the configured key is ${keyId}`);
+      if (sealedKeyId !== keyId)
+        throw new SecretCipherError(`the value was sealed with key ${sealedKeyId}, and the configured key is ${keyId}`);
       const raw = Buffer.from(encoded ?? "", "base64url");
       if (raw.length < NONCE_BYTES + TAG_BYTES) throw new SecretCipherError("the sealed value is truncated");
       const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, NONCE_BYTES))

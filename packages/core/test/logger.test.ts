@@ -7,7 +7,9 @@ const FIXTURE = fileURLToPath(new URL("./fixtures/log-then.ts", import.meta.url)
 
 /** Runs the fixture; resolves with the log lines once `until` lines arrived or the process ended. */
 async function run(how: "stay" | "exit" | "throw", until = Number.POSITIVE_INFINITY) {
-  const child = spawn(process.execPath, ["--conditions=hookline-source", "--import", "tsx", FIXTURE, how], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(process.execPath, ["--conditions=hookline-source", "--import", "tsx", FIXTURE, how], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   const lines: Record<string, unknown>[] = [];
   const exited = once(child, "exit");
   await new Promise<void>((resolve) => {

@@ -7,7 +7,10 @@ import type pg from "pg";
  * call is its own batch and waits for nothing; under load batches grow, and one statement does
  * the work of many. At most `maxConcurrent` batches run at once, each on its own connection.
  */
-export function batcher<In, Out>(run: (inputs: readonly In[]) => Promise<readonly Out[]>, options: { maxBatch: number; maxConcurrent: number }) {
+export function batcher<In, Out>(
+  run: (inputs: readonly In[]) => Promise<readonly Out[]>,
+  options: { maxBatch: number; maxConcurrent: number },
+) {
   let queue: { input: In; resolve: (out: Out) => void; reject: (error: unknown) => void }[] = [];
   let running = 0;
   let scheduled = false;

@@ -27,7 +27,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       // SQLSTATE class 08 (connection exception) and 57P01-57P03 (shutdown, cannot connect now).
       if (/^08/.test(code) || /^57P0[1-3]$/.test(code)) return true;
     }
-    return message !== undefined && /Connection terminated|connection timeout|DatabaseNotReachable|connection error and is not queryable|terminating connection/i.test(message);
+    return (
+      message !== undefined &&
+      /Connection terminated|connection timeout|DatabaseNotReachable|connection error and is not queryable|terminating connection/i.test(
+        message,
+      )
+    );
   });
 }
 

@@ -59,7 +59,11 @@ describe("deleting an endpoint while a worker records an attempt", () => {
       `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code) SELECT 'atm_' || id, id, 1, now(), 5, 500 FROM deliveries WHERE endpoint_id = $1`,
       [endpoint.id],
     );
-    const remaining = async () => Number((await database.db.pool.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1", [endpoint.id])).rows[0]?.n);
+    const remaining = async () =>
+      Number(
+        (await database.db.pool.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1", [endpoint.id])).rows[0]
+          ?.n,
+      );
 
     // A worker holds the last delivery published, which the third batch of ten reaches.
     const worker = new pg.Client({ connectionString: database.url });
@@ -77,7 +81,10 @@ describe("deleting an endpoint while a worker records an attempt", () => {
       await worker.end();
     }
     expect(await remaining()).toBe(0);
-    const left = await database.db.pool.query("SELECT (SELECT count(*) FROM attempts WHERE delivery_id = ANY($1)) AS attempts, (SELECT count(*) FROM endpoints WHERE id = $2) AS endpoints", [deliveryIds, endpoint.id]);
+    const left = await database.db.pool.query(
+      "SELECT (SELECT count(*) FROM attempts WHERE delivery_id = ANY($1)) AS attempts, (SELECT count(*) FROM endpoints WHERE id = $2) AS endpoints",
+      [deliveryIds, endpoint.id],
+    );
     expect(left.rows[0]).toEqual({ attempts: "0", endpoints: "0" });
   });
 

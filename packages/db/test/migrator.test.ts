@@ -97,7 +97,10 @@ describe("the migrator", () => {
       await ensureDatabaseExists(url);
       await runMigrations(url, dir);
       await mkdir(join(dir, "29990101000000_broken"));
-      await writeFile(join(dir, "29990101000000_broken", "migration.sql"), `CREATE TABLE "half" (id int);\nSELECT nonsense FROM nowhere;\n`);
+      await writeFile(
+        join(dir, "29990101000000_broken", "migration.sql"),
+        `CREATE TABLE "half" (id int);\nSELECT nonsense FROM nowhere;\n`,
+      );
       await expect(runMigrations(url, dir)).rejects.toThrow(/29990101000000_broken failed/);
       expect(await query(url, `SELECT to_regclass('half') AS t`)).toEqual([{ t: null }]);
       expect(await query(url, `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`)).toEqual([]);

@@ -66,7 +66,9 @@ export function shapeFromSchema(schema: string): Shape {
         if (field.relationFromFields?.length) {
           const from = field.relationFromFields.map((f) => columnOf(model.name, f)).join(",");
           const to = (field.relationToFields ?? []).map((f) => columnOf(field.type, f)).join(",");
-          shape.foreignKeys.push(`${table}(${from}) -> ${tableOf.get(field.type)}(${to}) on delete ${(field.relationOnDelete ?? "Restrict").toLowerCase()}`);
+          shape.foreignKeys.push(
+            `${table}(${from}) -> ${tableOf.get(field.type)}(${to}) on delete ${(field.relationOnDelete ?? "Restrict").toLowerCase()}`,
+          );
         }
         continue;
       }

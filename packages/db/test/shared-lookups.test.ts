@@ -21,10 +21,14 @@ describe("lookups shared by requests that arrive together", () => {
     const first = await createTenant(database.db.prisma, { name: "one" });
     const second = await createTenant(database.db.prisma, { name: "two" });
     const ids = [first.tenant.id, second.tenant.id];
-    const keyIds = await Promise.all(ids.map(async (id) => (await database.db.prisma.apiKey.findFirstOrThrow({ where: { tenantId: id } })).id));
+    const keyIds = await Promise.all(
+      ids.map(async (id) => (await database.db.prisma.apiKey.findFirstOrThrow({ where: { tenantId: id } })).id),
+    );
     statements.splice(0);
 
-    const found = await Promise.all([keyIds[0]!, keyIds[1]!, "key_unknown", keyIds[0]!].map((id) => findApiKeyForAuth(database.db.pool, id)));
+    const found = await Promise.all(
+      [keyIds[0]!, keyIds[1]!, "key_unknown", keyIds[0]!].map((id) => findApiKeyForAuth(database.db.pool, id)),
+    );
 
     expect(found.map((key) => key?.tenantId ?? null)).toEqual([ids[0], ids[1], null, ids[0]]);
     expect(statements).toEqual(["auth-keys"]);

@@ -48,7 +48,14 @@ describe("the work store", () => {
     expect(works[0]?.endpoint.secrets).toEqual(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
     expect(await store.load("msg_00000000-0000-7000-8000-000000000000")).toBeUndefined();
 
-    const attempt = (deliveryId: string) => ({ deliveryId, attemptNumber: 1, startedAt: new Date(), durationMs: 3, statusCode: 200, responseBody: "ok" });
+    const attempt = (deliveryId: string) => ({
+      deliveryId,
+      attemptNumber: 1,
+      startedAt: new Date(),
+      durationMs: 3,
+      statusCode: 200,
+      responseBody: "ok",
+    });
     const rule = { endpointId: endpoint.id, failingSince: null, disableAfterMs: 1000 };
     // Every delivery twice, as if two workers raced (in one batch, as it happens): each is recorded once.
     const results = await Promise.all([...ids, ...ids].map((id) => store.record(attempt(id), { status: "succeeded" }, rule)));
@@ -68,13 +75,30 @@ describe("the work store", () => {
     const store = createWorkStore(database.db, { maxBatch: 200 });
     const rule = { endpointId: endpoint.id, failingSince, disableAfterMs: 3_600_000 };
     const retryAt = new Date(Date.now() + 5_000);
-    const attempt = (deliveryId: string) => ({ deliveryId, attemptNumber: 1, startedAt: new Date(), durationMs: 2, statusCode: 500, errorKind: "http_error", errorMessage: "500 Internal Server Error", responseBody: "no" });
+    const attempt = (deliveryId: string) => ({
+      deliveryId,
+      attemptNumber: 1,
+      startedAt: new Date(),
+      durationMs: 2,
+      statusCode: 500,
+      errorKind: "http_error",
+      errorMessage: "500 Internal Server Error",
+      responseBody: "no",
+    });
     // Half are retried later, half have run out of attempts; every one recorded twice, as if raced.
     const next = (i: number) => (i % 2 === 0 ? { status: "pending" as const, nextAttemptAt: retryAt } : { status: "failed" as const });
     const results = await Promise.all([...ids, ...ids].map((id, i) => store.record(attempt(id), next(i % ids.length), rule)));
     expect(results.filter((r) => r.recorded)).toHaveLength(ids.length);
 
-    const { rows } = await database.db.pool.query<{ id: string; status: string; next_attempt_at: Date | null; last_error: string; completed_at: Date | null; attempts: string; error_kind: string }>(
+    const { rows } = await database.db.pool.query<{
+      id: string;
+      status: string;
+      next_attempt_at: Date | null;
+      last_error: string;
+      completed_at: Date | null;
+      attempts: string;
+      error_kind: string;
+    }>(
       `SELECT d.id, d.status, d.next_attempt_at, d.last_error, d.completed_at,
               (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS attempts,
               (SELECT a.error_kind FROM attempts a WHERE a.delivery_id = d.id LIMIT 1) AS error_kind
@@ -95,7 +119,10 @@ describe("the work store", () => {
       }
     });
     // The endpoint row was not written: no lock taken, no new row version.
-    const after = await database.db.pool.query<{ xmin: string; failing_since: Date }>(`SELECT xmin::text, failing_since FROM endpoints WHERE id = $1`, [endpoint.id]);
+    const after = await database.db.pool.query<{ xmin: string; failing_since: Date }>(
+      `SELECT xmin::text, failing_since FROM endpoints WHERE id = $1`,
+      [endpoint.id],
+    );
     expect(after.rows[0]).toEqual({ xmin: before.rows[0]!.xmin, failing_since: failingSince });
   });
 });

@@ -45,7 +45,8 @@ export function createTokenCache(http: HttpClient) {
       timeoutMs,
       maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
     });
-    if (response.statusCode === undefined) return { error: `token request failed (${response.errorKind}): ${response.errorMessage ?? ""}`.slice(0, 300) };
+    if (response.statusCode === undefined)
+      return { error: `token request failed (${response.errorKind}): ${response.errorMessage ?? ""}`.slice(0, 300) };
     if (response.statusCode < 200 || response.statusCode >= 300) return { error: `token endpoint answered ${response.statusCode}` };
     let body: { access_token?: unknown; expires_in?: unknown };
     try {

@@ -8,9 +8,7 @@ import type { AttemptResult } from "./http-client.js";
  *   429 and 503 may carry a Retry-After that pushes the next attempt later.
  */
 export type Outcome =
-  | { readonly kind: "delivered" }
-  | { readonly kind: "gone" }
-  | { readonly kind: "retry"; readonly retryAfterMs?: number | undefined };
+  { readonly kind: "delivered" } | { readonly kind: "gone" } | { readonly kind: "retry"; readonly retryAfterMs?: number | undefined };
 
 export function classify(result: AttemptResult): Outcome {
   const status = result.statusCode;

@@ -13,5 +13,10 @@ const MONITE_ACTIONS: Record<string, string> = { created: "create", updated: "up
 export function deliveryBody(flavour: PayloadFlavour, event: EventForDelivery & { objectId: string | null }, endpointName: string): string {
   if (flavour !== "monite") return envelope(event);
   const [objectType = "", action = ""] = event.eventType.split(".");
-  return JSON.stringify({ object_id: event.objectId, object_type: objectType, action: MONITE_ACTIONS[action] ?? action, name: endpointName });
+  return JSON.stringify({
+    object_id: event.objectId,
+    object_type: objectType,
+    action: MONITE_ACTIONS[action] ?? action,
+    name: endpointName,
+  });
 }

@@ -11,7 +11,6 @@ export interface RetryPolicy {
   readonly retryAfterMaxSeconds: number;
 }
 
-
 export function maxAttempts(policy: RetryPolicy): number {
   return policy.scheduleSeconds.length + 1;
 }

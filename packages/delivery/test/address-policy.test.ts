@@ -46,9 +46,12 @@ describe("the SSRF guard's address rule", () => {
     expect(guard.check(address)).toEqual({ allowed: false, rule });
   });
 
-  it.each(["8.8.8.8", "93.184.216.34", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("allows the public address %s", (address) => {
-    expect(guard.check(address)).toEqual({ allowed: true });
-  });
+  it.each(["8.8.8.8", "93.184.216.34", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])(
+    "allows the public address %s",
+    (address) => {
+      expect(guard.check(address)).toEqual({ allowed: true });
+    },
+  );
 
   it.each([
     ["http://127.0.0.1/", "127.0.0.1"],
@@ -74,7 +77,8 @@ describe("the SSRF guard's address rule", () => {
 
   it("lets an allowlist through, matching mapped IPv6 forms of allowed IPv4 too", () => {
     const allowing = createAddressPolicy(["127.0.0.1", "10.0.0.0/8", "fd00::/8"]);
-    for (const address of ["127.0.0.1", "::ffff:127.0.0.1", "10.9.8.7", "fd00::5"]) expect(allowing.check(address)).toEqual({ allowed: true });
+    for (const address of ["127.0.0.1", "::ffff:127.0.0.1", "10.9.8.7", "fd00::5"])
+      expect(allowing.check(address)).toEqual({ allowed: true });
     for (const address of ["127.0.0.2", "192.168.0.1", "fc00::1"]) expect(allowing.check(address).allowed).toBe(false);
   });
 
@@ -91,7 +95,17 @@ describe("the SSRF guard's address rule", () => {
   it("refuses every address of the private, loopback, link-local and CGNAT blocks", () => {
     const inBlock = (a: number, b: [number, number]) =>
       fc.tuple(fc.integer({ min: b[0], max: b[1] }), fc.nat(255), fc.nat(255)).map(([x, y, z]) => `${a}.${x}.${y}.${z}`);
-    const blocked = fc.oneof(inBlock(10, [0, 255]), inBlock(127, [0, 255]), inBlock(169, [254, 254]), inBlock(100, [64, 127]), inBlock(172, [16, 31]), inBlock(192, [168, 168]));
-    fc.assert(fc.property(blocked, (address) => expect(guard.check(address).allowed).toBe(false)), { numRuns: 2000 });
+    const blocked = fc.oneof(
+      inBlock(10, [0, 255]),
+      inBlock(127, [0, 255]),
+      inBlock(169, [254, 254]),
+      inBlock(100, [64, 127]),
+      inBlock(172, [16, 31]),
+      inBlock(192, [168, 168]),
+    );
+    fc.assert(
+      fc.property(blocked, (address) => expect(guard.check(address).allowed).toBe(false)),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -16,9 +16,12 @@ const canaryPort = () => new URL(canary.url).port;
 
 beforeAll(async () => {
   canary = await startReceiver();
-  publicStandIn = await startReceiver((request) => (request.path === "/redirect" ? { status: 302, headers: { location: `${canary.url}/stolen` } } : { status: 200 }), {
-    host: "127.0.0.2",
-  });
+  publicStandIn = await startReceiver(
+    (request) => (request.path === "/redirect" ? { status: 302, headers: { location: `${canary.url}/stolen` } } : { status: 200 }),
+    {
+      host: "127.0.0.2",
+    },
+  );
 });
 afterEach(() => {
   for (const client of clients.splice(0)) client.close();
@@ -38,8 +41,12 @@ function client(options: { resolve?: Resolver; allow?: string[]; maxBodyBytes?: 
   return made;
 }
 
-const post = (http: HttpClient, url: string, timeoutMs = 2_000) => http.send({ url, headers: { "content-type": "application/json" }, body: "{}", timeoutMs });
-const answers = (...addresses: string[]): Resolver => async () => addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+const post = (http: HttpClient, url: string, timeoutMs = 2_000) =>
+  http.send({ url, headers: { "content-type": "application/json" }, body: "{}", timeoutMs });
+const answers =
+  (...addresses: string[]): Resolver =>
+  async () =>
+    addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
 
 describe("the SSRF guard at connect time", () => {
   it.each([

@@ -34,7 +34,12 @@ describe("the retry schedule", () => {
 });
 
 describe("outcome rules", () => {
-  const result = (statusCode?: number, retryAfterMs?: number): AttemptResult => ({ startedAt: new Date(), durationMs: 1, statusCode, retryAfterMs });
+  const result = (statusCode?: number, retryAfterMs?: number): AttemptResult => ({
+    startedAt: new Date(),
+    durationMs: 1,
+    statusCode,
+    retryAfterMs,
+  });
   it.each([
     [200, "delivered"],
     [204, "delivered"],

@@ -77,11 +77,23 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
       responseBody: result.body,
     },
     next,
-    { endpointId: work.endpoint.id, failingSince: work.endpoint.failingSince, disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs },
+    {
+      endpointId: work.endpoint.id,
+      failingSince: work.endpoint.failingSince,
+      disableAfterMs: deps.config.delivery.disableFailingEndpointAfterMs,
+    },
   );
-  attemptsTotal.inc({ outcome: next.status === "succeeded" ? "delivered" : result.errorKind ?? `http_${Math.floor((result.statusCode ?? 0) / 100)}xx` });
+  attemptsTotal.inc({
+    outcome: next.status === "succeeded" ? "delivered" : (result.errorKind ?? `http_${Math.floor((result.statusCode ?? 0) / 100)}xx`),
+  });
   attemptSeconds.observe(result.durationMs / 1000);
-  const fields = { endpoint_id: work.endpoint.id, attempt: attemptNumber, status_code: result.statusCode, error_kind: result.errorKind, duration_ms: result.durationMs };
+  const fields = {
+    endpoint_id: work.endpoint.id,
+    attempt: attemptNumber,
+    status_code: result.statusCode,
+    error_kind: result.errorKind,
+    duration_ms: result.durationMs,
+  };
   if (!recorded.recorded) {
     log.warn(fields, "another worker recorded this attempt first");
     return { outcome: "attempted", recorded: false, result, next };
@@ -121,7 +133,11 @@ export async function attemptDelivery(deps: EngineDependencies, deliveryId: stri
 function release(deps: EngineDependencies, log: Logger, endpointId: string, deliveryIds: readonly string[]): void {
   if (deliveryIds.length === 0) return;
   log.info({ endpoint_id: endpointId, released: deliveryIds.length }, "endpoint recovered; waiting deliveries released");
-  void deps.queue.promote(deliveryIds).catch((error: unknown) => log.warn({ err: (error as Error).message }, "releasing waiting deliveries failed; they run when their deferrals end"));
+  void deps.queue
+    .promote(deliveryIds)
+    .catch((error: unknown) =>
+      log.warn({ err: (error as Error).message }, "releasing waiting deliveries failed; they run when their deferrals end"),
+    );
 }
 
 /** Signs and sends; for OAuth endpoints with a cached token, and on a 401 one fresh token and one more try. */
@@ -163,7 +179,8 @@ function decide(attemptNumber: number, result: AttemptResult, config: Config): A
     jitter: config.delivery.retryJitter,
     retryAfterMaxSeconds: config.delivery.retryAfterMaxSeconds,
   };
-  const delay = attemptNumber < maxAttempts(policy) ? nextDelayMs(policy, attemptNumber, { retryAfterMs: outcome.retryAfterMs }) : undefined;
+  const delay =
+    attemptNumber < maxAttempts(policy) ? nextDelayMs(policy, attemptNumber, { retryAfterMs: outcome.retryAfterMs }) : undefined;
   if (delay === undefined) return { status: "failed" };
   return { status: "pending", nextAttemptAt: new Date(Date.now() + delay) };
 }

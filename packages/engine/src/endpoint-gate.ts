@@ -92,7 +92,21 @@ export class EndpointGate {
 
   private state(endpointId: string): EndpointState {
     let state = this.endpoints.get(endpointId);
-    if (!state) this.endpoints.set(endpointId, (state = { running: new Map(), waiting: new Map(), issued: 0, left: 0, prunedAt: this.now(), finished: 0, averageMs: 0, failures: 0, lastStartAt: Number.NEGATIVE_INFINITY }));
+    if (!state)
+      this.endpoints.set(
+        endpointId,
+        (state = {
+          running: new Map(),
+          waiting: new Map(),
+          issued: 0,
+          left: 0,
+          prunedAt: this.now(),
+          finished: 0,
+          averageMs: 0,
+          failures: 0,
+          lastStartAt: Number.NEGATIVE_INFINITY,
+        }),
+      );
     return state;
   }
 
@@ -153,7 +167,13 @@ export class EndpointGate {
     state.averageMs = state.averageMs === 0 ? durationMs : state.averageMs * (1 - WEIGHT) + durationMs * WEIGHT;
     // Slower to move than one endpoint's average: it is the yardstick endpoints are judged by.
     this.overallMs = this.overallMs === 0 ? durationMs : this.overallMs * (1 - WEIGHT / 10) + durationMs * (WEIGHT / 10);
-    if (state.running.size === 0 && state.waiting.size === 0 && state.failures === 0 && state.averageMs < this.options.slowAfterMs && this.endpoints.size > 10_000) {
+    if (
+      state.running.size === 0 &&
+      state.waiting.size === 0 &&
+      state.failures === 0 &&
+      state.averageMs < this.options.slowAfterMs &&
+      this.endpoints.size > 10_000
+    ) {
       this.endpoints.delete(endpointId);
     }
     return released;
@@ -175,7 +195,12 @@ export class EndpointGate {
     // An endpoint whose first attempts hang has no finished attempt to go by yet: the time its
     // running attempts have taken so far is the better guess, and keeps waiting deliveries from
     // polling every few milliseconds.
-    const attemptMs = Math.max(MIN_DEFERRAL_MS, state.averageMs, this.longestRunningMs(state), this.failing(state) ? this.probeSpacingMs : 0);
+    const attemptMs = Math.max(
+      MIN_DEFERRAL_MS,
+      state.averageMs,
+      this.longestRunningMs(state),
+      this.failing(state) ? this.probeSpacingMs : 0,
+    );
     // Those ahead of it in line go through the endpoint's slots first, a slot-full at a time.
     // Roughly first come, first served: its place is its ticket less those that have left.
     // Half that estimate: other worker processes serve the same line, and a slot left idle

@@ -19,12 +19,21 @@ function singleton<T>(name: string, make: () => T): T {
 
 export const attemptsTotal = singleton(
   "hookline_delivery_attempts_total",
-  () => new Counter({ name: "hookline_delivery_attempts_total", help: "Delivery attempts made, by what came of them", labelNames: ["outcome"] as const }),
+  () =>
+    new Counter({
+      name: "hookline_delivery_attempts_total",
+      help: "Delivery attempts made, by what came of them",
+      labelNames: ["outcome"] as const,
+    }),
 );
 
 export const deferralsTotal = singleton(
   "hookline_delivery_deferrals_total",
-  () => new Counter({ name: "hookline_delivery_deferrals_total", help: "Deliveries put off because their endpoint had all the in-flight slots it may have" }),
+  () =>
+    new Counter({
+      name: "hookline_delivery_deferrals_total",
+      help: "Deliveries put off because their endpoint had all the in-flight slots it may have",
+    }),
 );
 
 export const attemptSeconds = singleton(

@@ -18,6 +18,9 @@ export async function publishOperationalEvent(
   try {
     await deps.queue.enqueue(due);
   } catch (error) {
-    deps.logger.warn({ err: (error as Error).message, event_id: result.event.id }, "enqueue of operational event failed; the sweeper will pick it up");
+    deps.logger.warn(
+      { err: (error as Error).message, event_id: result.event.id },
+      "enqueue of operational event failed; the sweeper will pick it up",
+    );
   }
 }

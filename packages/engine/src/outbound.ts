@@ -1,5 +1,12 @@
 import type { Config } from "@hookline/config";
-import { createAddressPolicy, createHttpClient, createTokenCache, type HttpClient, type Resolver, type TokenCache } from "@hookline/delivery";
+import {
+  createAddressPolicy,
+  createHttpClient,
+  createTokenCache,
+  type HttpClient,
+  type Resolver,
+  type TokenCache,
+} from "@hookline/delivery";
 
 export interface OutboundOptions {
   /** Replaces the system resolver; tests use it to play DNS tricks on the SSRF guard. */

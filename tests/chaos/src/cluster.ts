@@ -78,7 +78,14 @@ export class Cluster {
     }
 
     const apiPort = await freePort();
-    cluster.api = spawnTsProcess(API_MAIN, { ...shared, PORT: String(apiPort), HOST: "127.0.0.1", ADMIN_TOKEN, LOG_LEVEL: "warn", ...options.apiEnv });
+    cluster.api = spawnTsProcess(API_MAIN, {
+      ...shared,
+      PORT: String(apiPort),
+      HOST: "127.0.0.1",
+      ADMIN_TOKEN,
+      LOG_LEVEL: "warn",
+      ...options.apiEnv,
+    });
     cluster.apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${cluster.apiUrl}/healthz`);
 
@@ -96,7 +103,9 @@ export class Cluster {
     const tenant = await jsonClient(cluster.apiUrl, ADMIN_TOKEN)<{ api_key: string }>("POST", "/v1/tenants", { body: { name: "chaos" } });
     cluster.request = jsonClient(cluster.apiUrl, tenant.body.api_key);
     for (const receiver of cluster.receivers) {
-      const endpoint = await cluster.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "r", url: receiver.url, timeout_seconds: 10 } });
+      const endpoint = await cluster.request<{ id: string }>("POST", "/v1/endpoints", {
+        body: { name: "r", url: receiver.url, timeout_seconds: 10 },
+      });
       await cluster.request("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint.body.id, event_types: ["chaos.*"] } });
     }
     return cluster;
@@ -187,7 +196,9 @@ export class Cluster {
   async jobKeysLeft(timeoutMs = 15_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const out = spawnSync("redis-cli", ["-p", String(this.redis.port), "--scan", "--pattern", "chaos:deliveries:msg_*"], { encoding: "utf8" });
+      const out = spawnSync("redis-cli", ["-p", String(this.redis.port), "--scan", "--pattern", "chaos:deliveries:msg_*"], {
+        encoding: "utf8",
+      });
       const left = out.stdout.split("\n").filter(Boolean).length;
       if (left === 0 || Date.now() > deadline) return left;
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -17,7 +17,12 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-async function run(name: string, options: ClusterOptions, faults: (c: Cluster) => { at: number; run: () => Promise<void> }[], events = EVENTS) {
+async function run(
+  name: string,
+  options: ClusterOptions,
+  faults: (c: Cluster) => { at: number; run: () => Promise<void> }[],
+  events = EVENTS,
+) {
   cluster = await Cluster.start(options);
   const c = cluster;
   const { ids, statuses } = await c.publish(events, faults(c));

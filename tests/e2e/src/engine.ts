@@ -92,7 +92,13 @@ export interface DeliveryView {
   status: string;
   endpoint_id: string;
   attempt_count: number;
-  attempts: { attempt_number: number; status_code: number | null; error_kind: string | null; duration_ms: number; response_body: string | null }[];
+  attempts: {
+    attempt_number: number;
+    status_code: number | null;
+    error_kind: string | null;
+    duration_ms: number;
+    response_body: string | null;
+  }[];
 }
 
 /** The deliveries of an event, once every one of them has reached one of `states`. */

@@ -1,5 +1,14 @@
 import type { Receiver, ReceivedRequest, ReplyFn } from "@hookline/testing";
-import { endpointFor, eventually, publish, receiverPool, settledDeliveries, startEngine, verifyWebhook, type Engine } from "../src/engine.js";
+import {
+  endpointFor,
+  eventually,
+  publish,
+  receiverPool,
+  settledDeliveries,
+  startEngine,
+  verifyWebhook,
+  type Engine,
+} from "../src/engine.js";
 
 let engine: Engine;
 const receivers = receiverPool();
@@ -44,7 +53,9 @@ describe("delivery", () => {
 
     const [delivery] = await settledDeliveries(tenant.request, event.id);
     expect(delivery).toMatchObject({ id: request?.headers["webhook-id"], endpoint_id: endpointId, status: "succeeded", attempt_count: 1 });
-    expect(delivery?.attempts).toEqual([expect.objectContaining({ attempt_number: 1, status_code: 200, error_kind: null, response_body: "ok" })]);
+    expect(delivery?.attempts).toEqual([
+      expect.objectContaining({ attempt_number: 1, status_code: 200, error_kind: null, response_body: "ok" }),
+    ]);
   });
 
   it("retries 500, 500, 200: three attempts with one webhook-id, each signed, then success", async () => {
@@ -97,7 +108,11 @@ describe("delivery", () => {
     const [delivery] = await settledDeliveries(tenant.request, event.id);
     expect(delivery).toMatchObject({ status: "failed", attempt_count: 1 });
     const endpoint = await tenant.request("GET", `/v1/endpoints/${endpointId}`);
-    expect(endpoint.body).toMatchObject({ status: "DISABLED", disabled_at: expect.any(String), disabled_reason: expect.stringContaining("410") });
+    expect(endpoint.body).toMatchObject({
+      status: "DISABLED",
+      disabled_at: expect.any(String),
+      disabled_reason: expect.stringContaining("410"),
+    });
     // Later events are held for the disabled endpoint, not attempted.
     const later = await publish(tenant.request, "gone.away");
     const [held] = await settledDeliveries(tenant.request, later.id, ["held"]);
@@ -133,7 +148,14 @@ describe("delivery", () => {
     const [notice] = await ops.waitFor(1);
     expect(JSON.parse(notice?.body ?? "{}")).toMatchObject({
       type: "delivery.exhausted",
-      data: { delivery_id: delivery?.id, event_id: event.id, event_type: "nobody.home", endpoint_id: endpointId, attempts: 4, last_error: expect.stringMatching(/^connection/) },
+      data: {
+        delivery_id: delivery?.id,
+        event_id: event.id,
+        event_type: "nobody.home",
+        endpoint_id: endpointId,
+        attempts: 4,
+        last_error: expect.stringMatching(/^connection/),
+      },
     });
   });
 
@@ -176,7 +198,12 @@ describe("delivery", () => {
     const tenant = await engine.newTenant();
     const response = await tenant.request("POST", "/v1/events", { body: { event_type: "nobody.cares", data: {} } });
     expect(response.status).toBe(202);
-    expect(response.body).toMatchObject({ id: expect.stringMatching(/^evt_/), event_type: "nobody.cares", created_at: expect.any(String), deliveries: 0 });
+    expect(response.body).toMatchObject({
+      id: expect.stringMatching(/^evt_/),
+      event_type: "nobody.cares",
+      created_at: expect.any(String),
+      deliveries: 0,
+    });
   });
 
   it("keeps the attempt log equal to what the receiver saw", async () => {

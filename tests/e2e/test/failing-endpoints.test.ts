@@ -46,7 +46,9 @@ it("disables an endpoint that keeps failing, tells the tenant, and recovers what
   const before = flaky.requests.length;
   const resumed = await tenant.request("PATCH", `/v1/endpoints/${endpointId}`, { body: { status: "ACTIVE" } });
   expect(resumed.body).toMatchObject({ status: "ACTIVE" });
-  const recover = await tenant.request("POST", `/v1/endpoints/${endpointId}/recover`, { body: { since: new Date(Date.now() - 3600_000).toISOString() } });
+  const recover = await tenant.request("POST", `/v1/endpoints/${endpointId}/recover`, {
+    body: { since: new Date(Date.now() - 3600_000).toISOString() },
+  });
   expect(recover.status).toBe(202);
   expect(recover.body).toEqual({ recovered: 1 });
   await flaky.waitFor(before + 2);

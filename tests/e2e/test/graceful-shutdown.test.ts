@@ -41,9 +41,7 @@ it("on SIGTERM finishes the deliveries in flight, takes no new ones, and exits 0
   expect(worker.lines.join("\n")).toContain("worker stopped");
   expect(slow.requests).toHaveLength(3);
 
-  const states = await Promise.all(
-    events.map(async (e) => (await settledDeliveries(tenant.request, e.id, ["succeeded", "pending"]))[0]),
-  );
+  const states = await Promise.all(events.map(async (e) => (await settledDeliveries(tenant.request, e.id, ["succeeded", "pending"]))[0]));
   // The three in flight finished and were recorded; the other three wait for the next worker.
   expect(states.filter((d) => d?.status === "succeeded")).toHaveLength(3);
   expect(states.filter((d) => d?.status === "pending" && d.attempt_count === 0)).toHaveLength(3);

@@ -14,7 +14,11 @@ beforeAll(async () => {
   tokenServer = await startReceiver(() => {
     if (!tokenServerUp) return { status: 500, body: "down" };
     issued++;
-    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ access_token: `tok-${issued}`, token_type: "Bearer", expires_in: 3600 }) };
+    return {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ access_token: `tok-${issued}`, token_type: "Bearer", expires_in: 3600 }),
+    };
   });
   r = await startReceiver((q) => ({ status: q.headers.authorization === `Bearer ${rejectToken}` ? 401 : 200 }));
 });
@@ -34,7 +38,13 @@ interface WebhookBody {
   authentication: Record<string, unknown>;
 }
 
-const oauth = () => ({ method: "oauth", token_url: `${tokenServer.url}/oauth/token`, client_id: "hookline", client_secret: "s3cret", scope: "webhooks" });
+const oauth = () => ({
+  method: "oauth",
+  token_url: `${tokenServer.url}/oauth/token`,
+  client_id: "hookline",
+  client_secret: "s3cret",
+  scope: "webhooks",
+});
 
 describe("/v1/webhooks", () => {
   it("creates a webhook with Momentus's defaults and keeps its name unique and trigger action fixed", async () => {
@@ -57,7 +67,9 @@ describe("/v1/webhooks", () => {
     expect((await t.request("PATCH", `/v1/webhooks/${created.body.id}`, { body: { trigger_action: "account.created" } })).status).toBe(400);
     const edited = await t.request<WebhookBody>("PATCH", `/v1/webhooks/${created.body.id}`, { body: { timeout: 30, name: "Renamed" } });
     expect(edited.body).toMatchObject({ timeout: 30, name: "Renamed", trigger_action: "account.updated" });
-    expect((await t.request("POST", "/v1/webhooks", { body: { ...body, authentication: { ...oauth(), method: "basic" } } })).status).toBe(400);
+    expect((await t.request("POST", "/v1/webhooks", { body: { ...body, authentication: { ...oauth(), method: "basic" } } })).status).toBe(
+      400,
+    );
     expect((await t.request("DELETE", `/v1/webhooks/${created.body.id}`)).status).toBe(204);
   });
 
@@ -77,8 +89,14 @@ describe("/v1/webhooks", () => {
     expect(got.map((q) => q.headers.authorization)).toEqual([`Bearer tok-${issued}`, `Bearer tok-${issued}`]);
     expect(tokenServer.requests.length - tokensBefore).toBe(1);
     const tokenRequest = new URLSearchParams(tokenServer.requests.at(-1)?.body);
-    expect(Object.fromEntries(tokenRequest)).toEqual({ grant_type: "client_credentials", client_id: "hookline", client_secret: "s3cret", scope: "webhooks" });
-    for (const q of got) expect(new Webhook(secret).verify(q.body, q.headers as Record<string, string>)).toMatchObject({ type: "invoice.paid" });
+    expect(Object.fromEntries(tokenRequest)).toEqual({
+      grant_type: "client_credentials",
+      client_id: "hookline",
+      client_secret: "s3cret",
+      scope: "webhooks",
+    });
+    for (const q of got)
+      expect(new Webhook(secret).verify(q.body, q.headers as Record<string, string>)).toMatchObject({ type: "invoice.paid" });
 
     // The receiver now refuses the cached token: one new token, one more request, one attempt.
     rejectToken = `tok-${issued}`;
@@ -119,7 +137,9 @@ describe("/v1/webhooks", () => {
     await settledDeliveries(t.request, fromUi.body.id);
 
     await t.request("PATCH", `/v1/webhooks/${ignoring.body.id}`, { body: { active: false } });
-    const whileInactive = await t.request<{ deliveries: number }>("POST", "/v1/events", { body: { event_type: "account.updated", data: {}, origin: "ui" } });
+    const whileInactive = await t.request<{ deliveries: number }>("POST", "/v1/events", {
+      body: { event_type: "account.updated", data: {}, origin: "ui" },
+    });
     expect(whileInactive.body.deliveries).toBe(0);
     const reactivated = await t.request<WebhookBody>("PATCH", `/v1/webhooks/${ignoring.body.id}`, { body: { active: true } });
     expect(reactivated.body.active).toBe(true);

@@ -72,7 +72,9 @@ describe("secret rotation", () => {
     const r = await receiver();
     const { endpointId, secret: first } = await endpointFor(engine.request, r.url, ["again.*"]);
     const second = (await engine.request<{ secret: string }>("POST", `/v1/endpoints/${endpointId}/secret/rotate`)).body.secret;
-    const third = (await engine.request<{ secret: string }>("POST", `/v1/endpoints/${endpointId}/secret/rotate`, { body: { grace_period_seconds: 0 } })).body.secret;
+    const third = (
+      await engine.request<{ secret: string }>("POST", `/v1/endpoints/${endpointId}/secret/rotate`, { body: { grace_period_seconds: 0 } })
+    ).body.secret;
     await publish(engine.request, "again.one");
     const [request] = await r.waitFor(1);
     // `second` was replaced with no grace; `first` still has most of its 24 hours.
@@ -86,7 +88,11 @@ describe("what leaves the process", () => {
     const endpointSecret = "whsec_c2VjcmV0LXRoYXQtbXVzdC1uZXZlci1iZS1sb2dnZWQ=";
     const clientSecret = "oauth-client-secret-never-logged";
     const marker = "event-body-marker-never-logged";
-    const token = await receiver(() => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"access_token":"token-never-logged","expires_in":60}' }));
+    const token = await receiver(() => ({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: '{"access_token":"token-never-logged","expires_in":60}',
+    }));
     const failing = await receiver(() => ({ status: 500, body: "receiver says no" }));
     // Holds its answers until the jobs in flight have been read from Redis.
     let release: () => void = () => undefined;
@@ -97,7 +103,9 @@ describe("what leaves the process", () => {
     });
 
     await endpointFor(engine.request, failing.url, ["leak.*"], { secret: endpointSecret });
-    await endpointFor(engine.request, `${ok.url}/with-path?and=query`, ["leak.*"], { headers_json: { "X-Partner-Token": "header-never-logged" } });
+    await endpointFor(engine.request, `${ok.url}/with-path?and=query`, ["leak.*"], {
+      headers_json: { "X-Partner-Token": "header-never-logged" },
+    });
     const webhook = await engine.request("POST", "/v1/webhooks", {
       body: {
         name: "oauth-leak",
@@ -137,7 +145,16 @@ describe("what leaves the process", () => {
     expect(payloads.length).toBeGreaterThanOrEqual(2);
     for (const payload of payloads) expect(payload).toEqual({ v: 1, deliveryId: expect.stringMatching(/^msg_/) });
 
-    const secrets = [endpointSecret, endpointSecret.slice(6), clientSecret, marker, "token-never-logged", "header-never-logged", engine.apiKey, engine.apiKey.split(".")[1]!];
+    const secrets = [
+      endpointSecret,
+      endpointSecret.slice(6),
+      clientSecret,
+      marker,
+      "token-never-logged",
+      "header-never-logged",
+      engine.apiKey,
+      engine.apiKey.split(".")[1]!,
+    ];
     expect(logLines.length).toBeGreaterThan(20);
     for (const secret of secrets) {
       expect([secret, logLines.filter((line) => line.includes(secret))]).toEqual([secret, []]);

@@ -37,7 +37,9 @@ it("records blocked_address for a host name that resolves to loopback, and sends
     expect(attempt).toMatchObject({ status_code: null, error_kind: "blocked_address" });
   }
   const attempt = await engine.db.pool.query<{ error_message: string }>("SELECT error_message FROM attempts LIMIT 1");
-  expect(attempt.rows[0]?.error_message).toMatch(/127\.0\.0\.1 \(resolved from hooks\.example\.test\): the address is loopback.*ALLOW_PRIVATE_TARGETS/);
+  expect(attempt.rows[0]?.error_message).toMatch(
+    /127\.0\.0\.1 \(resolved from hooks\.example\.test\): the address is loopback.*ALLOW_PRIVATE_TARGETS/,
+  );
   expect(canary.requests).toHaveLength(0);
 });
 
@@ -55,7 +57,10 @@ it("guards OAuth token requests too: a token URL resolving to loopback gets no r
   const event = await publish(engine.request, "ssrf.oauth");
   const delivery = (await settledDeliveries(engine.request, event.id)).find((d) => d.endpoint_id === webhook.body.id);
   expect(delivery?.attempts[0]).toMatchObject({ error_kind: "oauth" });
-  const attempt = await engine.db.pool.query<{ error_message: string }>("SELECT error_message FROM attempts WHERE delivery_id = $1 LIMIT 1", [delivery?.id]);
+  const attempt = await engine.db.pool.query<{ error_message: string }>(
+    "SELECT error_message FROM attempts WHERE delivery_id = $1 LIMIT 1",
+    [delivery?.id],
+  );
   expect(attempt.rows[0]?.error_message).toMatch(/blocked_address/);
   expect(canary.requests).toHaveLength(0);
 });

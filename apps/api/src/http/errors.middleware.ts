@@ -36,7 +36,12 @@ export function toAppError(error: unknown): AppError {
   }
   // A deadlock that outlasted the repository's own retries: nothing was written; try again.
   if (isTransientConflict(error)) {
-    return new AppError({ status: 503, code: "service_unavailable", message: "The request conflicted with concurrent work and changed nothing; retry shortly.", cause: error });
+    return new AppError({
+      status: 503,
+      code: "service_unavailable",
+      message: "The request conflicted with concurrent work and changed nothing; retry shortly.",
+      cause: error,
+    });
   }
   return new AppError({ status: 500, code: "internal_error", message: "Something went wrong on our side.", cause: error });
 }

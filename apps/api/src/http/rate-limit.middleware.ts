@@ -39,7 +39,11 @@ export function rateLimitPerTenant(redis: Redis, options: RateLimitOptions): Req
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       describe(res, options.perSecond, rejection);
       res.setHeader("Retry-After", String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
-      throw new AppError({ status: 429, code: "rate_limited", message: `This tenant may make ${options.perSecond} requests per second; retry after the Retry-After delay.` });
+      throw new AppError({
+        status: 429,
+        code: "rate_limited",
+        message: `This tenant may make ${options.perSecond} requests per second; retry after the Retry-After delay.`,
+      });
     }
     next();
   };

@@ -37,9 +37,11 @@ const FORMAT_MESSAGES: Record<string, string> = {
   "date-time": "must be an ISO-8601 date-time, like 2030-01-01T00:00:00Z",
 };
 
-
 function fieldPath(instancePath: string, child?: string): string {
-  const parts = instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const parts = instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   if (child !== undefined) parts.push(child);
   return parts.join(".");
 }

@@ -23,7 +23,10 @@ export function deliveryRoutes(deps: { queue: DeliveryQueue; logger: Logger }): 
     try {
       await deps.queue.requeue(result.id);
     } catch (error) {
-      (req.log ?? deps.logger).error({ err: (error as Error).message, delivery_id: result.id }, "requeue failed; the sweeper will pick it up");
+      (req.log ?? deps.logger).error(
+        { err: (error as Error).message, delivery_id: result.id },
+        "requeue failed; the sweeper will pick it up",
+      );
     }
     res.status(202).json(presentDelivery(result));
   });

@@ -135,7 +135,9 @@ export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger; che
     const scope = tenantOf(res).scope;
     if (!(await scope.endpoints.find(req.params.id))) throw notFound();
     const log = req.log ?? deps.logger;
-    const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since), (ids) => enqueueCommitted(deps.queue, log, ids));
+    const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since), (ids) =>
+      enqueueCommitted(deps.queue, log, ids),
+    );
     res.status(202).json({ recovered });
   });
 

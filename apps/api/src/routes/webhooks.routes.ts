@@ -23,7 +23,8 @@ type CreateBody = Required<Pick<MomentusWebhookBody, "name" | "trigger_action" |
 const parseCreate = validator<CreateBody>(createMomentusWebhookSchema, "body");
 const parseUpdate = validator<MomentusWebhookBody>(updateMomentusWebhookSchema, "body");
 const notFound = () => AppError.notFound("The webhook");
-const nameTaken = (name: string | undefined) => AppError.conflict(`A webhook named ${name ?? "so"} already exists.`, [{ field: "name", message: "is taken" }]);
+const nameTaken = (name: string | undefined) =>
+  AppError.conflict(`A webhook named ${name ?? "so"} already exists.`, [{ field: "name", message: "is taken" }]);
 
 function present(webhook: MomentusWebhook) {
   return {
@@ -102,16 +103,20 @@ export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger; chec
     }
     deps.checkTargets({ url: body.url, "authentication.token_url": body.authentication?.token_url });
     const log = req.log ?? deps.logger;
-    const result = await tenantOf(res).scope.momentusWebhooks.update(req.params.id, {
-      name: body.name,
-      url: body.url,
-      secret: body.secret_key,
-      timeoutSeconds: body.timeout,
-      asynchronous: body.asynchronous,
-      ignoreForApi: body.ignore_for_api,
-      active: body.active,
-      oauth: oauthFields(body),
-    }, (ids) => enqueueCommitted(deps.queue, log, ids));
+    const result = await tenantOf(res).scope.momentusWebhooks.update(
+      req.params.id,
+      {
+        name: body.name,
+        url: body.url,
+        secret: body.secret_key,
+        timeoutSeconds: body.timeout,
+        asynchronous: body.asynchronous,
+        ignoreForApi: body.ignore_for_api,
+        active: body.active,
+        oauth: oauthFields(body),
+      },
+      (ids) => enqueueCommitted(deps.queue, log, ids),
+    );
     if (result === "not_found") throw notFound();
     if (result === "name_taken") throw nameTaken(body.name);
     res.json(present(result.webhook));

@@ -28,5 +28,10 @@ const properties = {
   name: { type: "string", minLength: 1, maxLength: 255, pattern: "\\S" },
 };
 
-export const createWebhookSettingSchema: Schema = { type: "object", required: ["object_type", "url"], additionalProperties: false, properties };
+export const createWebhookSettingSchema: Schema = {
+  type: "object",
+  required: ["object_type", "url"],
+  additionalProperties: false,
+  properties,
+};
 export const updateWebhookSettingSchema: Schema = { type: "object", additionalProperties: false, properties };

@@ -16,7 +16,8 @@ export async function enqueueCommitted(
   if (deliveryIds.length === 0) return;
   let timer: NodeJS.Timeout | undefined;
   try {
-    if (faults.enqueueFailureRate > 0 && Math.random() < faults.enqueueFailureRate) throw new Error("injected enqueue failure (test configuration)");
+    if (faults.enqueueFailureRate > 0 && Math.random() < faults.enqueueFailureRate)
+      throw new Error("injected enqueue failure (test configuration)");
     await Promise.race([
       queue.enqueue(deliveryIds),
       new Promise((_, reject) => {
@@ -40,6 +41,8 @@ export function enqueuePublished(
   results: readonly PublishResult[],
   faults: { enqueueFailureRate: number } = { enqueueFailureRate: 0 },
 ): Promise<void> {
-  const due = results.flatMap((r) => (r.outcome === "published" ? r.deliveries.filter((d) => d.status === "pending" && !d.synchronous).map((d) => d.id) : []));
+  const due = results.flatMap((r) =>
+    r.outcome === "published" ? r.deliveries.filter((d) => d.status === "pending" && !d.synchronous).map((d) => d.id) : [],
+  );
   return enqueueCommitted(queue, logger, due, faults);
 }

@@ -71,7 +71,9 @@ export async function checkPublish(lookups: PublishLookups, eventType: string, d
   const type = types.get(eventType);
   if (!type) {
     if (strict) {
-      throw unprocessable("Strict mode: the event type is not registered.", [{ field: "event_type", message: "is not a registered event type" }]);
+      throw unprocessable("Strict mode: the event type is not registered.", [
+        { field: "event_type", message: "is not a registered event type" },
+      ]);
     }
     return { deprecated: false };
   }

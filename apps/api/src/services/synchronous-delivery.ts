@@ -22,7 +22,14 @@ export async function deliverSynchronously(
 ): Promise<SynchronousOutcome[]> {
   return Promise.all(
     deliveries.map(async ({ id, endpointId }): Promise<SynchronousOutcome> => {
-      const base = { delivery_id: id, endpoint_id: endpointId, status_code: null, duration_ms: null, error_kind: null, response_body: null };
+      const base = {
+        delivery_id: id,
+        endpoint_id: endpointId,
+        status_code: null,
+        duration_ms: null,
+        error_kind: null,
+        response_body: null,
+      };
       const attempt = await attemptDelivery(deps, id);
       if (attempt.outcome === "held") return { ...base, status: "held" };
       // "deferred" needs a gate, which synchronous delivery does not use.

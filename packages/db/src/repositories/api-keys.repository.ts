@@ -23,13 +23,24 @@ type AuthRow = { id: string; tenant_id: string; secret_hash: Buffer; expires_at:
 const authLookups = perPool((pool) =>
   batcher<string, KeyForAuth | null>(
     async (keyIds) => {
-      const { rows } = await prepared<AuthRow>(pool, "auth-keys", `SELECT id, tenant_id, secret_hash, expires_at, revoked_at FROM api_keys WHERE id = ANY($1::text[])`, [
-        [...new Set(keyIds)],
-      ]);
+      const { rows } = await prepared<AuthRow>(
+        pool,
+        "auth-keys",
+        `SELECT id, tenant_id, secret_hash, expires_at, revoked_at FROM api_keys WHERE id = ANY($1::text[])`,
+        [[...new Set(keyIds)]],
+      );
       const byId = new Map(rows.map((row) => [row.id, row]));
       return keyIds.map((keyId) => {
         const row = byId.get(keyId);
-        return row ? { id: row.id, tenantId: row.tenant_id, secretHash: new Uint8Array(row.secret_hash), expiresAt: row.expires_at, revokedAt: row.revoked_at } : null;
+        return row
+          ? {
+              id: row.id,
+              tenantId: row.tenant_id,
+              secretHash: new Uint8Array(row.secret_hash),
+              expiresAt: row.expires_at,
+              revokedAt: row.revoked_at,
+            }
+          : null;
       });
     },
     { maxBatch: 200, maxConcurrent: 3 },

@@ -1,7 +1,13 @@
 import { newId, type SecretCipher } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type { Endpoint } from "../generated/prisma/client.js";
-import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret, type PreviousSecret } from "../secrets/endpoint-secrets.js";
+import {
+  livePreviousSecrets,
+  MAX_PREVIOUS_SECRETS,
+  openEndpointRow,
+  sealSecret,
+  type PreviousSecret,
+} from "../secrets/endpoint-secrets.js";
 import { releaseHeldDeliveries, type ReleasedBatch } from "./due-again.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 import { deleteEndpoint } from "./endpoint-deletion.js";

@@ -26,7 +26,15 @@ export interface PublishRegistry {
   readonly types: ReadonlyMap<string, RegisteredType>;
 }
 
-type RegistryRow = { tenant_id: string; strict: boolean; name: string | null; schema: unknown; deprecated: boolean; archived: boolean; updated_at: Date };
+type RegistryRow = {
+  tenant_id: string;
+  strict: boolean;
+  name: string | null;
+  schema: unknown;
+  deprecated: boolean;
+  archived: boolean;
+  updated_at: Date;
+};
 
 /**
  * Every publish asks the registry about its event types; the questions of publishes that arrive
@@ -55,7 +63,14 @@ const registryLookups = perPool((pool) =>
         const types = new Map<string, RegisteredType>();
         for (const name of names) {
           const row = registered.get(`${tenantId}\u0000${name}`);
-          if (row) types.set(name, { name, schema: row.schema as EventType["schema"], deprecated: row.deprecated, archived: row.archived, updatedAt: row.updated_at });
+          if (row)
+            types.set(name, {
+              name,
+              schema: row.schema as EventType["schema"],
+              deprecated: row.deprecated,
+              archived: row.archived,
+              updatedAt: row.updated_at,
+            });
         }
         return { strict: strict.get(tenantId) ?? false, types };
       });
@@ -93,7 +108,6 @@ export function eventTypeRepository(prisma: PrismaClient, pool: pg.Pool, tenantI
     find(name: string): Promise<EventType | null> {
       return prisma.eventType.findUnique({ where: { tenantId_name: { tenantId, name } } });
     },
-
 
     /** The names of every registered, unarchived type, for strict-mode checks of subscriptions. */
     async activeNames(): Promise<string[]> {

@@ -61,8 +61,12 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
     const origins = inputs.map((input) => input.origin ?? "api");
     // One delivery per event and endpoint, however many of its subscriptions match. Inactive
     // endpoints get nothing; endpoints that ignore the API get nothing that came from it.
-    const pairs = inputs.flatMap((input, i) => eventTypeCandidates(input.eventType).map((candidate) => ({ id: ids[i]!, candidate, origin: origins[i]! })));
-    const { rows: targets } = await prepared<{ event_id: string; id: string; status: string; asynchronous: boolean }>(pool, "publish-fan-out", 
+    const pairs = inputs.flatMap((input, i) =>
+      eventTypeCandidates(input.eventType).map((candidate) => ({ id: ids[i]!, candidate, origin: origins[i]! })),
+    );
+    const { rows: targets } = await prepared<{ event_id: string; id: string; status: string; asynchronous: boolean }>(
+      pool,
+      "publish-fan-out",
       `SELECT DISTINCT p.event_id, e.id, e.status::text AS status, e.asynchronous
        FROM unnest($1::text[], $2::text[], $3::text[]) AS p(event_id, candidate, origin)
        JOIN subscriptions s ON s.tenant_id = $4 AND s.event_types && ARRAY[p.candidate]
@@ -80,8 +84,12 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
       status: target.status === "ACTIVE" ? ("pending" as const) : ("held" as const),
       synchronous: !target.asynchronous,
     }));
-    const keyed = inputs.flatMap((input, i) => (input.idempotencyKey === undefined ? [] : [{ key: input.idempotencyKey, eventId: ids[i]! }]));
-    const { rows: stored } = await prepared<{ id: string; created_at: Date }>(pool, "publish-store", 
+    const keyed = inputs.flatMap((input, i) =>
+      input.idempotencyKey === undefined ? [] : [{ key: input.idempotencyKey, eventId: ids[i]! }],
+    );
+    const { rows: stored } = await prepared<{ id: string; created_at: Date }>(
+      pool,
+      "publish-store",
       `WITH claimed AS (
          -- A concurrent request with the same key waits on the key's row, then finds it taken.
          INSERT INTO idempotency_keys (tenant_id, key, event_id, expires_at)

@@ -37,7 +37,9 @@ function columns(cipher: SecretCipher, id: string, fields: MomentusWebhookFields
     ...(fields.active !== undefined && { status: fields.active ? ("ACTIVE" as const) : ("INACTIVE" as const) }),
     ...(fields.oauth?.tokenUrl !== undefined && { oauthTokenUrl: fields.oauth.tokenUrl }),
     ...(fields.oauth?.clientId !== undefined && { oauthClientId: fields.oauth.clientId }),
-    ...(fields.oauth?.clientSecret !== undefined && { oauthClientSecret: sealSecret(cipher, id, "oauth_client_secret", fields.oauth.clientSecret) }),
+    ...(fields.oauth?.clientSecret !== undefined && {
+      oauthClientSecret: sealSecret(cipher, id, "oauth_client_secret", fields.oauth.clientSecret),
+    }),
     ...(fields.oauth?.scope !== undefined && { oauthScope: fields.oauth.scope }),
   };
 }
@@ -51,11 +53,25 @@ export function momentusWebhookRepository(prisma: PrismaClient, cipher: SecretCi
   return {
     find,
 
-    async create(triggerAction: string, fields: MomentusWebhookFields & { name: string; url: string; secret: string; timeoutSeconds: number }) {
+    async create(
+      triggerAction: string,
+      fields: MomentusWebhookFields & { name: string; url: string; secret: string; timeoutSeconds: number },
+    ) {
       const id = newId("endpoint");
       try {
         await prisma.$transaction([
-          prisma.endpoint.create({ data: { id, tenantId, ...MOMENTUS, headersJson: {}, ...columns(cipher, id, fields), name: fields.name, url: fields.url, secret: sealSecret(cipher, id, "secret", fields.secret) } }),
+          prisma.endpoint.create({
+            data: {
+              id,
+              tenantId,
+              ...MOMENTUS,
+              headersJson: {},
+              ...columns(cipher, id, fields),
+              name: fields.name,
+              url: fields.url,
+              secret: sealSecret(cipher, id, "secret", fields.secret),
+            },
+          }),
           prisma.subscription.create({ data: { id: newId("subscription"), tenantId, endpointId: id, eventTypes: [triggerAction] } }),
         ]);
       } catch (error) {
@@ -67,7 +83,11 @@ export function momentusWebhookRepository(prisma: PrismaClient, cipher: SecretCi
 
     async list(page: PageRequest): Promise<Page<MomentusWebhook>> {
       const { idAfter, ...rest } = pageQuery(page);
-      const rows = await prisma.endpoint.findMany({ where: { tenantId, ...MOMENTUS, ...idAfter }, include: { subscriptions: true }, ...rest });
+      const rows = await prisma.endpoint.findMany({
+        where: { tenantId, ...MOMENTUS, ...idAfter },
+        include: { subscriptions: true },
+        ...rest,
+      });
       return toPage(
         rows.map((row) => openEndpointRow(cipher, row)),
         page.limit,

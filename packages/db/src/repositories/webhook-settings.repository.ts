@@ -32,7 +32,17 @@ export function webhookSettingRepository(prisma: PrismaClient, cipher: SecretCip
     async create(input: WebhookSettingInput): Promise<WebhookSetting> {
       const id = newId("endpoint");
       await prisma.$transaction([
-        prisma.endpoint.create({ data: { id, tenantId, ...MONITE, name: input.name, url: input.url, secret: sealSecret(cipher, id, "secret", input.secret), headersJson: {} } }),
+        prisma.endpoint.create({
+          data: {
+            id,
+            tenantId,
+            ...MONITE,
+            name: input.name,
+            url: input.url,
+            secret: sealSecret(cipher, id, "secret", input.secret),
+            headersJson: {},
+          },
+        }),
         prisma.subscription.create({ data: { id: newId("subscription"), tenantId, endpointId: id, eventTypes: input.eventTypes } }),
       ]);
       return (await find(id)) as WebhookSetting;
@@ -40,7 +50,11 @@ export function webhookSettingRepository(prisma: PrismaClient, cipher: SecretCip
 
     async list(page: PageRequest): Promise<Page<WebhookSetting>> {
       const { idAfter, ...rest } = pageQuery(page);
-      const rows = await prisma.endpoint.findMany({ where: { tenantId, ...MONITE, ...idAfter }, include: { subscriptions: true }, ...rest });
+      const rows = await prisma.endpoint.findMany({
+        where: { tenantId, ...MONITE, ...idAfter },
+        include: { subscriptions: true },
+        ...rest,
+      });
       return toPage(
         rows.map((row) => openEndpointRow(cipher, row)),
         page.limit,

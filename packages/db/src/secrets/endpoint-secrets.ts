@@ -24,7 +24,10 @@ export function openSecret(cipher: SecretCipher, endpointId: string, field: Seal
 }
 
 /** A row as it leaves the data layer: its secrets readable, as if never sealed. */
-export function openEndpointRow<T extends { id: string; secret: string; oauthClientSecret: string | null }>(cipher: SecretCipher, row: T): T {
+export function openEndpointRow<T extends { id: string; secret: string; oauthClientSecret: string | null }>(
+  cipher: SecretCipher,
+  row: T,
+): T {
   return {
     ...row,
     secret: openSecret(cipher, row.id, "secret", row.secret),
@@ -44,7 +47,13 @@ export function livePreviousSecrets(stored: unknown, now: Date): PreviousSecret[
 }
 
 /** Every secret a delivery is signed with: the current one first, then the ones still in grace. */
-export function signingSecrets(cipher: SecretCipher, endpointId: string, sealedCurrent: string, storedPrevious: unknown, now: Date): string[] {
+export function signingSecrets(
+  cipher: SecretCipher,
+  endpointId: string,
+  sealedCurrent: string,
+  storedPrevious: unknown,
+  now: Date,
+): string[] {
   return [sealedCurrent, ...livePreviousSecrets(storedPrevious, now).map((entry) => entry.secret)].map((sealed) =>
     openSecret(cipher, endpointId, "secret", sealed),
   );

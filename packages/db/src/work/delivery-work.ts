@@ -15,7 +15,13 @@ export interface DeliveryWork {
   readonly tenantId: string;
   readonly status: "pending" | "held" | "succeeded" | "failed";
   readonly attemptCount: number;
-  readonly event: { readonly id: string; readonly eventType: string; readonly createdAt: Date; readonly data: unknown; readonly objectId: string | null };
+  readonly event: {
+    readonly id: string;
+    readonly eventType: string;
+    readonly createdAt: Date;
+    readonly data: unknown;
+    readonly objectId: string | null;
+  };
   readonly endpoint: {
     readonly id: string;
     readonly name: string;
@@ -28,7 +34,8 @@ export interface DeliveryWork {
     readonly status: "ACTIVE" | "PAUSED" | "DISABLED" | "INACTIVE";
     /** Start of the endpoint's current run of failures, if it is in one. */
     readonly failingSince: Date | null;
-    readonly oauth?: { readonly tokenUrl: string; readonly clientId: string; readonly clientSecret: string; readonly scope: string | null } | undefined;
+    readonly oauth?:
+      { readonly tokenUrl: string; readonly clientId: string; readonly clientSecret: string; readonly scope: string | null } | undefined;
   };
 }
 
@@ -98,7 +105,10 @@ function toWork(db: Pick<Database, "secrets">, row: WorkRow): DeliveryWork {
 }
 
 /** Reads several deliveries with their event and endpoint in one query; undefined for ids that are gone. */
-export async function loadDeliveryWorks(db: Pick<Database, "pool" | "secrets">, deliveryIds: readonly string[]): Promise<(DeliveryWork | undefined)[]> {
+export async function loadDeliveryWorks(
+  db: Pick<Database, "pool" | "secrets">,
+  deliveryIds: readonly string[],
+): Promise<(DeliveryWork | undefined)[]> {
   const { rows } = await prepared<WorkRow>(db.pool, "load-deliveries", WORK_QUERY, [deliveryIds]);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return deliveryIds.map((id) => {
@@ -113,9 +123,10 @@ export async function loadDeliveryWork(db: Pick<Database, "pool" | "secrets">, d
 
 /** Parks a due delivery whose endpoint is paused or disabled; resuming releases it. */
 export async function holdDelivery(pool: pg.Pool, deliveryId: string): Promise<void> {
-  await pool.query(`UPDATE deliveries SET status = 'held', next_attempt_at = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'`, [
-    deliveryId,
-  ]);
+  await pool.query(
+    `UPDATE deliveries SET status = 'held', next_attempt_at = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'`,
+    [deliveryId],
+  );
 }
 
 export interface AttemptRecord {
@@ -154,12 +165,22 @@ export interface RecordedAttempt {
  * applies if no other attempt was recorded in between (attempt_count still one less), so a
  * delivery that two workers raced on records each attempt once; returns false for the loser.
  */
-export function recordAttempt(pool: pg.Pool, attempt: AttemptRecord, next: AttemptConsequence, rule: EndpointHealthRule): Promise<RecordedAttempt> {
+export function recordAttempt(
+  pool: pg.Pool,
+  attempt: AttemptRecord,
+  next: AttemptConsequence,
+  rule: EndpointHealthRule,
+): Promise<RecordedAttempt> {
   // Locks the delivery, then the endpoint: an endpoint's deletion takes them the other way round.
   return retryOnConflict(() => recordAttemptOnce(pool, attempt, next, rule));
 }
 
-async function recordAttemptOnce(pool: pg.Pool, attempt: AttemptRecord, next: AttemptConsequence, rule: EndpointHealthRule): Promise<RecordedAttempt> {
+async function recordAttemptOnce(
+  pool: pg.Pool,
+  attempt: AttemptRecord,
+  next: AttemptConsequence,
+  rule: EndpointHealthRule,
+): Promise<RecordedAttempt> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -242,10 +263,14 @@ export async function recordAttempts(pool: pg.Pool, all: readonly AttemptOutcome
   const firsts = new Map<string, number>();
   all.forEach((a, i) => firsts.has(a.attempt.deliveryId) || firsts.set(a.attempt.deliveryId, i));
   const items = [...firsts.values()].map((i) => all[i]!);
-  const column = <T>(pick: (attempt: AttemptRecord, next: AttemptConsequence) => T) => items.map(({ attempt, next }) => pick(attempt, next));
+  const column = <T>(pick: (attempt: AttemptRecord, next: AttemptConsequence) => T) =>
+    items.map(({ attempt, next }) => pick(attempt, next));
   // One statement, one transaction: rolled back whole if it is a deadlock's victim, so it can run again.
-  const { rows } = await retryOnConflict(() => prepared<{ delivery_id: string }>(pool, "record-attempts",
-    `WITH input AS (
+  const { rows } = await retryOnConflict(() =>
+    prepared<{ delivery_id: string }>(
+      pool,
+      "record-attempts",
+      `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::int[], $6::int[], $7::jsonb[], $8::text[],
                             $9::delivery_status[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])
          AS t(attempt_id, delivery_id, attempt_number, started_at, duration_ms, status_code, response_headers, response_body,
@@ -265,22 +290,23 @@ export async function recordAttempts(pool: pg.Pool, all: readonly AttemptOutcome
             i.response_headers, i.response_body
      FROM input i JOIN updated u ON u.id = i.delivery_id
      RETURNING delivery_id`,
-    [
-      items.map(() => newId("attempt")),
-      column((a) => a.deliveryId),
-      column((a) => a.attemptNumber),
-      column((a) => a.startedAt),
-      column((a) => a.durationMs),
-      column((a) => a.statusCode ?? null),
-      column((a) => (a.responseHeaders ? JSON.stringify(a.responseHeaders) : null)),
-      column((a) => a.responseBody ?? null),
-      column((_, next) => next.status),
-      column((_, next) => (next.status === "pending" ? next.nextAttemptAt : null)),
-      column((a) => a.errorKind ?? null),
-      column((a) => a.errorMessage ?? null),
-      column(lastError),
-    ],
-  ));
+      [
+        items.map(() => newId("attempt")),
+        column((a) => a.deliveryId),
+        column((a) => a.attemptNumber),
+        column((a) => a.startedAt),
+        column((a) => a.durationMs),
+        column((a) => a.statusCode ?? null),
+        column((a) => (a.responseHeaders ? JSON.stringify(a.responseHeaders) : null)),
+        column((a) => a.responseBody ?? null),
+        column((_, next) => next.status),
+        column((_, next) => (next.status === "pending" ? next.nextAttemptAt : null)),
+        column((a) => a.errorKind ?? null),
+        column((a) => a.errorMessage ?? null),
+        column(lastError),
+      ],
+    ),
+  );
   const recorded = new Set(rows.map((row) => row.delivery_id));
   return all.map((a, i) => firsts.get(a.attempt.deliveryId) === i && recorded.has(a.attempt.deliveryId));
 }
