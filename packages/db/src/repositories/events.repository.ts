@@ -70,7 +70,7 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
       `SELECT DISTINCT p.event_id, e.id, e.status::text AS status, e.asynchronous
        FROM unnest($1::text[], $2::text[], $3::text[]) AS p(event_id, candidate, origin)
        JOIN subscriptions s ON s.tenant_id = $4 AND s.event_types && ARRAY[p.candidate]
-       JOIN endpoints e ON e.id = s.endpoint_id
+       JOIN endpoints e ON e.tenant_id = s.tenant_id AND e.id = s.endpoint_id
        WHERE e.status <> 'INACTIVE' AND NOT (e.ignore_for_api AND p.origin = 'api')`,
       [pairs.map((p) => p.id), pairs.map((p) => p.candidate), pairs.map((p) => p.origin), tenantId],
     );
