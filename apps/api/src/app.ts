@@ -3,8 +3,9 @@ import type { Config } from "@hookline/config";
 import type { Logger } from "@hookline/core";
 import type { Database } from "@hookline/db";
 import { createAddressPolicy } from "@hookline/delivery";
-import type { EngineDependencies } from "@hookline/engine";
-import type { DeliveryQueue } from "@hookline/queue";
+import type { DeliveryEngine } from "@hookline/delivery-engine";
+import type { Publisher } from "@hookline/publishing";
+import type { Scheduler } from "@hookline/queue";
 import type { Redis } from "ioredis";
 import { securityHeaders } from "./http/security-headers.js";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
@@ -31,16 +32,19 @@ export interface ApiDependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Database;
-  readonly queue: DeliveryQueue;
+  /** Hands committed work to the queue (resumes, recoveries, retries). */
+  readonly scheduler: Scheduler;
+  /** The one path events take into the engine. */
+  readonly publisher: Publisher;
   /** Shared with the queue's producer; also holds the rate limit counters. */
   readonly redis: Redis;
   readonly readiness: Readiness;
-  /** What the API needs to deliver synchronous webhooks itself. */
-  readonly engine: EngineDependencies;
+  /** What the API delivers synchronous webhooks with (no per-endpoint gate). */
+  readonly engine: DeliveryEngine;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
-export function createApp({ config, logger, db, queue, redis, readiness, engine }: ApiDependencies): Express {
+export function createApp({ config, logger, db, scheduler, publisher, redis, readiness, engine }: ApiDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   app.use(securityHeaders());
@@ -53,26 +57,17 @@ export function createApp({ config, logger, db, queue, redis, readiness, engine 
   app.use(jsonBody(config.api.maxBodyBytes));
 
   const checkTargets = targetCheck(createAddressPolicy(config.delivery.allowPrivateTargets));
-  const adminMounts: Mount[] = [{ path: "/v1/tenants", router: tenantRoutes(db.prisma) }];
+  const adminMounts: Mount[] = [{ path: "/v1/tenants", router: tenantRoutes(db) }];
   const tenantMounts: Mount[] = [
     { path: "/v1/api_keys", router: apiKeyRoutes() },
-    { path: "/v1/endpoints", router: endpointRoutes({ queue, logger, checkTargets }) },
+    { path: "/v1/endpoints", router: endpointRoutes({ scheduler, checkTargets }) },
     { path: "/v1/subscriptions", router: subscriptionRoutes() },
-    {
-      path: "/v1/events",
-      router: eventRoutes({
-        queue,
-        logger,
-        engine,
-        idempotencyWindowMs: config.api.idempotencyWindowMs,
-        enqueueFailureRate: config.api.faultEnqueueFailureRate,
-      }),
-    },
-    { path: "/v1/deliveries", router: deliveryRoutes({ queue, logger }) },
+    { path: "/v1/events", router: eventRoutes({ publisher, engine, scheduler, logger }) },
+    { path: "/v1/deliveries", router: deliveryRoutes({ scheduler }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes() },
     { path: "/v1/webhook_settings", router: webhookSettingRoutes({ checkTargets }) },
-    { path: "/v1/webhooks", router: webhookRoutes({ queue, logger, checkTargets }) },
+    { path: "/v1/webhooks", router: webhookRoutes({ scheduler, checkTargets }) },
   ];
   const admin = requireAdmin(config.api.adminToken);
   // Prometheus scrapes with the admin token as its bearer credential.

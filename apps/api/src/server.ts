@@ -1,12 +1,14 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
-import type { Logger } from "@hookline/core";
+import { startProcessMetrics, type Logger } from "@hookline/core";
 import { connectDatabase, createWorkStore, sealLegacySecrets, verifyEncryptionKey, type Database } from "@hookline/db";
-import { createOutbound, startProcessMetrics, type OutboundOptions } from "@hookline/engine";
+import { createOutbound, type Resolver } from "@hookline/delivery";
+import { createDeliveryEngine } from "@hookline/delivery-engine";
+import { createPublisher } from "@hookline/publishing";
+import { createRedis, JobQueues, Scheduler } from "@hookline/queue";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
-import { createRedis, DeliveryQueue } from "@hookline/queue";
 import { createApp } from "./app.js";
 
 /** Each dependency answers within about a second or counts as unavailable. */
@@ -22,7 +24,7 @@ async function checkDependencies(db: Database, redis: Redis): Promise<Record<str
       clearTimeout(timer);
     }
   };
-  const [postgres, redisState] = await Promise.all([within(() => db.pool.query("SELECT 1")), within(() => redis.ping())]);
+  const [postgres, redisState] = await Promise.all([within(() => db.ping()), within(() => redis.ping())]);
   return { postgres, redis: redisState };
 }
 
@@ -34,7 +36,12 @@ export interface RunningApi {
 }
 
 /** Starts the control plane on config.api.port (0 picks a free port, as the tests do). */
-export async function startApi(config: Config, logger: Logger, options: OutboundOptions = {}): Promise<RunningApi> {
+export interface StartOptions {
+  /** Replaces DNS for the API's outbound requests (synchronous webhooks); tests play tricks with it. */
+  readonly resolve?: Resolver | undefined;
+}
+
+export async function startApi(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApi> {
   startProcessMetrics();
   const db = connectDatabase({
     url: config.databaseUrl,
@@ -43,8 +50,8 @@ export async function startApi(config: Config, logger: Logger, options: Outbound
   });
   // A wrong ENCRYPTION_KEY stops the API here, before it serves a request.
   try {
-    await verifyEncryptionKey(db.pool, db.secrets);
-    const sealed = await sealLegacySecrets(db.pool, db.secrets);
+    await verifyEncryptionKey(db);
+    const sealed = await sealLegacySecrets(db);
     if (sealed > 0) logger.info({ endpoints: sealed }, "sealed secrets stored before encryption at rest");
   } catch (error) {
     await db.close();
@@ -54,10 +61,25 @@ export async function startApi(config: Config, logger: Logger, options: Outbound
   // hangs a request (Postgres already holds the work).
   const redis = createRedis(config.redisUrl, "producer");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
-  const queue = new DeliveryQueue(redis, config.queuePrefix);
-  const { http, tokens } = createOutbound(config, options);
-  const engine = { config, logger, db, queue, http, tokens, work: createWorkStore(db) };
-  const app = createApp({ config, logger, db, queue, redis, engine, readiness: () => checkDependencies(db, redis) });
+  const queues = new JobQueues(redis, config.queuePrefix);
+  const scheduler = new Scheduler({ queues, logger, enqueueFailureRate: config.api.faultEnqueueFailureRate });
+  const publisher = createPublisher({ db, scheduler, idempotencyWindowMs: config.api.idempotencyWindowMs });
+  const { http, tokens } = createOutbound({
+    responseBodyMaxBytes: config.delivery.responseBodyMaxBytes,
+    maxInFlight: config.delivery.concurrency,
+    allowPrivateTargets: config.delivery.allowPrivateTargets,
+    resolve: options.resolve,
+  });
+  const engine = createDeliveryEngine({
+    logger,
+    policy: config.delivery,
+    work: createWorkStore(db),
+    http,
+    tokens,
+    operationalEvents: publisher.operationalEvents,
+    waiting: scheduler,
+  });
+  const app = createApp({ config, logger, db, scheduler, publisher, redis, engine, readiness: () => checkDependencies(db, redis) });
   const server = createServer(app);
   // Keep-alive longer than common load balancers' idle timeouts, so they close first.
   server.keepAliveTimeout = 65_000;
@@ -77,7 +99,7 @@ export async function startApi(config: Config, logger: Logger, options: Outbound
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await queue.close();
+      await queues.close();
       redis.disconnect();
       http.close();
       await db.close();

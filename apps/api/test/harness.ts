@@ -39,7 +39,7 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
   const db = connectDatabase({ url: database.url, encryptionKey: config.encryptionKey, poolMax: 2 });
 
   const newTenant = async (name = "tenant") => {
-    const created = await createTenant(db.prisma, { name });
+    const created = await createTenant(db, { name });
     return { tenantId: created.tenant.id, apiKey: created.apiKey, request: jsonClient(api.url, created.apiKey) };
   };
   const first = await newTenant("first");

@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { Logger } from "@hookline/core";
-import { metricsText } from "@hookline/engine";
+import { metricsText, type Logger } from "@hookline/core";
 import type { RunningWorker } from "./worker.js";
 
 /**

@@ -6,7 +6,10 @@ import {
   type Database,
   type DueCursor,
 } from "@hookline/db";
-import type { DeliveryQueue } from "@hookline/queue";
+import { JOBS, type JobQueues, type Scheduler } from "@hookline/queue";
+
+/** An enqueue the scheduler could not make (it logged why): the pass ends, the next one tries again. */
+class EnqueueFailed extends Error {}
 
 export interface SweeperOptions {
   readonly intervalMs: number;
@@ -21,7 +24,7 @@ export interface SweeperOptions {
  * enqueued again. Batches repeat until a pass finds nothing more to do. Each pass first releases
  * held deliveries of active endpoints that a resume missed (see releaseStrandedHeldDeliveries).
  */
-export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger: Logger }, options: SweeperOptions) {
+export function startSweeper(deps: { db: Database; queues: JobQueues; scheduler: Scheduler; logger: Logger }, options: SweeperOptions) {
   const batchSize = options.batchSize ?? 500;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -31,11 +34,9 @@ export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger:
   async function releaseStranded(): Promise<number> {
     let released = 0;
     for (;;) {
-      const ids = await releaseStrandedHeldDeliveries(deps.db.pool, { graceMs: options.graceMs, limit: batchSize });
+      const ids = await releaseStrandedHeldDeliveries(deps.db, { graceMs: options.graceMs, limit: batchSize });
       // Not enqueued (Redis down)? They are pending and due, so a later pass enqueues them.
-      await deps.queue
-        .enqueue(ids)
-        .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "enqueue of released deliveries failed"));
+      await deps.scheduler.due(ids);
       released += ids.length;
       if (ids.length < batchSize || stopped) return released;
     }
@@ -48,9 +49,9 @@ export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger:
     let requeued = 0;
     let cursor: DueCursor | undefined;
     do {
-      cursor = await withDueDeliveries(deps.db.pool, { graceMs: options.graceMs, limit: batchSize, cursor }, async (ids) => {
-        const missing = await deps.queue.missingJobs(ids);
-        await deps.queue.enqueue(missing);
+      cursor = await withDueDeliveries(deps.db, { graceMs: options.graceMs, limit: batchSize, cursor }, async (ids) => {
+        const missing = await deps.queues.missing(JOBS.deliver, ids);
+        if (!(await deps.scheduler.due(missing))) throw new EnqueueFailed();
         requeued += missing.length;
       });
     } while (cursor && !stopped);
@@ -62,10 +63,12 @@ export function startSweeper(deps: { db: Database; queue: DeliveryQueue; logger:
     timer = setTimeout(() => {
       running = sweepOnce()
         .then(async (requeued) => {
-          await deleteExpiredIdempotencyKeys(deps.db.pool);
+          await deleteExpiredIdempotencyKeys(deps.db);
           if (requeued > 0) deps.logger.warn({ requeued }, "sweeper enqueued due deliveries that had no job");
         })
-        .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "sweep failed; will try again"))
+        .catch((error: unknown) => {
+          if (!(error instanceof EnqueueFailed)) deps.logger.warn({ err: (error as Error).message }, "sweep failed; will try again");
+        })
         .finally(schedule);
     }, options.intervalMs);
     timer.unref();

@@ -1,13 +1,23 @@
 import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
-import type { Logger } from "@hookline/core";
+import { startProcessMetrics, type Logger } from "@hookline/core";
 import { connectDatabase, createWorkStore, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
-import { createOutbound, EndpointGate, startProcessMetrics, type EngineDependencies, type OutboundOptions } from "@hookline/engine";
-import { createRedis, DeliveryQueue, evictionPolicy, isSafeEvictionPolicy, QUEUES } from "@hookline/queue";
+import { createOutbound, type Resolver } from "@hookline/delivery";
+import { createDeliveryEngine, EndpointGate, type DeliveryEngine } from "@hookline/delivery-engine";
+import { createPublisher } from "@hookline/publishing";
+import { createRedis, evictionPolicy, isSafeEvictionPolicy, JobQueues, QUEUES, queueSettings, Scheduler } from "@hookline/queue";
 import { startSweeper } from "./sweeper.js";
 
-/** What a delivery attempt needs; the queue also serves the sweeper and operational events. */
-export type WorkerDependencies = EngineDependencies & { readonly gate: EndpointGate };
+/** What a job's processor needs: the delivery engine, with this process's gate in it. */
+export interface WorkerDependencies {
+  readonly engine: DeliveryEngine;
+  readonly logger: Logger;
+}
+
+export interface WorkerOptions {
+  /** Replaces DNS for deliveries; tests use it to play tricks on the SSRF guard. */
+  readonly resolve?: Resolver | undefined;
+}
 
 export type Processor = (job: Job, deps: WorkerDependencies, token?: string) => Promise<void>;
 
@@ -32,10 +42,7 @@ export interface RunningWorker {
   health(): Promise<WorkerHealth>;
 }
 
-/** The longest endpoint timeout the API accepts; a job's lock must outlast it. */
-const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
-
-export function startWorker(config: Config, logger: Logger, processor: Processor, options: OutboundOptions = {}): RunningWorker {
+export function startWorker(config: Config, logger: Logger, processor: Processor, options: WorkerOptions = {}): RunningWorker {
   startProcessMetrics();
   const db = connectDatabase({
     url: config.databaseUrl,
@@ -46,29 +53,40 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   });
   const connection = createRedis(config.redisUrl, "worker");
   connection.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
-  const { http, tokens } = createOutbound(config, options);
-  // The producer side (sweeper, operational events) must fail fast rather than queue commands
-  // while Redis is away.
+  const { http, tokens } = createOutbound({
+    responseBodyMaxBytes: config.delivery.responseBodyMaxBytes,
+    maxInFlight: config.delivery.concurrency,
+    allowPrivateTargets: config.delivery.allowPrivateTargets,
+    resolve: options.resolve,
+  });
+  // The producer side (sweeper, operational events, releases) must fail fast rather than queue
+  // commands while Redis is away.
   const producer = createRedis(config.redisUrl, "producer");
   producer.on("error", () => undefined);
-  const queue = new DeliveryQueue(producer, config.queuePrefix);
-  const gate = new EndpointGate({
-    maxInFlight: config.delivery.endpointMaxInFlight,
-    slowMaxInFlight: config.delivery.slowEndpointMaxInFlight,
-    slowAfterMs: config.delivery.slowEndpointMs,
-    failingAfter: config.delivery.failingEndpointAfter,
-    probeSpacingMs: config.delivery.failingEndpointProbeMs,
+  const queues = new JobQueues(producer, config.queuePrefix);
+  const scheduler = new Scheduler({ queues, logger });
+  const publisher = createPublisher({ db, scheduler, idempotencyWindowMs: config.api.idempotencyWindowMs });
+  const engine = createDeliveryEngine({
+    logger,
+    policy: config.delivery,
+    work: createWorkStore(db),
+    http,
+    tokens,
+    operationalEvents: publisher.operationalEvents,
+    waiting: scheduler,
+    gate: new EndpointGate(config.delivery.gate),
   });
-  const deps: WorkerDependencies = { config, logger, db, http, queue, tokens, gate, work: createWorkStore(db) };
+  const deps: WorkerDependencies = { engine, logger };
 
   const worker = new Worker(QUEUES.deliveries, (job, token) => processor(job, deps, token), {
     connection,
     prefix: config.queuePrefix,
     autorun: false,
     concurrency: config.delivery.concurrency,
-    // BullMQ renews the lock while the job runs; a lock longer than the longest request keeps a
-    // delivery from being handed to a second worker even if a renewal is missed.
-    lockDuration: MAX_ENDPOINT_TIMEOUT_MS + 30_000,
+    // BullMQ renews the lock while the job runs; a lock longer than the longest request (the
+    // catalog sizes it by the longest endpoint timeout the API accepts) keeps a delivery from
+    // being handed to a second worker even if a renewal is missed.
+    lockDuration: queueSettings(QUEUES.deliveries).lockDurationMs,
     maxStalledCount: 5,
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
@@ -91,8 +109,8 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   let sweeper: ReturnType<typeof startSweeper> | undefined;
 
   const ready = (async () => {
-    await verifyEncryptionKey(db.pool, db.secrets);
-    const sealed = await sealLegacySecrets(db.pool, db.secrets);
+    await verifyEncryptionKey(db);
+    const sealed = await sealLegacySecrets(db);
     if (sealed > 0) logger.info({ endpoints: sealed }, "sealed secrets stored before encryption at rest");
     await worker.waitUntilReady();
     const policy = await evictionPolicy(connection);
@@ -102,14 +120,14 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
       logger.warn({ policy }, message);
     }
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped unexpectedly"));
-    sweeper = startSweeper({ db, queue, logger }, config.sweeper);
+    sweeper = startSweeper({ db, queues, scheduler, logger }, config.sweeper);
   })();
 
   async function health(): Promise<WorkerHealth> {
     const base = { active, lastJobStartedAt: lastJobStartedAt === undefined ? null : new Date(lastJobStartedAt).toISOString() };
     if (!worker.isRunning()) return { ...base, healthy: false, reason: "not running", waiting: 0 };
     if (connection.status !== "ready") return { ...base, healthy: false, reason: `redis ${connection.status}`, waiting: 0 };
-    const waiting = await queue.queue.getWaitingCount();
+    const waiting = await queues.waitingCount(QUEUES.deliveries);
     const idleFor = Date.now() - (lastJobStartedAt ?? startedAt);
     // Jobs are waiting, this worker has free slots, yet it has started nothing for a long time.
     const stalled = waiting > 0 && active < config.delivery.concurrency && idleFor > config.worker.stallTimeoutMs;
@@ -135,7 +153,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
       ]);
       clearTimeout(timer);
       if (!graceful) await worker.close(true);
-      await queue.close();
+      await queues.close();
       producer.disconnect();
       connection.disconnect();
       http.close();

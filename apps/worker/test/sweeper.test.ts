@@ -1,15 +1,22 @@
 import { createLogger } from "@hookline/core";
 import { createTenant, tenantScope } from "@hookline/db";
-import { useTestDatabase, useTestQueue } from "@hookline/testing";
+import { JobQueues, QUEUES, Scheduler } from "@hookline/queue";
+import { useTestDatabase, useTestRedis } from "@hookline/testing";
 import { startSweeper } from "../src/sweeper.js";
 
 const database = useTestDatabase({ poolMax: 6 });
-const queueFixture = useTestQueue();
+const redis = useTestRedis();
+const queueFixture = {} as { queues: JobQueues; scheduler: Scheduler };
+beforeAll(() => {
+  queueFixture.queues = new JobQueues(redis.redis, redis.prefix);
+  queueFixture.scheduler = new Scheduler({ queues: queueFixture.queues, logger: createLogger({ level: "silent", name: "test" }) });
+});
+afterAll(() => queueFixture.queues.close());
 const logger = createLogger({ level: "silent", name: "sweeper-test" });
 
 /** Commits `count` due deliveries without enqueueing them, as if the enqueue after commit failed. */
 async function dueWithoutJobs(count: number): Promise<string[]> {
-  const { tenant } = await createTenant(database.db.prisma, { name: "sweep" });
+  const { tenant } = await createTenant(database.db, { name: "sweep" });
   const scope = tenantScope(database.db, tenant.id);
   const endpoint = await scope.endpoints.create({
     name: "e",
@@ -21,7 +28,7 @@ async function dueWithoutJobs(count: number): Promise<string[]> {
   await scope.subscriptions.create({ endpointId: endpoint.id, eventTypes: ["sweep.me"] });
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const result = await scope.events.publish({ eventType: "sweep.me", data: { i } });
+    const result = await scope.events.publish({ eventType: "sweep.me", data: { i } }, { idempotencyWindowMs: 60_000 });
     if (result.outcome === "published") ids.push(...result.deliveries.map((d) => d.id));
   }
   return ids;
@@ -31,20 +38,29 @@ describe("the sweeper", () => {
   it("enqueues due deliveries that have no job, once each, even with several sweepers at once", async () => {
     const ids = await dueWithoutJobs(30);
     const sweepers = [1, 2, 3].map(() =>
-      startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 0, batchSize: 7 }),
+      startSweeper(
+        { db: database.db, queues: queueFixture.queues, scheduler: queueFixture.scheduler, logger },
+        { intervalMs: 3_600_000, graceMs: 0, batchSize: 7 },
+      ),
     );
     const counts = await Promise.all(sweepers.map((s) => s.sweepOnce()));
     await Promise.all(sweepers.map((s) => s.stop()));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(30);
-    const jobs = await queueFixture.queue.queue.getJobs(["waiting", "delayed", "active"]);
+    const jobs = await queueFixture.queues.queue(QUEUES.deliveries).getJobs(["waiting", "delayed", "active"]);
     expect(jobs.map((j) => j.id).sort()).toEqual([...ids].sort());
   });
 
   it("leaves deliveries alone that still have a job, or are not yet past the grace period", async () => {
-    const sweeper = startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 0 });
+    const sweeper = startSweeper(
+      { db: database.db, queues: queueFixture.queues, scheduler: queueFixture.scheduler, logger },
+      { intervalMs: 3_600_000, graceMs: 0 },
+    );
     expect(await sweeper.sweepOnce()).toBe(0);
     await dueWithoutJobs(3);
-    const patient = startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 60_000 });
+    const patient = startSweeper(
+      { db: database.db, queues: queueFixture.queues, scheduler: queueFixture.scheduler, logger },
+      { intervalMs: 3_600_000, graceMs: 60_000 },
+    );
     expect(await patient.sweepOnce()).toBe(0);
     expect(await sweeper.sweepOnce()).toBe(3);
     await Promise.all([sweeper.stop(), patient.stop()]);
@@ -52,7 +68,7 @@ describe("the sweeper", () => {
 
   it("releases held deliveries of an active endpoint that a resume missed, and only those", async () => {
     const held = async (name: string) => {
-      const { tenant } = await createTenant(database.db.prisma, { name });
+      const { tenant } = await createTenant(database.db, { name });
       const scope = tenantScope(database.db, tenant.id);
       const endpoint = await scope.endpoints.create({
         name: "e",
@@ -65,7 +81,7 @@ describe("the sweeper", () => {
       await scope.endpoints.update(endpoint.id, { status: "PAUSED" });
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const result = await scope.events.publish({ eventType: `${name}.x`, data: { i } });
+        const result = await scope.events.publish({ eventType: `${name}.x`, data: { i } }, { idempotencyWindowMs: 60_000 });
         if (result.outcome === "published") ids.push(...result.deliveries.map((d) => d.id));
       }
       return { endpoint, ids };
@@ -79,19 +95,22 @@ describe("the sweeper", () => {
         (r) => r.status,
       );
 
-    const patient = startSweeper({ db: database.db, queue: queueFixture.queue, logger }, { intervalMs: 3_600_000, graceMs: 60_000 });
+    const patient = startSweeper(
+      { db: database.db, queues: queueFixture.queues, scheduler: queueFixture.scheduler, logger },
+      { intervalMs: 3_600_000, graceMs: 60_000 },
+    );
     await patient.sweepOnce();
     expect(await statuses(stranded.ids)).toEqual(["held", "held", "held"]);
 
     const sweeper = startSweeper(
-      { db: database.db, queue: queueFixture.queue, logger },
+      { db: database.db, queues: queueFixture.queues, scheduler: queueFixture.scheduler, logger },
       { intervalMs: 3_600_000, graceMs: 0, batchSize: 2 },
     );
     await sweeper.sweepOnce();
     await Promise.all([sweeper.stop(), patient.stop()]);
     expect(await statuses(stranded.ids)).toEqual(["pending", "pending", "pending"]);
     expect(await statuses(paused.ids)).toEqual(["held", "held", "held"]);
-    const jobIds = (await queueFixture.queue.queue.getJobs(["waiting", "delayed", "active"])).map((j) => j.id);
+    const jobIds = (await queueFixture.queues.queue(QUEUES.deliveries).getJobs(["waiting", "delayed", "active"])).map((j) => j.id);
     expect(jobIds).toEqual(expect.arrayContaining(stranded.ids));
     for (const id of paused.ids) expect(jobIds).not.toContain(id);
   });

@@ -31,21 +31,26 @@ export interface Config {
   readonly delivery: {
     /** Deliveries one worker process attempts at the same time. */
     readonly concurrency: number;
-    /** Attempts one worker process runs at once to one endpoint. */
-    readonly endpointMaxInFlight: number;
-    /** The same while the endpoint's recent attempts average `slowEndpointMs` or more. */
-    readonly slowEndpointMaxInFlight: number;
-    readonly slowEndpointMs: number;
-    /** Failed attempts in a row (in one worker process) after which an endpoint is probed, not flooded. */
-    readonly failingEndpointAfter: number;
-    /** A failing endpoint gets at most one attempt this often in each worker process. */
-    readonly failingEndpointProbeMs: number;
-    /** Seconds to wait after attempt 1, 2, …; its length + 1 is the number of attempts. */
-    readonly retryScheduleSeconds: readonly number[];
-    /** Each wait is spread by ± this fraction. */
-    readonly retryJitter: number;
-    /** A receiver's Retry-After can delay the next attempt by at most this. */
-    readonly retryAfterMaxSeconds: number;
+    /** The per-endpoint gate of each worker process (EndpointGate in @hookline/delivery-engine). */
+    readonly gate: {
+      /** Attempts one worker process runs at once to one endpoint. */
+      readonly maxInFlight: number;
+      /** The same while the endpoint is slow (`slowAfterMs` or more), and where a new endpoint starts. */
+      readonly slowMaxInFlight: number;
+      readonly slowAfterMs: number;
+      /** Failed attempts in a row (in one worker process) after which an endpoint is probed, not flooded. */
+      readonly failingAfter: number;
+      /** A failing endpoint gets at most one attempt this often in each worker process. */
+      readonly probeSpacingMs: number;
+    };
+    readonly retry: {
+      /** Seconds to wait after attempt 1, 2, …; its length + 1 is the number of attempts. */
+      readonly scheduleSeconds: readonly number[];
+      /** Each wait is spread by ± this fraction. */
+      readonly jitter: number;
+      /** A receiver's Retry-After can delay the next attempt by at most this. */
+      readonly retryAfterMaxSeconds: number;
+    };
     /** Response bytes kept in the attempt log. */
     readonly responseBodyMaxBytes: number;
     /** An endpoint whose attempts have all failed for this long is disabled. */
@@ -113,14 +118,18 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf("LOG_LEVEL", "info", LOG_LEVELS),
     delivery: {
       concurrency: read.int("WORKER_CONCURRENCY", 100, { min: 1, max: 1000 }),
-      endpointMaxInFlight: read.int("ENDPOINT_MAX_IN_FLIGHT", 10, { min: 1, max: 1000 }),
-      slowEndpointMaxInFlight: read.int("SLOW_ENDPOINT_MAX_IN_FLIGHT", 2, { min: 1, max: 1000 }),
-      slowEndpointMs: read.seconds("SLOW_ENDPOINT_SECONDS", 1, { min: 0.01, max: 120 }) * 1000,
-      failingEndpointAfter: read.int("FAILING_ENDPOINT_AFTER", 3, { min: 1, max: 1000 }),
-      failingEndpointProbeMs: read.seconds("FAILING_ENDPOINT_PROBE_SECONDS", 0.5, { min: 0.01, max: 300 }) * 1000,
-      retryScheduleSeconds: read.secondsList("RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE),
-      retryJitter: 0.2,
-      retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),
+      gate: {
+        maxInFlight: read.int("ENDPOINT_MAX_IN_FLIGHT", 10, { min: 1, max: 1000 }),
+        slowMaxInFlight: read.int("SLOW_ENDPOINT_MAX_IN_FLIGHT", 2, { min: 1, max: 1000 }),
+        slowAfterMs: read.seconds("SLOW_ENDPOINT_SECONDS", 1, { min: 0.01, max: 120 }) * 1000,
+        failingAfter: read.int("FAILING_ENDPOINT_AFTER", 3, { min: 1, max: 1000 }),
+        probeSpacingMs: read.seconds("FAILING_ENDPOINT_PROBE_SECONDS", 0.5, { min: 0.01, max: 300 }) * 1000,
+      },
+      retry: {
+        scheduleSeconds: read.secondsList("RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE),
+        jitter: 0.2,
+        retryAfterMaxSeconds: read.int("RETRY_AFTER_MAX_SECONDS", 3600, { min: 1, max: 7 * 24 * 3600 }),
+      },
       responseBodyMaxBytes: 4096,
       disableFailingEndpointAfterMs: read.seconds("ENDPOINT_DISABLE_AFTER_SECONDS", 5 * 24 * 3600, { min: 0, max: 365 * 24 * 3600 }) * 1000,
       allowPrivateTargets: allowedTargets(read),

@@ -10,7 +10,7 @@ describe("loadConfig", () => {
     const config = loadConfig({ ENCRYPTION_KEY: KEY });
     expect(config.delivery.allowPrivateTargets).toEqual([]);
     expect(config.api.rateLimitPerSecond).toBe(500);
-    expect(config.delivery).toMatchObject({ failingEndpointAfter: 3, failingEndpointProbeMs: 500 });
+    expect(config.delivery.gate).toMatchObject({ failingAfter: 3, probeSpacingMs: 500 });
     expect(config).toMatchObject({
       env: "development",
       api: { port: 3000, adminToken: undefined, maxBodyBytes: 1_048_576 },
@@ -39,7 +39,7 @@ describe("loadConfig", () => {
       FAILING_ENDPOINT_PROBE_SECONDS: "2.5",
     });
     expect(config.encryptionKey).toEqual(Buffer.alloc(32, 0xab));
-    expect(config.delivery).toMatchObject({ failingEndpointAfter: 5, failingEndpointProbeMs: 2_500 });
+    expect(config.delivery.gate).toMatchObject({ failingAfter: 5, probeSpacingMs: 2_500 });
     expect(config.delivery.allowPrivateTargets).toEqual(["10.0.0.0/8", "127.0.0.1", "fd00::/8"]);
     expect(config.api.rateLimitPerSecond).toBe(0);
     expect(config).toMatchObject({

@@ -5,3 +5,16 @@ export { eventTypeCandidates, eventTypeProblem, matchesEventType, EVENT_TYPE_MAX
 export { issueApiKey, parseApiKey, secretMatches, type IssuedApiKey } from "./api-keys.js";
 export { BUILTIN_EVENT_TYPES, isBuiltinEventType, type BuiltinEventType } from "./builtin-event-types.js";
 export { createSecretCipher, isSealed, SecretCipherError, type SecretCipher } from "./secret-cipher.js";
+export { MAX_ENDPOINT_TIMEOUT_SECONDS } from "./limits.js";
+export { metricOnce, metricsText, startProcessMetrics } from "./process-metrics.js";
+export {
+  ENDPOINT_FLAVOURS,
+  type AttemptConsequence,
+  type AttemptRecord,
+  type DeliveryWork,
+  type EndpointFlavour,
+  type HealthChange,
+  type OAuthClientCredentials,
+  type RecordedAttempt,
+  type WorkStore,
+} from "./delivery-work.js";

@@ -14,6 +14,8 @@ export interface Database {
   readonly pool: pg.Pool;
   /** Seals and opens the secrets stored in endpoint rows. */
   readonly secrets: SecretCipher;
+  /** One round trip to Postgres (readiness probes). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,9 @@ export function connectDatabase(options: DatabaseOptions): Database {
     prisma,
     pool,
     secrets: createSecretCipher(options.encryptionKey),
+    async ping() {
+      await pool.query("SELECT 1");
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -38,21 +38,7 @@ export {
   type DeliveryWithAttempts,
 } from "./repositories/deliveries.repository.js";
 export { batcher } from "./batcher.js";
-export { createWorkStore, type WorkStore } from "./work/work-store.js";
-export {
-  holdDelivery,
-  loadDeliveryWork,
-  loadDeliveryWorks,
-  changesEndpointHealth,
-  recordAttempt,
-  recordAttempts,
-  type AttemptConsequence,
-  type AttemptOutcomeRecord,
-  type AttemptRecord,
-  type DeliveryWork,
-  type EndpointHealthRule,
-  type RecordedAttempt,
-} from "./work/delivery-work.js";
+export { createWorkStore } from "./work/work-store.js";
 export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
 export { deleteExpiredIdempotencyKeys, releaseStrandedHeldDeliveries, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";

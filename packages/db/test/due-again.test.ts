@@ -6,7 +6,7 @@ describe("making an endpoint's deliveries due again", () => {
   const database = useTestDatabase();
 
   it("changes the status at once and releases the held deliveries a batch at a time, in publish order", async () => {
-    const { tenant } = await createTenant(database.db.prisma, { name: "resume" });
+    const { tenant } = await createTenant(database.db, { name: "resume" });
     const scope = tenantScope(database.db, tenant.id);
     const endpoint = await scope.endpoints.create({
       name: "e",
@@ -68,7 +68,7 @@ describe("making an endpoint's deliveries due again", () => {
   });
 
   it("recovers failed deliveries a batch at a time, in publish order, only the tenant's and only since the date", async () => {
-    const { tenant } = await createTenant(database.db.prisma, { name: "recover" });
+    const { tenant } = await createTenant(database.db, { name: "recover" });
     const scope = tenantScope(database.db, tenant.id);
     const endpoint = await scope.endpoints.create({
       name: "e",

@@ -11,7 +11,7 @@ export async function endpointWithDeliveries(
   name: string,
   count: number,
 ): Promise<{ endpoint: Endpoint; deliveryIds: string[] }> {
-  const { tenant } = await createTenant(db.prisma, { name });
+  const { tenant } = await createTenant(db, { name });
   const scope = tenantScope(db, tenant.id);
   const endpoint = await scope.endpoints.create({
     name: "e",

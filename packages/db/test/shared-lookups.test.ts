@@ -18,38 +18,36 @@ describe("lookups shared by requests that arrive together", () => {
   beforeEach(() => statements.splice(0));
 
   it("answers each key lookup with its own key, unknown ones with null, in one statement", async () => {
-    const first = await createTenant(database.db.prisma, { name: "one" });
-    const second = await createTenant(database.db.prisma, { name: "two" });
+    const first = await createTenant(database.db, { name: "one" });
+    const second = await createTenant(database.db, { name: "two" });
     const ids = [first.tenant.id, second.tenant.id];
     const keyIds = await Promise.all(
       ids.map(async (id) => (await database.db.prisma.apiKey.findFirstOrThrow({ where: { tenantId: id } })).id),
     );
     statements.splice(0);
 
-    const found = await Promise.all(
-      [keyIds[0]!, keyIds[1]!, "key_unknown", keyIds[0]!].map((id) => findApiKeyForAuth(database.db.pool, id)),
-    );
+    const found = await Promise.all([keyIds[0]!, keyIds[1]!, "key_unknown", keyIds[0]!].map((id) => findApiKeyForAuth(database.db, id)));
 
     expect(found.map((key) => key?.tenantId ?? null)).toEqual([ids[0], ids[1], null, ids[0]]);
     expect(statements).toEqual(["auth-keys"]);
   });
 
   it("sees a revocation committed before the lookup was asked", async () => {
-    const { tenant } = await createTenant(database.db.prisma, { name: "revoked" });
+    const { tenant } = await createTenant(database.db, { name: "revoked" });
     const scope = tenantScope(database.db, tenant.id);
     const { record } = await scope.apiKeys.create({});
-    expect((await findApiKeyForAuth(database.db.pool, record.id))?.revokedAt).toBeNull();
+    expect((await findApiKeyForAuth(database.db, record.id))?.revokedAt).toBeNull();
     // A lookup in flight while the revocation commits must not answer the one asked after it.
-    const during = findApiKeyForAuth(database.db.pool, record.id);
+    const during = findApiKeyForAuth(database.db, record.id);
     await scope.apiKeys.revoke(record.id);
-    const after = await findApiKeyForAuth(database.db.pool, record.id);
+    const after = await findApiKeyForAuth(database.db, record.id);
     await during;
     expect(after?.revokedAt).toBeInstanceOf(Date);
   });
 
   it("gives each publish its own tenant's strict mode and registered types, in one statement", async () => {
-    const strict = await createTenant(database.db.prisma, { name: "strict" });
-    const loose = await createTenant(database.db.prisma, { name: "loose" });
+    const strict = await createTenant(database.db, { name: "strict" });
+    const loose = await createTenant(database.db, { name: "loose" });
     const strictScope = tenantScope(database.db, strict.tenant.id);
     const looseScope = tenantScope(database.db, loose.tenant.id);
     await strictScope.settings.update({ strictEventTypes: true });

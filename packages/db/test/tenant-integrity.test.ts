@@ -9,7 +9,7 @@ import { createTenant, tenantScope } from "../src/index.js";
 const database = useTestDatabase();
 
 async function tenantWithEndpointAndEvent(name: string) {
-  const { tenant } = await createTenant(database.db.prisma, { name });
+  const { tenant } = await createTenant(database.db, { name });
   const scope = tenantScope(database.db, tenant.id);
   const endpoint = await scope.endpoints.create({
     name: "e",

@@ -1,4 +1,4 @@
-import { changesEndpointHealth, createWorkStore } from "../src/index.js";
+import { createWorkStore } from "../src/index.js";
 import { endpointWithDeliveries } from "./fixtures.js";
 import { batcher } from "../src/batcher.js";
 import { useTestDatabase } from "@hookline/testing";
@@ -55,10 +55,12 @@ describe("the work store", () => {
       durationMs: 3,
       statusCode: 200,
       responseBody: "ok",
+      lastError: null,
     });
-    const rule = { endpointId: endpoint.id, failingSince: null, disableAfterMs: 1000 };
     // Every delivery twice, as if two workers raced (in one batch, as it happens): each is recorded once.
-    const results = await Promise.all([...ids, ...ids].map((id) => store.record(attempt(id), { status: "succeeded" }, rule)));
+    const results = await Promise.all(
+      [...ids, ...ids].map((id) => store.record(attempt(id), { status: "succeeded" }, { kind: "none" }, endpoint.id)),
+    );
     expect(results.filter((r) => r.recorded)).toHaveLength(ids.length);
     const { rows } = await database.db.pool.query<{ status: string; attempts: string }>(
       `SELECT d.status, (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS attempts FROM deliveries d WHERE d.id = ANY($1::text[])`,
@@ -73,7 +75,6 @@ describe("the work store", () => {
     await database.db.pool.query(`UPDATE endpoints SET failing_since = $2 WHERE id = $1`, [endpoint.id, failingSince]);
     const before = await database.db.pool.query<{ xmin: string }>(`SELECT xmin::text FROM endpoints WHERE id = $1`, [endpoint.id]);
     const store = createWorkStore(database.db, { maxBatch: 200 });
-    const rule = { endpointId: endpoint.id, failingSince, disableAfterMs: 3_600_000 };
     const retryAt = new Date(Date.now() + 5_000);
     const attempt = (deliveryId: string) => ({
       deliveryId,
@@ -84,10 +85,13 @@ describe("the work store", () => {
       errorKind: "http_error",
       errorMessage: "500 Internal Server Error",
       responseBody: "no",
+      lastError: "http_error: 500 Internal Server Error",
     });
     // Half are retried later, half have run out of attempts; every one recorded twice, as if raced.
     const next = (i: number) => (i % 2 === 0 ? { status: "pending" as const, nextAttemptAt: retryAt } : { status: "failed" as const });
-    const results = await Promise.all([...ids, ...ids].map((id, i) => store.record(attempt(id), next(i % ids.length), rule)));
+    const results = await Promise.all(
+      [...ids, ...ids].map((id, i) => store.record(attempt(id), next(i % ids.length), { kind: "none" }, endpoint.id)),
+    );
     expect(results.filter((r) => r.recorded)).toHaveLength(ids.length);
 
     const { rows } = await database.db.pool.query<{
@@ -127,22 +131,47 @@ describe("the work store", () => {
   });
 });
 
-describe("changesEndpointHealth", () => {
-  const since = new Date("2026-01-01T00:00:00Z");
-  const now = since.getTime() + 10_000;
-  const healthy = { endpointId: "ep", failingSince: null, disableAfterMs: 60_000 };
-  const failing = { ...healthy, failingSince: since };
-  const retry = { status: "pending" as const, nextAttemptAt: new Date(now) };
+describe("health changes", () => {
+  const database = useTestDatabase();
+  const failed = (deliveryId: string, startedAt: Date) => ({
+    deliveryId,
+    attemptNumber: 1,
+    startedAt,
+    durationMs: 2,
+    statusCode: 410,
+    lastError: null,
+  });
 
-  it("is true only at the edges of a run of failures", () => {
-    expect(changesEndpointHealth(healthy, { status: "succeeded" }, now)).toBe(false);
-    expect(changesEndpointHealth(healthy, retry, now)).toBe(true);
-    expect(changesEndpointHealth(healthy, { status: "failed" }, now)).toBe(true);
-    expect(changesEndpointHealth(failing, { status: "succeeded" }, now)).toBe(true);
-    expect(changesEndpointHealth(failing, retry, now)).toBe(false);
-    expect(changesEndpointHealth(failing, { status: "failed" }, now)).toBe(false);
-    expect(changesEndpointHealth(failing, { status: "failed", disableEndpoint: { reason: "410" } }, now)).toBe(true);
-    // The run has lasted long enough to disable the endpoint.
-    expect(changesEndpointHealth({ ...failing, disableAfterMs: 10_000 }, retry, now)).toBe(true);
+  it("starts a run of failures, keeps the first start, and ends it on a success", async () => {
+    const {
+      endpoint,
+      deliveryIds: [a, b, c],
+    } = await endpointWithDeliveries(database.db, "h", 3);
+    const store = createWorkStore(database.db);
+    const first = new Date(Date.now() - 1_000);
+    await store.record(failed(a!, first), { status: "failed" }, { kind: "failing", since: first }, endpoint.id);
+    // A second worker that read the endpoint healthy too: the earlier start stays.
+    await store.record(failed(b!, new Date()), { status: "failed" }, { kind: "failing", since: new Date() }, endpoint.id);
+    const failing = await database.db.prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(failing.failingSince?.getTime()).toBe(first.getTime());
+    await store.record({ ...failed(c!, new Date()), statusCode: 200 }, { status: "succeeded" }, { kind: "recovered" }, endpoint.id);
+    expect((await database.db.prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).failingSince).toBeNull();
+  });
+
+  it("disables an active endpoint once, saying why, and reports it to the caller that did", async () => {
+    const {
+      endpoint,
+      deliveryIds: [a, b],
+    } = await endpointWithDeliveries(database.db, "d", 2);
+    const store = createWorkStore(database.db);
+    const since = new Date();
+    const disable = { kind: "disable" as const, since, reason: "receiver answered 410 Gone" };
+    const recorded = await store.record(failed(a!, since), { status: "failed" }, disable, endpoint.id);
+    expect(recorded).toMatchObject({ recorded: true, disabledEndpoint: { reason: disable.reason, failingSince: since } });
+    const row = await database.db.prisma.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(row).toMatchObject({ status: "DISABLED", disabledReason: disable.reason, failingSince: since });
+    // Already disabled: recorded, but nobody is told twice.
+    const again = await store.record(failed(b!, new Date()), { status: "failed" }, disable, endpoint.id);
+    expect(again).toEqual({ recorded: true, disabledEndpoint: undefined });
   });
 });

@@ -11,5 +11,6 @@ export {
 } from "./http-client.js";
 export { createAddressPolicy, BlockedAddressError, type AddressPolicy, type AddressVerdict } from "./address-policy.js";
 export { envelope, USER_AGENT, type EventForDelivery } from "./envelope.js";
-export { deliveryBody, type PayloadFlavour } from "./payloads.js";
+export { deliveryBody, PAYLOAD_SHAPES, type PayloadFlavour, type PayloadInput } from "./payloads.js";
 export { createTokenCache, type OAuthClientCredentials, type TokenCache, type TokenResult } from "./oauth.js";
+export { createOutbound, type OutboundOptions } from "./outbound.js";

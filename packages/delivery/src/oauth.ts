@@ -1,11 +1,7 @@
+import type { OAuthClientCredentials } from "@hookline/core";
 import type { HttpClient } from "./http-client.js";
 
-export interface OAuthClientCredentials {
-  readonly tokenUrl: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly scope: string | null;
-}
+export type { OAuthClientCredentials } from "@hookline/core";
 
 export type TokenResult = { readonly token: string } | { readonly error: string };
 

@@ -1,4 +1,23 @@
 export { createRedis, PRODUCER_COMMAND_TIMEOUT_MS } from "./connection.js";
-export { QUEUES, JOBS, parseDeliverJob, type DeliverJob, type QueueName } from "./catalog.js";
-export { DeliveryQueue, DELIVER_JOB_OPTIONS } from "./delivery-queue.js";
+export {
+  deliverPayload,
+  JOBS,
+  MalformedJobError,
+  parsePayload,
+  QUEUES,
+  queueSettings,
+  type DeliverPayload,
+  type JobKind,
+  type JobName,
+  type QueueName,
+} from "./catalog.js";
+export { JobQueues } from "./job-queues.js";
+export {
+  dueDeliveries,
+  ENQUEUE_TIMEOUT_MS,
+  Scheduler,
+  type CommittedDelivery,
+  type Publisher,
+  type SchedulerOptions,
+} from "./scheduler.js";
 export { evictionPolicy, isSafeEvictionPolicy } from "./redis-policy.js";

@@ -1,5 +1,5 @@
 import { connectDatabase, type Database } from "@hookline/db";
-import { createRedis, DeliveryQueue } from "@hookline/queue";
+import { Redis } from "ioredis";
 import { TEST_ENCRYPTION_KEY } from "./config.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
 import { testQueuePrefix, TEST_REDIS_URL } from "./redis.js";
@@ -41,29 +41,33 @@ export function useTestDatabase(options: { poolMax?: number } = {}): DatabaseFix
   };
 }
 
-export interface QueueFixture {
-  /** A producer on the file's own queue prefix. */
-  readonly queue: DeliveryQueue;
+export interface RedisFixture {
+  /**
+   * A producer connection to the test Redis (commands give up after a second, as the API's do).
+   * Build the queues on it under `prefix`: `new JobQueues(fixture.redis, fixture.prefix)`.
+   */
+  readonly redis: Redis;
+  /** A queue prefix of this test file's own; its keys are deleted in `afterAll`. */
   readonly prefix: string;
 }
 
-/** A delivery queue under a prefix of this test file's own; its keys are deleted in `afterAll`. */
-export function useTestQueue(): QueueFixture {
+/**
+ * Redis for one test file: a connection, and a queue prefix of its own whose keys are deleted
+ * in `afterAll`. (The queues themselves are @hookline/queue's, which tests here too.)
+ */
+export function useTestRedis(): RedisFixture {
   const prefix = testQueuePrefix();
-  let queue: DeliveryQueue | undefined;
-  let redis: ReturnType<typeof createRedis> | undefined;
+  let redis: Redis | undefined;
   beforeAll(() => {
-    redis = createRedis(TEST_REDIS_URL, "producer");
-    queue = new DeliveryQueue(redis, prefix.prefix);
+    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1_000, connectTimeout: 2_000 });
   });
   afterAll(async () => {
-    await queue?.close();
     redis?.disconnect();
     await prefix.cleanup();
   });
   return {
-    get queue() {
-      return whileOpen(queue, "the test queue");
+    get redis() {
+      return whileOpen(redis, "the test Redis");
     },
     prefix: prefix.prefix,
   };

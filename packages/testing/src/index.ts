@@ -5,4 +5,4 @@ export { testConfig, TEST_ADMIN_TOKEN, TEST_ENCRYPTION_KEY, TEST_PROCESS_ENV } f
 export { startReceiver, type Receiver, type ReceivedRequest, type Reply, type ReplyFn } from "./receiver.js";
 export { spawnTsProcess, type SpawnedProcess } from "./process.js";
 export { freePort, startPostgresServer, startRedisServer, waitForHttp, type PostgresServer, type RedisServer } from "./services.js";
-export { useTestDatabase, useTestQueue, type DatabaseFixture, type QueueFixture } from "./fixtures.js";
+export { useTestDatabase, useTestRedis, type DatabaseFixture, type RedisFixture } from "./fixtures.js";

@@ -32,7 +32,7 @@ export function requireTenant(db: Database): RequestHandler {
     const token = bearerToken(req.headers.authorization);
     const parsed = token === undefined ? undefined : parseApiKey(token);
     if (!parsed) throw AppError.unauthorized("The API key is malformed.");
-    const key = await findApiKeyForAuth(db.pool, parsed.keyId);
+    const key = await findApiKeyForAuth(db, parsed.keyId);
     if (!key || !secretMatches(parsed.secret, key.secretHash)) throw AppError.unauthorized("The API key is not valid.");
     if (key.revokedAt) throw AppError.unauthorized("The API key has been revoked.");
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppError.unauthorized("The API key has expired.");

@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { Histogram, register } from "prom-client";
-import { metricsText } from "@hookline/engine";
+import { metricsText } from "@hookline/core";
 
 const requestSeconds =
   (register.getSingleMetric("hookline_http_request_duration_seconds") as Histogram<"method" | "route" | "status"> | undefined) ??

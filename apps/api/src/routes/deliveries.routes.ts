@@ -1,11 +1,11 @@
 import { Router } from "express";
-import { AppError, type Logger } from "@hookline/core";
-import type { DeliveryQueue } from "@hookline/queue";
+import { AppError } from "@hookline/core";
+import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { presentAttempt, presentDelivery } from "../presenters/delivery.presenter.js";
 
-export function deliveryRoutes(deps: { queue: DeliveryQueue; logger: Logger }): Router {
+export function deliveryRoutes(deps: { scheduler: Scheduler }): Router {
   const router = Router();
   guardIdParam(router, "delivery", "The delivery");
 
@@ -20,14 +20,7 @@ export function deliveryRoutes(deps: { queue: DeliveryQueue; logger: Logger }): 
     const result = await tenantOf(res).scope.deliveries.retry(req.params.id);
     if (result === "not_found") throw AppError.notFound("The delivery");
     if (result === "not_failed") throw AppError.conflict("Only a failed delivery can be retried.");
-    try {
-      await deps.queue.requeue(result.id);
-    } catch (error) {
-      (req.log ?? deps.logger).error(
-        { err: (error as Error).message, delivery_id: result.id },
-        "requeue failed; the sweeper will pick it up",
-      );
-    }
+    await deps.scheduler.dueAgain(result.id, req.log);
     res.status(202).json(presentDelivery(result));
   });
 

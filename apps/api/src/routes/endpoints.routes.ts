@@ -1,6 +1,6 @@
 import { Router } from "express";
-import { AppError, type Logger } from "@hookline/core";
-import type { DeliveryQueue } from "@hookline/queue";
+import { AppError } from "@hookline/core";
+import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
 import { bodyOf } from "../http/body.middleware.js";
@@ -16,7 +16,6 @@ import {
   type CreateEndpointBody,
   type UpdateEndpointBody,
 } from "../schemas/endpoint.schemas.js";
-import { enqueueCommitted } from "../services/enqueue.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
 
@@ -59,7 +58,7 @@ const parseDeliveryQuery = validator<{ status?: "pending" | "held" | "succeeded"
   "query",
 );
 
-export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger; checkTargets: TargetCheck }): Router {
+export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: TargetCheck }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The endpoint");
 
@@ -123,8 +122,7 @@ export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger; che
     if (!updated) throw notFound();
     if (updated.resumed) {
       // The held deliveries, in publish order, a batch at a time, each enqueued once committed.
-      const log = req.log ?? deps.logger;
-      await tenantOf(res).scope.endpoints.releaseHeld(req.params.id, (ids) => enqueueCommitted(deps.queue, log, ids));
+      await tenantOf(res).scope.endpoints.releaseHeld(req.params.id, (ids) => deps.scheduler.due(ids, req.log));
     }
     res.json(presentEndpoint(updated.endpoint));
   });
@@ -134,10 +132,7 @@ export function endpointRoutes(deps: { queue: DeliveryQueue; logger: Logger; che
     const body = parseRecover(bodyOf(req));
     const scope = tenantOf(res).scope;
     if (!(await scope.endpoints.find(req.params.id))) throw notFound();
-    const log = req.log ?? deps.logger;
-    const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since), (ids) =>
-      enqueueCommitted(deps.queue, log, ids),
-    );
+    const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since), (ids) => deps.scheduler.due(ids, req.log));
     res.status(202).json({ recovered });
   });
 

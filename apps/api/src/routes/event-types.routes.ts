@@ -6,7 +6,7 @@ import { pageRequest, sendPage } from "../http/pagination.js";
 import { validator } from "../http/validation.js";
 import { presentBuiltinEventType, presentEventType } from "../presenters/event-type.presenter.js";
 import { createEventTypeSchema, updateEventTypeSchema, type EventTypeBody } from "../schemas/event-type.schemas.js";
-import { assertCompilableSchema } from "../services/event-type-rules.js";
+import { assertCompilableSchema } from "@hookline/publishing";
 
 const parseCreate = validator<EventTypeBody & { name: string }>(createEventTypeSchema, "body");
 const parseUpdate = validator<EventTypeBody>(updateEventTypeSchema, "body");

@@ -1,8 +1,9 @@
 import { Router } from "express";
-import { AppError, eventTypeProblem, type FieldProblem, type Logger } from "@hookline/core";
+import { AppError, type Logger } from "@hookline/core";
 import type { PublishResult } from "@hookline/db";
-import type { EngineDependencies } from "@hookline/engine";
-import type { DeliveryQueue } from "@hookline/queue";
+import type { DeliveryEngine } from "@hookline/delivery-engine";
+import type { Publisher } from "@hookline/publishing";
+import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
@@ -10,10 +11,7 @@ import { validator } from "../http/validation.js";
 import { presentEvent } from "../presenters/event.presenter.js";
 import { iso } from "../presenters/timestamps.js";
 import { publishBatchSchema, publishEventSchema, type PublishBatchBody, type PublishEventBody } from "../schemas/event.schemas.js";
-import { enqueuePublished } from "../services/enqueue.js";
-import { publishGroups } from "../services/publish-groups.js";
 import { deliverSynchronously } from "../services/synchronous-delivery.js";
-import { checkPublish, publishLookups, type PublishLookups } from "../services/event-type-rules.js";
 
 const parsePublish = validator<PublishEventBody>(publishEventSchema, "body");
 const parseBatch = validator<PublishBatchBody>(publishBatchSchema, "body");
@@ -30,32 +28,11 @@ function idempotencyKey(body: PublishEventBody, header: string | undefined): str
 }
 
 type EventDeps = {
-  queue: DeliveryQueue;
+  publisher: Publisher;
+  engine: DeliveryEngine;
+  scheduler: Scheduler;
   logger: Logger;
-  engine: EngineDependencies;
-  idempotencyWindowMs: number;
-  enqueueFailureRate: number;
 };
-
-/** Re-labels problems of one batch item under `events.<i>.`, so a client can find the event. */
-function within(prefix: string, error: unknown): never {
-  if (error instanceof AppError && prefix !== "") {
-    const details: FieldProblem[] = error.details.map((d) => ({ ...d, field: `${prefix}${d.field}` }));
-    throw new AppError({ status: error.status, code: error.code, message: error.message, details });
-  }
-  throw error;
-}
-
-/** The checks of one event before anything is written; returns whether its type is deprecated. */
-async function admit(lookups: PublishLookups, body: PublishEventBody, prefix = ""): Promise<boolean> {
-  try {
-    const problem = eventTypeProblem(body.event_type, false);
-    if (problem) throw AppError.validation([{ field: "event_type", message: problem }]);
-    return (await checkPublish(lookups, body.event_type, body.data)).deprecated;
-  } catch (error) {
-    return within(prefix, error);
-  }
-}
 
 const toNewEvent = (body: PublishEventBody, idempotencyKey: string | undefined) => ({
   eventType: body.event_type,
@@ -69,7 +46,7 @@ const toNewEvent = (body: PublishEventBody, idempotencyKey: string | undefined) 
  * After commit and enqueue: make the first attempt of the synchronous deliveries and present
  * each result as `POST /v1/events` answers it.
  */
-async function present(deps: EventDeps, results: readonly PublishResult[]) {
+async function present(deps: EventDeps, logger: Logger, results: readonly PublishResult[]) {
   return Promise.all(
     results.map(async (result) => {
       const base = { id: result.event.id, event_type: result.event.eventType, created_at: iso(result.event.createdAt) };
@@ -79,7 +56,7 @@ async function present(deps: EventDeps, results: readonly PublishResult[]) {
         ...base,
         deliveries: result.deliveries.length,
         replayed: false,
-        ...(synchronous.length > 0 && { synchronous: await deliverSynchronously(deps.engine, synchronous) }),
+        ...(synchronous.length > 0 && { synchronous: await deliverSynchronously({ ...deps, logger }, synchronous) }),
       };
     }),
   );
@@ -88,14 +65,13 @@ async function present(deps: EventDeps, results: readonly PublishResult[]) {
 export function eventRoutes(deps: EventDeps): Router {
   const router = Router();
   guardIdParam(router, "event", "The event");
-  const publish = publishGroups(deps);
 
   router.post("/", async (req, res) => {
     const body = parsePublish(bodyOf(req));
     const key = idempotencyKey(body, req.header("idempotency-key"));
-    if (await admit(publishLookups(tenantOf(res).scope, [body.event_type]), body)) res.setHeader("Deprecation", "true");
-    const result = await publish(tenantOf(res).scope, toNewEvent(body, key));
-    const [presented] = await present(deps, [result]);
+    const { result, deprecated } = await deps.publisher.publish(tenantOf(res).scope, toNewEvent(body, key));
+    if (deprecated) res.setHeader("Deprecation", "true");
+    const [presented] = await present(deps, req.log, [result]);
     const { replayed, ...answer } = presented!;
     if (replayed) res.setHeader("Idempotent-Replayed", "true");
     res.status(202).json(answer);
@@ -117,18 +93,12 @@ export function eventRoutes(deps: EventDeps): Router {
       }
       seen.set(event.idempotency_key, i);
     });
-    const lookups = publishLookups(
+    const { results, deprecated } = await deps.publisher.publishBatch(
       tenantOf(res).scope,
-      events.map((event) => event.event_type),
-    );
-    const deprecated = await Promise.all(events.map((event, i) => admit(lookups, event, `events.${i}.`)));
-    if (deprecated.some(Boolean)) res.setHeader("Deprecation", "true");
-    const results = await tenantOf(res).scope.events.publishBatch(
       events.map((event) => toNewEvent(event, event.idempotency_key)),
-      { idempotencyWindowMs: deps.idempotencyWindowMs },
     );
-    await enqueuePublished(deps.queue, req.log ?? deps.logger, results, { enqueueFailureRate: deps.enqueueFailureRate });
-    res.status(202).json(await present(deps, results));
+    if (deprecated) res.setHeader("Deprecation", "true");
+    res.status(202).json(await present(deps, req.log, results));
   });
 
   router.get("/:id", async (req, res) => {

@@ -5,7 +5,7 @@ import { pageRequest, sendPage } from "../http/pagination.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
-import { checkSubscriptionTypes } from "../services/event-type-rules.js";
+import { checkSubscriptionTypes } from "@hookline/publishing";
 import { presentSubscription } from "../presenters/subscription.presenter.js";
 import {
   createSubscriptionSchema,

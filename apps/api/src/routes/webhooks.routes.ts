@@ -1,6 +1,7 @@
 import { Router } from "express";
-import { AppError, eventTypeProblem, type Logger } from "@hookline/core";
-import type { DeliveryQueue } from "@hookline/queue";
+import { AppError, eventTypeProblem } from "@hookline/core";
+import { checkSubscriptionTypes } from "@hookline/publishing";
+import type { Scheduler } from "@hookline/queue";
 import type { MomentusWebhook } from "@hookline/db";
 import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
@@ -14,8 +15,6 @@ import {
   updateMomentusWebhookSchema,
   type MomentusWebhookBody,
 } from "../schemas/momentus-webhook.schemas.js";
-import { enqueueCommitted } from "../services/enqueue.js";
-import { checkSubscriptionTypes } from "../services/event-type-rules.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
 
@@ -55,7 +54,7 @@ function oauthFields(body: MomentusWebhookBody) {
  * created), a callback URL, a timeout (15 s by default), a generated or given secret key,
  * asynchronous, ignore-for-API and active flags, and OAuth client credentials.
  */
-export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger; checkTargets: TargetCheck }): Router {
+export function webhookRoutes(deps: { scheduler: Scheduler; checkTargets: TargetCheck }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The webhook");
 
@@ -102,7 +101,6 @@ export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger; chec
       throw AppError.validation([{ field: "trigger_action", message: "cannot be changed once the webhook is created" }]);
     }
     deps.checkTargets({ url: body.url, "authentication.token_url": body.authentication?.token_url });
-    const log = req.log ?? deps.logger;
     const result = await tenantOf(res).scope.momentusWebhooks.update(
       req.params.id,
       {
@@ -115,7 +113,7 @@ export function webhookRoutes(deps: { queue: DeliveryQueue; logger: Logger; chec
         active: body.active,
         oauth: oauthFields(body),
       },
-      (ids) => enqueueCommitted(deps.queue, log, ids),
+      (ids) => deps.scheduler.due(ids, req.log),
     );
     if (result === "not_found") throw notFound();
     if (result === "name_taken") throw nameTaken(body.name);

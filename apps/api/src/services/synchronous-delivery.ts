@@ -1,4 +1,6 @@
-import { attemptDelivery, type EngineDependencies } from "@hookline/engine";
+import type { Logger } from "@hookline/core";
+import type { DeliveryEngine } from "@hookline/delivery-engine";
+import type { Scheduler } from "@hookline/queue";
 
 export interface SynchronousOutcome {
   delivery_id: string;
@@ -17,7 +19,7 @@ export interface SynchronousOutcome {
  * receiver's response. A failed attempt with retries left goes back to the queue on schedule.
  */
 export async function deliverSynchronously(
-  deps: EngineDependencies,
+  deps: { engine: DeliveryEngine; scheduler: Scheduler; logger: Logger },
   deliveries: readonly { id: string; endpointId: string }[],
 ): Promise<SynchronousOutcome[]> {
   return Promise.all(
@@ -30,15 +32,11 @@ export async function deliverSynchronously(
         error_kind: null,
         response_body: null,
       };
-      const attempt = await attemptDelivery(deps, id);
+      const attempt = await deps.engine.attempt(id);
       if (attempt.outcome === "held") return { ...base, status: "held" };
-      // "deferred" needs a gate, which synchronous delivery does not use.
+      // "deferred" needs a gate, which the API's engine does not have.
       if (attempt.outcome === "skipped" || attempt.outcome === "deferred") return { ...base, status: "skipped" };
-      if (attempt.recorded && attempt.next.status === "pending") {
-        await deps.queue.enqueueAt(id, attempt.next.nextAttemptAt).catch((error: unknown) => {
-          deps.logger.warn({ err: (error as Error).message, delivery_id: id }, "could not schedule the retry; the sweeper will");
-        });
-      }
+      if (attempt.recorded && attempt.next.status === "pending") await deps.scheduler.retryAt(id, attempt.next.nextAttemptAt, deps.logger);
       const { result } = attempt;
       return {
         ...base,

@@ -1,6 +1,5 @@
 import { issueApiKey, newId } from "@hookline/core";
-import type pg from "pg";
-import type { PrismaClient } from "../client.js";
+import type { Database, PrismaClient } from "../client.js";
 import type { ApiKey } from "../generated/prisma/client.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
 import { prepared } from "../prepared.js";
@@ -48,8 +47,8 @@ const authLookups = perPool((pool) =>
 );
 
 /** Authentication looks a key up by its id before any tenant is known; the secret check follows. */
-export function findApiKeyForAuth(pool: pg.Pool, keyId: string): Promise<KeyForAuth | null> {
-  return authLookups(pool)(keyId);
+export function findApiKeyForAuth(db: Pick<Database, "pool">, keyId: string): Promise<KeyForAuth | null> {
+  return authLookups(db.pool)(keyId);
 }
 
 export function apiKeyRepository(prisma: PrismaClient, tenantId: string) {

@@ -16,7 +16,7 @@ export const RELEASE_BATCH = 5_000;
 
 type Queryable = Pick<PrismaClient, "$queryRaw">;
 /** Called with each batch's ids, in publish order, once the batch is committed (to enqueue them). */
-export type ReleasedBatch = (deliveryIds: string[]) => Promise<void>;
+export type ReleasedBatch = (deliveryIds: string[]) => Promise<unknown>;
 
 /**
  * Makes an endpoint's deliveries due again a batch at a time, oldest first: `find` picks the next

@@ -181,7 +181,7 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
      * Stores the event and its deliveries. With an idempotency key, the key is claimed in the
      * same transaction, so exactly one event is created per key and window.
      */
-    async publish(input: NewEvent, options: PublishOptions = { idempotencyWindowMs: 24 * 3600_000 }): Promise<PublishResult> {
+    async publish(input: NewEvent, options: PublishOptions): Promise<PublishResult> {
       if (input.idempotencyKey !== undefined) {
         const found = await existing(input.idempotencyKey);
         if (found) return found;

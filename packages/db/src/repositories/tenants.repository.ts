@@ -1,5 +1,5 @@
 import { issueApiKey, newId } from "@hookline/core";
-import type { PrismaClient } from "../client.js";
+import type { Database } from "../client.js";
 import type { Tenant } from "../generated/prisma/client.js";
 
 export interface CreatedTenant {
@@ -10,7 +10,8 @@ export interface CreatedTenant {
 }
 
 /** Tenants are not tenant-scoped themselves: only the admin API and operators create them. */
-export async function createTenant(prisma: PrismaClient, input: { name: string }): Promise<CreatedTenant> {
+export async function createTenant(db: Pick<Database, "prisma">, input: { name: string }): Promise<CreatedTenant> {
+  const { prisma } = db;
   const tenantId = newId("tenant");
   const apiKeyId = newId("apiKey");
   const key = issueApiKey(apiKeyId);

@@ -1,5 +1,5 @@
-import type pg from "pg";
-import { isSealed, SecretCipherError, type SecretCipher } from "@hookline/core";
+import type { Database } from "../client.js";
+import { isSealed, SecretCipherError } from "@hookline/core";
 import { sealSecret } from "./endpoint-secrets.js";
 
 const CHECK_CONTEXT = "encryption_check";
@@ -20,7 +20,8 @@ export class EncryptionKeyMismatchError extends Error {
  * later one must open it. A wrong key therefore stops the process before it serves a request or
  * takes a job, instead of failing each delivery later.
  */
-export async function verifyEncryptionKey(pool: pg.Pool, cipher: SecretCipher): Promise<void> {
+export async function verifyEncryptionKey(db: Pick<Database, "pool" | "secrets">): Promise<void> {
+  const { pool, secrets: cipher } = db;
   await pool.query(`INSERT INTO encryption_check (id, key_id, sealed) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`, [
     cipher.keyId,
     cipher.seal(CHECK_VALUE, CHECK_CONTEXT),
@@ -41,7 +42,8 @@ export async function verifyEncryptionKey(pool: pg.Pool, cipher: SecretCipher): 
  * only if it still holds the value read, so processes starting together cannot seal twice.
  * Returns how many rows were sealed.
  */
-export async function sealLegacySecrets(pool: pg.Pool, cipher: SecretCipher): Promise<number> {
+export async function sealLegacySecrets(db: Pick<Database, "pool" | "secrets">): Promise<number> {
+  const { pool, secrets: cipher } = db;
   const { rows } = await pool.query<{ id: string; secret: string; oauth_client_secret: string | null }>(
     `SELECT id, secret, oauth_client_secret FROM endpoints
      WHERE secret NOT LIKE 'enc:v1:%' OR oauth_client_secret NOT LIKE 'enc:v1:%'`,

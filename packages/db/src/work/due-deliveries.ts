@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { Database } from "../client.js";
 import { idsInPublishOrder } from "../repositories/due-again.js";
 
 export interface DueCursor {
@@ -13,11 +13,11 @@ export interface DueCursor {
  * row, or undefined when the batch was not full (nothing more is due).
  */
 export async function withDueDeliveries(
-  pool: pg.Pool,
+  db: Pick<Database, "pool">,
   options: { graceMs: number; limit: number; cursor?: DueCursor | undefined },
   handle: (deliveryIds: string[]) => Promise<void>,
 ): Promise<DueCursor | undefined> {
-  const client = await pool.connect();
+  const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<{ id: string; next_attempt_at: Date }>(
@@ -48,7 +48,11 @@ export async function withDueDeliveries(
  * a release cut short by a crash, or a delivery parked as held (by a worker, or by a publish)
  * on the strength of a status read just before the endpoint was resumed.
  */
-export async function releaseStrandedHeldDeliveries(pool: pg.Pool, options: { graceMs: number; limit: number }): Promise<string[]> {
+export async function releaseStrandedHeldDeliveries(
+  db: Pick<Database, "pool">,
+  options: { graceMs: number; limit: number },
+): Promise<string[]> {
+  const { pool } = db;
   // One probe of the (endpoint_id, status, seq) index per active endpoint, not a scan of every
   // held delivery: paused endpoints may hold millions, and they are not stranded.
   const { rows: found } = await pool.query<{ id: string }>(
@@ -74,7 +78,8 @@ export async function releaseStrandedHeldDeliveries(pool: pg.Pool, options: { gr
 }
 
 /** Forgets idempotency keys whose window ended; they no longer answer with their first event. */
-export async function deleteExpiredIdempotencyKeys(pool: pg.Pool, limit = 5_000): Promise<number> {
+export async function deleteExpiredIdempotencyKeys(db: Pick<Database, "pool">, limit = 5_000): Promise<number> {
+  const { pool } = db;
   const result = await pool.query(
     `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at <= now() LIMIT $1)`,
     [limit],

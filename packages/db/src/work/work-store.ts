@@ -1,31 +1,17 @@
+import type { WorkStore } from "@hookline/core";
 import type { Database } from "../client.js";
 import { batcher } from "../batcher.js";
-import {
-  loadDeliveryWorks,
-  changesEndpointHealth,
-  recordAttempt,
-  recordAttempts,
-  type AttemptConsequence,
-  type AttemptOutcomeRecord,
-  type AttemptRecord,
-  type DeliveryWork,
-  type EndpointHealthRule,
-  type RecordedAttempt,
-} from "./delivery-work.js";
-
-export interface WorkStore {
-  load(deliveryId: string): Promise<DeliveryWork | undefined>;
-  record(attempt: AttemptRecord, next: AttemptConsequence, rule: EndpointHealthRule): Promise<RecordedAttempt>;
-}
+import { holdDelivery, loadDeliveryWorks } from "./load-deliveries.js";
+import { recordAttempt, recordAttempts, type AttemptOutcomeRecord } from "./record-attempts.js";
 
 /**
- * The worker's reads and writes, grouped: concurrent attempts read their deliveries in one query
- * and record their outcomes (successes, retries, failures) in one statement. An attempt that
- * changes its endpoint's health (the first failure of a run, the success that ends one, a
- * disabling) takes the single transaction of recordAttempt, which also writes the endpoint row;
- * so a failing endpoint's attempts do not queue on its row lock one transaction at a time. Every
- * caller still waits for its own row to be committed before it finishes its job, so grouping
- * changes how many statements run, not what is guaranteed.
+ * The delivery engine's work store on Postgres, grouped: concurrent attempts read their
+ * deliveries in one query and record their outcomes (successes, retries, failures) in one
+ * statement. An attempt that changes its endpoint's health (the first failure of a run, the
+ * success that ends one, a disabling) takes the single transaction of recordAttempt, which also
+ * writes the endpoint row; so a failing endpoint's attempts do not queue on its row lock one
+ * transaction at a time. Every caller still waits for its own row to be committed before it
+ * finishes its job, so grouping changes how many statements run, not what is guaranteed.
  */
 export function createWorkStore(db: Pick<Database, "pool" | "secrets">, options: { maxBatch?: number } = {}): WorkStore {
   // Batches run on their own pooled connections; leave the rest of the pool to everything else.
@@ -35,9 +21,10 @@ export function createWorkStore(db: Pick<Database, "pool" | "secrets">, options:
   const recordQuietly = batcher((items: readonly AttemptOutcomeRecord[]) => recordAttempts(db.pool, items), { maxBatch, maxConcurrent });
   return {
     load,
-    async record(attempt, next, rule) {
-      if (!changesEndpointHealth(rule, next)) return { recorded: await recordQuietly({ attempt, next }) };
-      return recordAttempt(db.pool, attempt, next, rule);
+    hold: (deliveryId) => holdDelivery(db.pool, deliveryId),
+    async record(attempt, next, health, endpointId) {
+      if (health.kind === "none") return { recorded: await recordQuietly({ attempt, next }) };
+      return recordAttempt(db.pool, attempt, next, health, endpointId);
     },
   };
 }

@@ -1,9 +1,21 @@
-import { EndpointGate, FAILING_AFTER, PROBE_SPACING_MS } from "../src/endpoint-gate.js";
+import { EndpointGate } from "../src/endpoint-gate.js";
+
+/** The thresholds most tests run with (the configuration's defaults are tested in packages/config). */
+const FAILING_AFTER = 3;
+const PROBE_SPACING_MS = 500;
 
 /** A gate on a clock the test moves; `attempt` runs one attempt of `ms` to completion. */
 function gate(failing: { failingAfter?: number; probeSpacingMs?: number } = {}) {
   let now = 0;
-  const g = new EndpointGate({ maxInFlight: 3, slowMaxInFlight: 1, slowAfterMs: 1_000, ...failing, now: () => now });
+  const g = new EndpointGate({
+    maxInFlight: 3,
+    slowMaxInFlight: 1,
+    slowAfterMs: 1_000,
+    failingAfter: FAILING_AFTER,
+    probeSpacingMs: PROBE_SPACING_MS,
+    ...failing,
+    now: () => now,
+  });
   const advance = (ms: number) => {
     now += ms;
   };

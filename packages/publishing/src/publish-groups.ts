@@ -1,13 +1,10 @@
-import type { Logger } from "@hookline/core";
 import { batcher, isDatabaseUnavailable, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
-import type { DeliveryQueue } from "@hookline/queue";
-import { enqueuePublished } from "./enqueue.js";
+import type { Scheduler } from "@hookline/queue";
+import { committedDeliveries } from "./committed.js";
 
 export interface PublishGroupOptions {
-  readonly queue: DeliveryQueue;
-  readonly logger: Logger;
+  readonly scheduler: Scheduler;
   readonly idempotencyWindowMs: number;
-  readonly enqueueFailureRate: number;
   /** Most events written by one statement. */
   readonly maxGroup?: number;
   /** Most groups being written at once (each holds a database connection). */
@@ -88,7 +85,8 @@ export function publishGroups(options: PublishGroupOptions): (scope: TenantScope
         }),
       );
       const published = settled.flatMap((s) => (s.ok ? [s.result] : []));
-      await enqueuePublished(options.queue, options.logger, published, { enqueueFailureRate: options.enqueueFailureRate });
+      // The API makes a synchronous webhook's first attempt itself, once the caller is answered.
+      await options.scheduler.published(committedDeliveries(published), { attemptsSynchronousItself: true });
       return settled;
     },
     { maxBatch: options.maxGroup ?? 100, maxConcurrent: options.maxConcurrent ?? 4 },

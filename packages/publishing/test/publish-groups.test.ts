@@ -1,15 +1,22 @@
 import { createLogger } from "@hookline/core";
 import { createTenant, tenantScope, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
-import { useTestDatabase, useTestQueue } from "@hookline/testing";
-import { publishGroups } from "../src/services/publish-groups.js";
+import { useTestDatabase, useTestRedis } from "@hookline/testing";
+import { JobQueues, QUEUES, Scheduler } from "@hookline/queue";
+import { publishGroups } from "../src/publish-groups.js";
 
 /** Group commit of single-event publishes: many callers, one statement, each its own answer. */
 const database = useTestDatabase();
-const queueFixture = useTestQueue();
+const redis = useTestRedis();
+const queueFixture = {} as { queues: JobQueues; scheduler: Scheduler };
+beforeAll(() => {
+  queueFixture.queues = new JobQueues(redis.redis, redis.prefix);
+  queueFixture.scheduler = new Scheduler({ queues: queueFixture.queues, logger: createLogger({ level: "silent", name: "test" }) });
+});
+afterAll(() => queueFixture.queues.close());
 
 /** A tenant with one endpoint subscribed to `<name>.*`; its scope counts the statements it is asked for. */
 async function tenantWithEndpoint(name: string) {
-  const { tenant } = await createTenant(database.db.prisma, { name });
+  const { tenant } = await createTenant(database.db, { name });
   const real = tenantScope(database.db, tenant.id);
   const endpoint = await real.endpoints.create({
     name: "e",
@@ -41,10 +48,8 @@ async function tenantWithEndpoint(name: string) {
 
 const publisher = () =>
   publishGroups({
-    queue: queueFixture.queue,
-    logger: createLogger({ level: "silent", name: "test" }),
+    scheduler: queueFixture.scheduler,
     idempotencyWindowMs: 60_000,
-    enqueueFailureRate: 0,
     maxConcurrent: 1,
   });
 
@@ -77,7 +82,7 @@ describe("publishing single events in groups", () => {
       expect(stored.deliveries).toHaveLength(1);
       expect(result.outcome === "published" && result.deliveries.map((d) => d.id)).toEqual([stored.deliveries[0]!.id]);
       // Enqueued before the caller is answered, like a publish of its own.
-      expect(await queueFixture.queue.queue.getJobState(stored.deliveries[0]!.id)).toBe("waiting");
+      expect(await queueFixture.queues.queue(QUEUES.deliveries).getJobState(stored.deliveries[0]!.id)).toBe("waiting");
     }
   });
 

@@ -25,10 +25,10 @@ export interface EndpointGateOptions {
   readonly maxInFlight: number;
   readonly slowMaxInFlight: number;
   readonly slowAfterMs: number;
-  /** Failed attempts in a row after which an endpoint is failing (default `FAILING_AFTER`). */
-  readonly failingAfter?: number;
-  /** A failing endpoint gets at most one attempt this often, in ms (default `PROBE_SPACING_MS`). */
-  readonly probeSpacingMs?: number;
+  /** Failed attempts in a row after which an endpoint is failing. */
+  readonly failingAfter: number;
+  /** A failing endpoint gets at most one attempt this often, in ms. */
+  readonly probeSpacingMs: number;
   /** A monotonic clock in ms; tests pass their own. */
   readonly now?: () => number;
 }
@@ -68,10 +68,6 @@ const WAITING_FORGOTTEN_AFTER_MS = 10_000;
 const MAX_WAITING_TRACKED = 100_000;
 /** The share of the line's estimated wait that a waiting delivery is put off for. */
 const BACKLOG_SHARE = 0.5;
-/** Default: failed attempts in a row after which an endpoint is failing. */
-export const FAILING_AFTER = 3;
-/** Default: a failing endpoint gets at most one attempt this often (in each worker process). */
-export const PROBE_SPACING_MS = 500;
 /** At most this many waiting deliveries are released at once when a failing endpoint recovers. */
 const MAX_RELEASED = 1_000;
 
@@ -84,10 +80,11 @@ export class EndpointGate {
   private readonly failingAfter: number;
   private readonly probeSpacingMs: number;
 
+  /** Every threshold comes from the configuration (packages/config), where the defaults stand. */
   constructor(private readonly options: EndpointGateOptions) {
     this.now = options.now ?? (() => performance.now());
-    this.failingAfter = options.failingAfter ?? FAILING_AFTER;
-    this.probeSpacingMs = options.probeSpacingMs ?? PROBE_SPACING_MS;
+    this.failingAfter = options.failingAfter;
+    this.probeSpacingMs = options.probeSpacingMs;
   }
 
   private state(endpointId: string): EndpointState {

@@ -1,0 +1,72 @@
+import type { BuiltinEventType } from "@hookline/core";
+import { tenantScope, type Database, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
+import type { OperationalEvents } from "@hookline/delivery-engine";
+import type { Scheduler } from "@hookline/queue";
+import { admitEvents } from "./admission.js";
+import { committedDeliveries } from "./committed.js";
+import { publishGroups } from "./publish-groups.js";
+
+export interface PublisherOptions {
+  readonly db: Database;
+  readonly scheduler: Scheduler;
+  /** How long an idempotency key keeps answering with its first event. */
+  readonly idempotencyWindowMs: number;
+  /** Most events written by one grouped statement, and most groups written at once. */
+  readonly maxGroup?: number;
+  readonly maxConcurrent?: number;
+}
+
+export interface Publisher {
+  /**
+   * One tenant event: admitted (see admitEvents), written with one delivery per subscribed
+   * endpoint, and its due deliveries scheduled. Publishes that arrive together share statements
+   * (see publishGroups); each gets its own answer.
+   */
+  publish(scope: TenantScope, input: NewEvent): Promise<{ result: PublishResult; deprecated: boolean }>;
+  /** Many tenant events, all admitted first, written in one transaction; results in input order. */
+  publishBatch(scope: TenantScope, inputs: readonly NewEvent[]): Promise<{ results: PublishResult[]; deprecated: boolean }>;
+  /** The engine's own events, published through the same writes and the same scheduling. */
+  readonly operationalEvents: OperationalEvents;
+}
+
+/**
+ * The one path an event takes into the engine, whoever publishes it: `POST /v1/events` and its
+ * batch, and the engine's operational events. Postgres first, then the queue: the rows are
+ * committed before the scheduler hands their ids to Redis.
+ *
+ * Deliveries to synchronous webhooks are left out of the queue for a tenant's publish, because the
+ * API makes their first attempt itself once the event is written; the engine's own events are
+ * published by workers, which wait for nobody, so theirs are queued like any other.
+ */
+export function createPublisher(options: PublisherOptions): Publisher {
+  const { scheduler, idempotencyWindowMs } = options;
+  const grouped = publishGroups({
+    scheduler,
+    idempotencyWindowMs,
+    ...(options.maxGroup !== undefined && { maxGroup: options.maxGroup }),
+    ...(options.maxConcurrent !== undefined && { maxConcurrent: options.maxConcurrent }),
+  });
+  return {
+    async publish(scope, input) {
+      const { deprecated } = await admitEvents(scope, [input], { batch: false });
+      return { result: await grouped(scope, input), deprecated };
+    },
+
+    async publishBatch(scope, inputs) {
+      const { deprecated } = await admitEvents(scope, inputs, { batch: true });
+      const results = await scope.events.publishBatch(inputs, { idempotencyWindowMs });
+      await scheduler.published(committedDeliveries(results), { attemptsSynchronousItself: true });
+      return { results, deprecated };
+    },
+
+    operationalEvents: {
+      async publish(tenantId: string, eventType: BuiltinEventType, data: Record<string, unknown>) {
+        const result = await tenantScope(options.db, tenantId).events.publish(
+          { eventType, data, origin: "hookline" },
+          { idempotencyWindowMs },
+        );
+        await scheduler.published(committedDeliveries([result]), { attemptsSynchronousItself: false });
+      },
+    },
+  };
+}
