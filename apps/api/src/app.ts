@@ -20,9 +20,9 @@ import { deliveryRoutes } from "./routes/deliveries.routes.js";
 import { eventTypeRoutes } from "./routes/event-types.routes.js";
 import { eventRoutes } from "./routes/events.routes.js";
 import { settingsRoutes } from "./routes/settings.routes.js";
-import { webhookSettingRoutes } from "./routes/webhook-settings.routes.js";
-import { webhookRoutes } from "./routes/webhooks.routes.js";
 import { endpointRoutes } from "./routes/endpoints.routes.js";
+import { momentusRoutes } from "./flavours/momentus.routes.js";
+import { moniteRoutes } from "./flavours/monite.routes.js";
 import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
 import { tenantRoutes } from "./routes/tenants.routes.js";
@@ -66,8 +66,9 @@ export function createApp({ config, logger, db, scheduler, publisher, redis, rea
     { path: "/v1/deliveries", router: deliveryRoutes({ scheduler }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes() },
-    { path: "/v1/webhook_settings", router: webhookSettingRoutes({ checkTargets }) },
-    { path: "/v1/webhooks", router: webhookRoutes({ scheduler, checkTargets }) },
+    // API flavours: adapters over the same endpoints, subscriptions and deliveries.
+    { path: "/v1/webhook_settings", router: moniteRoutes({ checkTargets }) },
+    { path: "/v1/webhooks", router: momentusRoutes({ scheduler, checkTargets }) },
   ];
   const admin = requireAdmin(config.api.adminToken);
   // Prometheus scrapes with the admin token as its bearer credential.

@@ -1,25 +1,43 @@
+// The database layer: the only package that touches Prisma or the pg pool (a lint rule keeps it so).
+
+// Connection, migrations, errors.
 export { connectDatabase, type Database, type DatabaseOptions, type PrismaClient } from "./client.js";
 export { runMigrations, ensureDatabaseExists, readMigrations, MigrationError, type Migration, type MigrationResult } from "./migrator.js";
 export { MIGRATIONS_DIR, SCHEMA_PATH } from "./paths.js";
-export type { Page, PageRequest } from "./repositories/pagination.js";
-export { createTenant, type CreatedTenant } from "./repositories/tenants.repository.js";
+export { isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "./database-errors.js";
+export { batcher } from "./batcher.js";
+export type { Page, PageRequest } from "./pagination.js";
+export { tenantScope, type TenantScope } from "./tenant-scope.js";
+
+// Tenants, their API keys and settings.
+export { createTenant, type CreatedTenant } from "./tenants/tenants.repository.js";
 export {
   apiKeyRepository,
   findApiKeyForAuth,
   type ApiKeyRecord,
   type ApiKeyRepository,
   type KeyForAuth,
-} from "./repositories/api-keys.repository.js";
+} from "./tenants/api-keys.repository.js";
+export { tenantSettingsRepository, type TenantSettings } from "./tenants/tenant-settings.repository.js";
+
+// Endpoints (every API flavour) and subscriptions.
 export {
   endpointRepository,
   type Endpoint,
+  type EndpointOAuth,
   type EndpointPatch,
   type EndpointRepository,
   type EndpointStatus,
+  type EndpointWithSubscriptions,
+  type FlavourScope,
   type NewEndpoint,
   type RotatedSecret,
   type UpdatedEndpoint,
-} from "./repositories/endpoints.repository.js";
+} from "./endpoints/endpoints.repository.js";
+export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./endpoints/subscriptions.repository.js";
+export { MAX_PREVIOUS_SECRETS } from "./endpoints/endpoint-secrets.js";
+
+// Events, the registry, deliveries.
 export {
   eventRepository,
   type Event,
@@ -28,21 +46,7 @@ export {
   type NewEvent,
   type PublishOptions,
   type PublishResult,
-} from "./repositories/events.repository.js";
-export {
-  deliveryRepository,
-  type Attempt,
-  type Delivery,
-  type DeliveryRepository,
-  type DeliveryStatus,
-  type DeliveryWithAttempts,
-} from "./repositories/deliveries.repository.js";
-export { batcher } from "./batcher.js";
-export { createWorkStore } from "./work/work-store.js";
-export { subscriptionRepository, type Subscription, type SubscriptionRepository } from "./repositories/subscriptions.repository.js";
-export { tenantScope, type TenantScope } from "./tenant-scope.js";
-export { deleteExpiredIdempotencyKeys, releaseStrandedHeldDeliveries, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
-export { isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "./database-errors.js";
+} from "./events/events.repository.js";
 export {
   eventTypeRepository,
   type EventType,
@@ -50,18 +54,19 @@ export {
   type EventTypeRepository,
   type PublishRegistry,
   type RegisteredType,
-} from "./repositories/event-types.repository.js";
-export { tenantSettingsRepository, type TenantSettings } from "./repositories/tenant-settings.repository.js";
+} from "./events/event-types.repository.js";
 export {
-  webhookSettingRepository,
-  type WebhookSetting,
-  type WebhookSettingInput,
-  type WebhookSettingRepository,
-} from "./repositories/webhook-settings.repository.js";
-export {
-  momentusWebhookRepository,
-  type MomentusWebhook,
-  type MomentusWebhookFields,
-} from "./repositories/momentus-webhooks.repository.js";
+  deliveryRepository,
+  type Attempt,
+  type Delivery,
+  type DeliveryRepository,
+  type DeliveryStatus,
+  type DeliveryWithAttempts,
+} from "./events/deliveries.repository.js";
+
+// The workers' side: the delivery engine's work store, the sweeper's queries.
+export { createWorkStore } from "./work/work-store.js";
+export { deleteExpiredIdempotencyKeys, releaseStrandedHeldDeliveries, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
+
+// Secrets at rest: the startup key check.
 export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";
-export { MAX_PREVIOUS_SECRETS } from "./secrets/endpoint-secrets.js";

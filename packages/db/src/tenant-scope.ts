@@ -1,32 +1,46 @@
 import type { Database } from "./client.js";
-import { apiKeyRepository } from "./repositories/api-keys.repository.js";
-import { deliveryRepository } from "./repositories/deliveries.repository.js";
-import { eventTypeRepository } from "./repositories/event-types.repository.js";
-import { eventRepository } from "./repositories/events.repository.js";
-import { tenantSettingsRepository } from "./repositories/tenant-settings.repository.js";
-import { momentusWebhookRepository } from "./repositories/momentus-webhooks.repository.js";
-import { webhookSettingRepository } from "./repositories/webhook-settings.repository.js";
-import { endpointRepository } from "./repositories/endpoints.repository.js";
-import { subscriptionRepository } from "./repositories/subscriptions.repository.js";
+import { apiKeyRepository } from "./tenants/api-keys.repository.js";
+import { deliveryRepository } from "./events/deliveries.repository.js";
+import { eventTypeRepository } from "./events/event-types.repository.js";
+import { eventRepository } from "./events/events.repository.js";
+import { tenantSettingsRepository } from "./tenants/tenant-settings.repository.js";
+import { endpointRepository } from "./endpoints/endpoints.repository.js";
+import { subscriptionRepository } from "./endpoints/subscriptions.repository.js";
+
+type Db = Pick<Database, "prisma" | "pool" | "secrets">;
+
+/** Each repository of a tenant, made from the database and the tenant's id. */
+const repositories = {
+  apiKeys: (db: Db, tenantId: string) => apiKeyRepository(db.prisma, tenantId),
+  endpoints: (db: Db, tenantId: string) => endpointRepository(db.prisma, db.secrets, tenantId),
+  subscriptions: (db: Db, tenantId: string) => subscriptionRepository(db.prisma, tenantId),
+  events: (db: Db, tenantId: string) => eventRepository(db.prisma, db.pool, tenantId),
+  deliveries: (db: Db, tenantId: string) => deliveryRepository(db.prisma, tenantId),
+  eventTypes: (db: Db, tenantId: string) => eventTypeRepository(db.prisma, db.pool, tenantId),
+  settings: (db: Db, tenantId: string) => tenantSettingsRepository(db.prisma, tenantId),
+};
+
+type Repositories = { readonly [K in keyof typeof repositories]: ReturnType<(typeof repositories)[K]> };
+
+/** The repositories of one tenant; route handlers receive this, never the Prisma client, so no query can forget the tenant. */
+export type TenantScope = { readonly tenantId: string } & Repositories;
 
 /**
- * The repositories of one tenant. Route handlers receive this, never the Prisma client, so no
- * query can forget the tenant.
+ * The repositories of one tenant, each made when first used: a request that only publishes
+ * builds the events repository and nothing else, however many domains the scope spans.
  */
-export function tenantScope(db: Pick<Database, "prisma" | "pool" | "secrets">, tenantId: string) {
-  const { prisma, pool, secrets } = db;
-  return {
-    tenantId,
-    apiKeys: apiKeyRepository(prisma, tenantId),
-    endpoints: endpointRepository(prisma, secrets, tenantId),
-    subscriptions: subscriptionRepository(prisma, tenantId),
-    events: eventRepository(prisma, pool, tenantId),
-    deliveries: deliveryRepository(prisma, tenantId),
-    eventTypes: eventTypeRepository(prisma, pool, tenantId),
-    settings: tenantSettingsRepository(prisma, tenantId),
-    webhookSettings: webhookSettingRepository(prisma, secrets, tenantId),
-    momentusWebhooks: momentusWebhookRepository(prisma, secrets, tenantId),
-  };
+export function tenantScope(db: Db, tenantId: string): TenantScope {
+  const scope: Record<string, unknown> = { tenantId };
+  for (const [name, make] of Object.entries(repositories)) {
+    Object.defineProperty(scope, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const repository = make(db, tenantId);
+        Object.defineProperty(scope, name, { value: repository, enumerable: true });
+        return repository;
+      },
+    });
+  }
+  return scope as TenantScope;
 }
-
-export type TenantScope = ReturnType<typeof tenantScope>;

@@ -1,5 +1,5 @@
 import { createTenant, tenantScope } from "../src/index.js";
-import { recoverFailedDeliveries, releaseHeldDeliveries } from "../src/repositories/due-again.js";
+import { recoverFailedDeliveries, releaseHeldDeliveries } from "../src/events/due-again.js";
 import { useTestDatabase } from "@hookline/testing";
 
 describe("making an endpoint's deliveries due again", () => {

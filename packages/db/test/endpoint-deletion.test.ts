@@ -1,6 +1,6 @@
 import pg from "pg";
 import { tenantScope } from "../src/index.js";
-import { deleteEndpoint } from "../src/repositories/endpoint-deletion.js";
+import { deleteEndpoint } from "../src/endpoints/endpoint-deletion.js";
 import { endpointWithDeliveries } from "./fixtures.js";
 import { useTestDatabase } from "@hookline/testing";
 
@@ -94,8 +94,8 @@ describe("deleting an endpoint while a worker records an attempt", () => {
     expect(await tenantScope(database.db, other.endpoint.tenantId).endpoints.delete(endpoint.id)).toBe(false);
     // A standard endpoint is not a Monite webhook setting nor a Momentus webhook.
     const own = tenantScope(database.db, endpoint.tenantId);
-    expect(await own.webhookSettings.delete(endpoint.id)).toBe(false);
-    expect(await own.momentusWebhooks.delete(endpoint.id)).toBe(false);
+    expect(await own.endpoints.delete(endpoint.id, { flavour: "monite" })).toBe(false);
+    expect(await own.endpoints.delete(endpoint.id, { flavour: "momentus" })).toBe(false);
     const { rows } = await database.db.pool.query("SELECT count(*) AS n FROM deliveries WHERE id = ANY($1)", [deliveryIds]);
     expect(rows[0]).toEqual({ n: "3" });
     expect(await own.endpoints.delete(endpoint.id)).toBe(true);

@@ -1,6 +1,4 @@
-import { createTenant, tenantScope, type Database, type TenantScope } from "../src/index.js";
-
-type Endpoint = Awaited<ReturnType<TenantScope["endpoints"]["create"]>>;
+import { createTenant, tenantScope, type Database, type EndpointWithSubscriptions as Endpoint } from "../src/index.js";
 
 /**
  * A fresh tenant with one endpoint subscribed to `<name>.x`, and `count` events published to it:

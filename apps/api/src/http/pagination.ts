@@ -1,21 +1,10 @@
 import type { Request, Response } from "express";
 import { AppError } from "@hookline/core";
 import type { Page, PageRequest } from "@hookline/db";
+import { DEFAULT_LIMIT, listQuerySchema, MAX_LIMIT, type ListQuery } from "@hookline/api-contract";
 import { validator } from "./validation.js";
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 100;
-
-const listQuery = validator<{ limit?: string; cursor?: string }>(
-  {
-    type: "object",
-    properties: {
-      limit: { type: "string", pattern: "^[0-9]{1,3}$" },
-      cursor: { type: "string", maxLength: 512 },
-    },
-  },
-  "query",
-);
+const listQuery = validator<ListQuery>(listQuerySchema, "query");
 
 /** Cursors are opaque to clients: base64url of the last id seen, so the format can change later. */
 export function encodeCursor(afterId: string): string {

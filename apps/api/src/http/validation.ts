@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type Schema, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { STANDARD_FORMAT_MESSAGES, STRING_FORMATS } from "@hookline/api-contract";
 import { AppError, type FieldProblem } from "@hookline/core";
 
 /** One ajv instance for the whole API, so formats and schemas compile once at start-up. */
@@ -8,33 +9,11 @@ const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coer
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 addFormats(ajv, ["date-time"]);
 
-ajv.addFormat("http-url", {
-  type: "string",
-  validate: (value: string) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  },
-});
-
-// A Standard Webhooks secret: `whsec_` then base64 of 24 to 64 random bytes.
-ajv.addFormat("webhook-secret", {
-  type: "string",
-  validate: (value: string) => {
-    const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value);
-    if (!match?.[1] || match[1].length % 4 !== 0) return false;
-    const bytes = Buffer.from(match[1], "base64").length;
-    return bytes >= 24 && bytes <= 64;
-  },
-});
+for (const [name, format] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: "string", validate: format.validate });
 
 const FORMAT_MESSAGES: Record<string, string> = {
-  "http-url": "must be an absolute http or https URL",
-  "webhook-secret": "must be whsec_ followed by the base64 encoding of 24 to 64 bytes",
-  "date-time": "must be an ISO-8601 date-time, like 2030-01-01T00:00:00Z",
+  ...STANDARD_FORMAT_MESSAGES,
+  ...Object.fromEntries(Object.entries(STRING_FORMATS).map(([name, format]) => [name, format.message])),
 };
 
 function fieldPath(instancePath: string, child?: string): string {

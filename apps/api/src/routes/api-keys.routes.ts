@@ -1,12 +1,11 @@
 import { Router } from "express";
+import { type CreateApiKeyBody, createApiKeySchema, presentApiKey } from "@hookline/api-contract";
 import { AppError } from "@hookline/core";
 import { tenantOf } from "../http/auth.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
-import { presentApiKey } from "../presenters/api-key.presenter.js";
-import { createApiKeySchema, type CreateApiKeyBody } from "../schemas/tenant.schemas.js";
 
 const parseCreate = validator<CreateApiKeyBody>(createApiKeySchema, "body");
 

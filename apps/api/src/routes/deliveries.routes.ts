@@ -1,9 +1,9 @@
 import { Router } from "express";
+import { presentDelivery, presentDeliveryWithAttempts } from "@hookline/api-contract";
 import { AppError } from "@hookline/core";
 import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
-import { presentAttempt, presentDelivery } from "../presenters/delivery.presenter.js";
 
 export function deliveryRoutes(deps: { scheduler: Scheduler }): Router {
   const router = Router();
@@ -12,7 +12,7 @@ export function deliveryRoutes(deps: { scheduler: Scheduler }): Router {
   router.get("/:id", async (req, res) => {
     const delivery = await tenantOf(res).scope.deliveries.find(req.params.id);
     if (!delivery) throw AppError.notFound("The delivery");
-    res.json({ ...presentDelivery(delivery), attempts: delivery.attempts.map(presentAttempt) });
+    res.json(presentDeliveryWithAttempts(delivery));
   });
 
   /** Attempts a failed delivery once more, now. */

@@ -1,4 +1,21 @@
 import { Router } from "express";
+import {
+  createEndpointSchema,
+  DEFAULT_ROTATION_GRACE_SECONDS,
+  DEFAULT_TIMEOUT_SECONDS,
+  endpointDeliveriesQuerySchema,
+  presentDelivery,
+  presentEndpoint,
+  recoverEndpointSchema,
+  RESERVED_HEADERS,
+  rotateSecretSchema,
+  updateEndpointSchema,
+  type CreateEndpointBody,
+  type EndpointDeliveriesQuery,
+  type RecoverEndpointBody,
+  type RotateSecretBody,
+  type UpdateEndpointBody,
+} from "@hookline/api-contract";
 import { AppError } from "@hookline/core";
 import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
@@ -6,16 +23,6 @@ import { pageRequest, sendPage } from "../http/pagination.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
-import { presentDelivery } from "../presenters/delivery.presenter.js";
-import { presentEndpoint } from "../presenters/endpoint.presenter.js";
-import {
-  createEndpointSchema,
-  DEFAULT_TIMEOUT_SECONDS,
-  RESERVED_HEADERS,
-  updateEndpointSchema,
-  type CreateEndpointBody,
-  type UpdateEndpointBody,
-} from "../schemas/endpoint.schemas.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
 
@@ -32,31 +39,9 @@ function checkReservedHeaders(headers: Record<string, string> | undefined): void
 
 const notFound = () => AppError.notFound("The endpoint");
 
-const parseRecover = validator<{ since: string }>(
-  { type: "object", required: ["since"], additionalProperties: false, properties: { since: { type: "string", format: "date-time" } } },
-  "body",
-);
-
-/** How long a replaced secret keeps signing after a rotation, unless the request says otherwise. */
-export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
-export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
-
-const parseRotate = validator<{ secret?: string; grace_period_seconds?: number }>(
-  {
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      secret: { type: "string", maxLength: 256, format: "webhook-secret" },
-      grace_period_seconds: { type: "integer", minimum: 0, maximum: MAX_ROTATION_GRACE_SECONDS },
-    },
-  },
-  "body",
-);
-
-const parseDeliveryQuery = validator<{ status?: "pending" | "held" | "succeeded" | "failed" }>(
-  { type: "object", properties: { status: { type: "string", enum: ["pending", "held", "succeeded", "failed"] } } },
-  "query",
-);
+const parseRecover = validator<RecoverEndpointBody>(recoverEndpointSchema, "body");
+const parseRotate = validator<RotateSecretBody>(rotateSecretSchema, "body");
+const parseDeliveryQuery = validator<EndpointDeliveriesQuery>(endpointDeliveriesQuerySchema, "query");
 
 export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: TargetCheck }): Router {
   const router = Router();
@@ -119,7 +104,7 @@ export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
       timeoutSeconds: body.timeout_seconds,
       status: body.status,
     });
-    if (!updated) throw notFound();
+    if (typeof updated === "string") throw notFound();
     if (updated.resumed) {
       // The held deliveries, in publish order, a batch at a time, each enqueued once committed.
       await tenantOf(res).scope.endpoints.releaseHeld(req.params.id, (ids) => deps.scheduler.due(ids, req.log));

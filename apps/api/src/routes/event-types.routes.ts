@@ -1,11 +1,16 @@
 import { Router } from "express";
+import {
+  createEventTypeSchema,
+  type EventTypeBody,
+  presentBuiltinEventType,
+  presentEventType,
+  updateEventTypeSchema,
+} from "@hookline/api-contract";
 import { AppError, eventTypeProblem, isBuiltinEventType } from "@hookline/core";
 import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
 import { validator } from "../http/validation.js";
-import { presentBuiltinEventType, presentEventType } from "../presenters/event-type.presenter.js";
-import { createEventTypeSchema, updateEventTypeSchema, type EventTypeBody } from "../schemas/event-type.schemas.js";
 import { assertCompilableSchema } from "@hookline/publishing";
 
 const parseCreate = validator<EventTypeBody & { name: string }>(createEventTypeSchema, "body");

@@ -1,4 +1,12 @@
 import { Router } from "express";
+import {
+  iso,
+  presentEvent,
+  type PublishBatchBody,
+  publishBatchSchema,
+  type PublishEventBody,
+  publishEventSchema,
+} from "@hookline/api-contract";
 import { AppError, type Logger } from "@hookline/core";
 import type { PublishResult } from "@hookline/db";
 import type { DeliveryEngine } from "@hookline/delivery-engine";
@@ -8,9 +16,6 @@ import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
-import { presentEvent } from "../presenters/event.presenter.js";
-import { iso } from "../presenters/timestamps.js";
-import { publishBatchSchema, publishEventSchema, type PublishBatchBody, type PublishEventBody } from "../schemas/event.schemas.js";
 import { deliverSynchronously } from "../services/synchronous-delivery.js";
 
 const parsePublish = validator<PublishEventBody>(publishEventSchema, "body");

@@ -1,4 +1,13 @@
 import { Router } from "express";
+import {
+  type CreateSubscriptionBody,
+  createSubscriptionSchema,
+  presentSubscription,
+  subscriptionListQuerySchema,
+  type SubscriptionListQuery,
+  type UpdateSubscriptionBody,
+  updateSubscriptionSchema,
+} from "@hookline/api-contract";
 import { AppError, eventTypeProblem, type FieldProblem } from "@hookline/core";
 import { tenantOf } from "../http/auth.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
@@ -6,20 +15,10 @@ import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
 import { checkSubscriptionTypes } from "@hookline/publishing";
-import { presentSubscription } from "../presenters/subscription.presenter.js";
-import {
-  createSubscriptionSchema,
-  updateSubscriptionSchema,
-  type CreateSubscriptionBody,
-  type UpdateSubscriptionBody,
-} from "../schemas/subscription.schemas.js";
 
 const parseCreate = validator<CreateSubscriptionBody>(createSubscriptionSchema, "body");
 const parseUpdate = validator<UpdateSubscriptionBody>(updateSubscriptionSchema, "body");
-const parseListQuery = validator<{ endpoint_id?: string }>(
-  { type: "object", properties: { endpoint_id: { type: "string", pattern: "^ep_[0-9a-f-]{36}$" } } },
-  "query",
-);
+const parseListQuery = validator<SubscriptionListQuery>(subscriptionListQuerySchema, "query");
 
 function checkEventTypes(eventTypes: string[] | undefined): void {
   if (!eventTypes) return;

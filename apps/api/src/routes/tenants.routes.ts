@@ -1,9 +1,8 @@
 import { Router } from "express";
+import { createTenantSchema, presentCreatedTenant, type CreateTenantBody } from "@hookline/api-contract";
 import { createTenant, type Database } from "@hookline/db";
 import { bodyOf } from "../http/body.middleware.js";
 import { validator } from "../http/validation.js";
-import { iso } from "../presenters/timestamps.js";
-import { createTenantSchema, type CreateTenantBody } from "../schemas/tenant.schemas.js";
 
 const parseCreate = validator<CreateTenantBody>(createTenantSchema, "body");
 
@@ -14,7 +13,7 @@ export function tenantRoutes(db: Database): Router {
   router.post("/", async (req, res) => {
     const body = parseCreate(bodyOf(req));
     const { tenant, apiKey } = await createTenant(db, { name: body.name.trim() });
-    res.status(201).json({ id: tenant.id, name: tenant.name, api_key: apiKey, created_at: iso(tenant.createdAt) });
+    res.status(201).json(presentCreatedTenant(tenant, apiKey));
   });
 
   return router;

@@ -1,6 +1,6 @@
 import type { Database } from "../client.js";
 import { isSealed, SecretCipherError } from "@hookline/core";
-import { sealSecret } from "./endpoint-secrets.js";
+import { sealSecret } from "../endpoints/endpoint-secrets.js";
 
 const CHECK_CONTEXT = "encryption_check";
 const CHECK_VALUE = "hookline";

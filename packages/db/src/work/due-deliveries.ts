@@ -1,5 +1,5 @@
 import type { Database } from "../client.js";
-import { idsInPublishOrder } from "../repositories/due-again.js";
+import { idsInPublishOrder } from "../events/due-again.js";
 
 export interface DueCursor {
   readonly at: Date;

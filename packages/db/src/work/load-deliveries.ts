@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { DeliveryWork } from "@hookline/core";
 import type { Database } from "../client.js";
-import { openSecret, signingSecrets } from "../secrets/endpoint-secrets.js";
+import { openSecret, signingSecrets } from "../endpoints/endpoint-secrets.js";
 import { prepared } from "../prepared.js";
 
 /*

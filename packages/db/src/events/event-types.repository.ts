@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { PrismaClient } from "../client.js";
 import { Prisma, type EventType } from "../generated/prisma/client.js";
-import type { Page, PageRequest } from "./pagination.js";
+import type { Page, PageRequest } from "../pagination.js";
 import { prepared } from "../prepared.js";
 import { batcher, perPool } from "../batcher.js";
 

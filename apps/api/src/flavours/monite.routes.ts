@@ -1,50 +1,40 @@
 import { Router } from "express";
+import {
+  createWebhookSettingSchema,
+  MONITE_OBJECT_TYPES,
+  moniteEventTypes,
+  presentWebhookSetting,
+  updateWebhookSettingSchema,
+  DEFAULT_TIMEOUT_SECONDS,
+  type MoniteObjectType,
+  type WebhookSettingBody,
+} from "@hookline/api-contract";
 import { AppError } from "@hookline/core";
-import type { WebhookSetting } from "@hookline/db";
 import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
 import { validator } from "../http/validation.js";
-import { iso } from "../presenters/timestamps.js";
-import {
-  createWebhookSettingSchema,
-  MONITE_OBJECT_TYPES,
-  moniteEventTypes,
-  updateWebhookSettingSchema,
-  type MoniteObjectType,
-  type WebhookSettingBody,
-} from "../schemas/webhook-setting.schemas.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
 
 const parseCreate = validator<WebhookSettingBody & { object_type: string; url: string }>(createWebhookSettingSchema, "body");
 const parseUpdate = validator<WebhookSettingBody>(updateWebhookSettingSchema, "body");
 const notFound = () => AppError.notFound("The webhook setting");
+/** This API sees only the endpoints it created. */
+const MONITE = { flavour: "monite" } as const;
 
 function objectType(value: string): MoniteObjectType {
   if ((MONITE_OBJECT_TYPES as string[]).includes(value)) return value as MoniteObjectType;
   throw AppError.validation([{ field: "object_type", message: `must be one of ${MONITE_OBJECT_TYPES.join(", ")}` }]);
 }
 
-function present(setting: WebhookSetting) {
-  const eventType = setting.subscriptions[0]?.eventTypes[0] ?? "";
-  return {
-    id: setting.id,
-    object_type: eventType.split(".")[0] ?? "",
-    url: setting.url,
-    name: setting.name,
-    status: setting.status,
-    created_at: iso(setting.createdAt),
-    updated_at: iso(setting.updatedAt),
-  };
-}
-
 /**
- * Monite's `webhook_settings` (001): one setting per object type and URL. Deliveries carry
- * `{ object_id, object_type, action, name }`, signed and retried like every other delivery.
+ * Monite's `webhook_settings` (001), an adapter over the one engine: one setting per object type
+ * and URL is an endpoint of flavour `monite` subscribed to that object type's events. Its
+ * deliveries carry `{ object_id, object_type, action, name }`, signed and retried like every other.
  */
-export function webhookSettingRoutes(deps: { checkTargets: TargetCheck }): Router {
+export function moniteRoutes(deps: { checkTargets: TargetCheck }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The webhook setting");
 
@@ -53,28 +43,31 @@ export function webhookSettingRoutes(deps: { checkTargets: TargetCheck }): Route
     const type = objectType(body.object_type);
     deps.checkTargets({ url: body.url });
     const secret = generateSecret();
-    const setting = await tenantOf(res).scope.webhookSettings.create({
+    const setting = await tenantOf(res).scope.endpoints.create({
+      ...MONITE,
       name: body.name ?? `${type} webhook`,
       url: body.url,
       secret,
-      eventTypes: moniteEventTypes(type),
+      headers: {},
+      timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
+      subscriptions: [moniteEventTypes(type)],
     });
     // The secret is shown here once; GET …/secret returns it again.
-    res.status(201).json({ ...present(setting), secret });
+    res.status(201).json({ ...presentWebhookSetting(setting), secret });
   });
 
   router.get("/", async (req, res) => {
-    sendPage(req, res, await tenantOf(res).scope.webhookSettings.list(pageRequest(req)), present);
+    sendPage(req, res, await tenantOf(res).scope.endpoints.list(pageRequest(req), MONITE), presentWebhookSetting);
   });
 
   router.get("/:id", async (req, res) => {
-    const setting = await tenantOf(res).scope.webhookSettings.find(req.params.id);
+    const setting = await tenantOf(res).scope.endpoints.find(req.params.id, MONITE);
     if (!setting) throw notFound();
-    res.json(present(setting));
+    res.json(presentWebhookSetting(setting));
   });
 
   router.get("/:id/secret", async (req, res) => {
-    const setting = await tenantOf(res).scope.webhookSettings.find(req.params.id);
+    const setting = await tenantOf(res).scope.endpoints.find(req.params.id, MONITE);
     if (!setting) throw notFound();
     res.json({ secret: setting.secret });
   });
@@ -83,17 +76,17 @@ export function webhookSettingRoutes(deps: { checkTargets: TargetCheck }): Route
     const body = parseUpdate(bodyOf(req));
     const type = body.object_type === undefined ? undefined : objectType(body.object_type);
     deps.checkTargets({ url: body.url });
-    const setting = await tenantOf(res).scope.webhookSettings.update(req.params.id, {
-      name: body.name,
-      url: body.url,
-      eventTypes: type === undefined ? undefined : moniteEventTypes(type),
-    });
-    if (!setting) throw notFound();
-    res.json(present(setting));
+    const updated = await tenantOf(res).scope.endpoints.update(
+      req.params.id,
+      { name: body.name, url: body.url, subscriptions: type === undefined ? undefined : [moniteEventTypes(type)] },
+      MONITE,
+    );
+    if (typeof updated === "string") throw notFound();
+    res.json(presentWebhookSetting(updated.endpoint));
   });
 
   router.delete("/:id", async (req, res) => {
-    if (!(await tenantOf(res).scope.webhookSettings.delete(req.params.id))) throw notFound();
+    if (!(await tenantOf(res).scope.endpoints.delete(req.params.id, MONITE))) throw notFound();
     res.status(204).end();
   });
 

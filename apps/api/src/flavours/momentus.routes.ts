@@ -1,20 +1,20 @@
 import { Router } from "express";
+import {
+  createMomentusWebhookSchema,
+  MOMENTUS_DEFAULT_TIMEOUT_SECONDS,
+  presentMomentusWebhook,
+  updateMomentusWebhookSchema,
+  type MomentusWebhookBody,
+} from "@hookline/api-contract";
 import { AppError, eventTypeProblem } from "@hookline/core";
+import type { EndpointOAuth } from "@hookline/db";
 import { checkSubscriptionTypes } from "@hookline/publishing";
 import type { Scheduler } from "@hookline/queue";
-import type { MomentusWebhook } from "@hookline/db";
 import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
 import { validator } from "../http/validation.js";
-import { iso } from "../presenters/timestamps.js";
-import {
-  createMomentusWebhookSchema,
-  MOMENTUS_DEFAULT_TIMEOUT_SECONDS,
-  updateMomentusWebhookSchema,
-  type MomentusWebhookBody,
-} from "../schemas/momentus-webhook.schemas.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
 
@@ -24,37 +24,23 @@ const parseUpdate = validator<MomentusWebhookBody>(updateMomentusWebhookSchema, 
 const notFound = () => AppError.notFound("The webhook");
 const nameTaken = (name: string | undefined) =>
   AppError.conflict(`A webhook named ${name ?? "so"} already exists.`, [{ field: "name", message: "is taken" }]);
+/** This API sees only the endpoints it created. */
+const MOMENTUS = { flavour: "momentus" } as const;
 
-function present(webhook: MomentusWebhook) {
-  return {
-    id: webhook.id,
-    name: webhook.name,
-    trigger_action: webhook.subscriptions[0]?.eventTypes[0] ?? null,
-    url: webhook.url,
-    timeout: webhook.timeoutSeconds,
-    asynchronous: webhook.asynchronous,
-    ignore_for_api: webhook.ignoreForApi,
-    active: webhook.status !== "INACTIVE",
-    status: webhook.status,
-    // The client secret and the signing secret are write-only; GET …/secret returns the latter.
-    authentication: { method: "oauth", token_url: webhook.oauthTokenUrl, client_id: webhook.oauthClientId, scope: webhook.oauthScope },
-    created_at: iso(webhook.createdAt),
-    updated_at: iso(webhook.updatedAt),
-  };
-}
-
-function oauthFields(body: MomentusWebhookBody) {
+function oauthOf(body: MomentusWebhookBody): EndpointOAuth | undefined {
   const auth = body.authentication;
   if (!auth) return undefined;
   return { tokenUrl: auth.token_url, clientId: auth.client_id, clientSecret: auth.client_secret, scope: auth.scope };
 }
 
+const activeStatus = (active: boolean | undefined) => (active === undefined ? undefined : active ? "ACTIVE" : "INACTIVE");
+
 /**
- * Momentus-style webhooks (003): a unique name, a trigger action (an event type, fixed once
- * created), a callback URL, a timeout (15 s by default), a generated or given secret key,
- * asynchronous, ignore-for-API and active flags, and OAuth client credentials.
+ * Momentus-style webhooks (003), an adapter over the one engine: a unique name, a trigger action
+ * (an event type, fixed once created), a callback URL, a timeout (15 s by default), a generated
+ * or given secret key, asynchronous, ignore-for-API and active flags, and OAuth client credentials.
  */
-export function webhookRoutes(deps: { scheduler: Scheduler; checkTargets: TargetCheck }): Router {
+export function momentusRoutes(deps: { scheduler: Scheduler; checkTargets: TargetCheck }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The webhook");
 
@@ -65,32 +51,36 @@ export function webhookRoutes(deps: { scheduler: Scheduler; checkTargets: Target
     if (problem) throw AppError.validation([{ field: "trigger_action", message: problem }]);
     const scope = tenantOf(res).scope;
     await checkSubscriptionTypes(scope, [body.trigger_action]);
-    const created = await scope.momentusWebhooks.create(body.trigger_action, {
+    const created = await scope.endpoints.create({
+      ...MOMENTUS,
       name: body.name,
+      uniqueName: body.name,
       url: body.url,
       secret: body.secret_key ?? generateSecret(),
+      headers: {},
       timeoutSeconds: body.timeout ?? MOMENTUS_DEFAULT_TIMEOUT_SECONDS,
       asynchronous: body.asynchronous ?? true,
       ignoreForApi: body.ignore_for_api ?? false,
-      active: body.active ?? true,
-      oauth: oauthFields(body),
+      status: activeStatus(body.active ?? true),
+      oauth: oauthOf(body),
+      subscriptions: [[body.trigger_action]],
     });
     if (created === "name_taken") throw nameTaken(body.name);
-    res.status(201).json(present(created));
+    res.status(201).json(presentMomentusWebhook(created));
   });
 
   router.get("/", async (req, res) => {
-    sendPage(req, res, await tenantOf(res).scope.momentusWebhooks.list(pageRequest(req)), present);
+    sendPage(req, res, await tenantOf(res).scope.endpoints.list(pageRequest(req), MOMENTUS), presentMomentusWebhook);
   });
 
   router.get("/:id", async (req, res) => {
-    const webhook = await tenantOf(res).scope.momentusWebhooks.find(req.params.id);
+    const webhook = await tenantOf(res).scope.endpoints.find(req.params.id, MOMENTUS);
     if (!webhook) throw notFound();
-    res.json(present(webhook));
+    res.json(presentMomentusWebhook(webhook));
   });
 
   router.get("/:id/secret", async (req, res) => {
-    const webhook = await tenantOf(res).scope.momentusWebhooks.find(req.params.id);
+    const webhook = await tenantOf(res).scope.endpoints.find(req.params.id, MOMENTUS);
     if (!webhook) throw notFound();
     res.json({ secret_key: webhook.secret });
   });
@@ -101,27 +91,32 @@ export function webhookRoutes(deps: { scheduler: Scheduler; checkTargets: Target
       throw AppError.validation([{ field: "trigger_action", message: "cannot be changed once the webhook is created" }]);
     }
     deps.checkTargets({ url: body.url, "authentication.token_url": body.authentication?.token_url });
-    const result = await tenantOf(res).scope.momentusWebhooks.update(
+    const scope = tenantOf(res).scope;
+    const result = await scope.endpoints.update(
       req.params.id,
       {
         name: body.name,
+        uniqueName: body.name,
         url: body.url,
         secret: body.secret_key,
         timeoutSeconds: body.timeout,
         asynchronous: body.asynchronous,
         ignoreForApi: body.ignore_for_api,
-        active: body.active,
-        oauth: oauthFields(body),
+        status: activeStatus(body.active),
+        oauth: oauthOf(body),
       },
-      (ids) => deps.scheduler.due(ids, req.log),
+      MOMENTUS,
     );
     if (result === "not_found") throw notFound();
     if (result === "name_taken") throw nameTaken(body.name);
-    res.json(present(result.webhook));
+    // Activated again: what was held meanwhile (deliveries already due when it was switched off)
+    // goes out, a batch at a time in publish order, each batch enqueued once committed.
+    if (result.resumed) await scope.endpoints.releaseHeld(req.params.id, (ids) => deps.scheduler.due(ids, req.log));
+    res.json(presentMomentusWebhook(result.endpoint));
   });
 
   router.delete("/:id", async (req, res) => {
-    if (!(await tenantOf(res).scope.momentusWebhooks.delete(req.params.id))) throw notFound();
+    if (!(await tenantOf(res).scope.endpoints.delete(req.params.id, MOMENTUS))) throw notFound();
     res.status(204).end();
   });
 

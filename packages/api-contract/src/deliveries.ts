@@ -1,5 +1,34 @@
-import type { Attempt, Delivery, DeliveryStatus } from "@hookline/db";
+import type { DeliveryStatus } from "./endpoints.js";
 import { iso } from "./timestamps.js";
+
+/** What the delivery presenter reads of a stored delivery. */
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly eventId: string;
+  readonly endpointId: string;
+  readonly status: DeliveryStatus;
+  readonly attemptCount: number;
+  readonly nextAttemptAt: Date | null;
+  readonly lastAttemptAt: Date | null;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+  readonly completedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** What the attempt presenter reads of a stored attempt. */
+export interface AttemptRecord {
+  readonly id: string;
+  readonly attemptNumber: number;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly statusCode: number | null;
+  readonly errorKind: string | null;
+  readonly errorMessage: string | null;
+  readonly responseHeaders: unknown;
+  readonly responseBody: string | null;
+}
 
 export interface DeliveryResponse {
   id: string;
@@ -17,7 +46,7 @@ export interface DeliveryResponse {
 }
 
 /** A delivery's id is also the `webhook-id` header every attempt of it carried. */
-export function presentDelivery(delivery: Delivery): DeliveryResponse {
+export function presentDelivery(delivery: DeliveryRecord): DeliveryResponse {
   return {
     id: delivery.id,
     event_id: delivery.eventId,
@@ -46,7 +75,7 @@ export interface AttemptResponse {
   response_body: string | null;
 }
 
-export function presentAttempt(attempt: Attempt): AttemptResponse {
+export function presentAttempt(attempt: AttemptRecord): AttemptResponse {
   return {
     id: attempt.id,
     attempt_number: attempt.attemptNumber,
@@ -58,4 +87,12 @@ export function presentAttempt(attempt: Attempt): AttemptResponse {
     response_headers: attempt.responseHeaders,
     response_body: attempt.responseBody,
   };
+}
+
+export type DeliveryWithAttemptsResponse = DeliveryResponse & { attempts: AttemptResponse[] };
+
+export function presentDeliveryWithAttempts(
+  delivery: DeliveryRecord & { readonly attempts: readonly AttemptRecord[] },
+): DeliveryWithAttemptsResponse {
+  return { ...presentDelivery(delivery), attempts: delivery.attempts.map(presentAttempt) };
 }

@@ -1,7 +1,7 @@
 import { issueApiKey, newId } from "@hookline/core";
 import type { Database, PrismaClient } from "../client.js";
 import type { ApiKey } from "../generated/prisma/client.js";
-import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
+import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 import { prepared } from "../prepared.js";
 import { batcher, perPool } from "../batcher.js";
 

@@ -1,7 +1,7 @@
 import { newId } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type { Subscription } from "../generated/prisma/client.js";
-import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
+import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 
 export type { Subscription } from "../generated/prisma/client.js";
 

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../client.js";
 import type { Attempt, Delivery } from "../generated/prisma/client.js";
 import { recoverFailedDeliveries, type ReleasedBatch } from "./due-again.js";
-import { pageQuery, toPage, type Page, type PageRequest } from "./pagination.js";
+import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 
 export type { Attempt, Delivery } from "../generated/prisma/client.js";
 export type DeliveryStatus = Delivery["status"];

@@ -1,0 +1,19 @@
+/**
+ * The HTTP contract of Hookline, in one place: every request schema (JSON Schema, as the API
+ * validates it), the types of request bodies and responses, the presenters that turn stored
+ * records into responses, and the limits and defaults clients see. The API imports it; an
+ * OpenAPI document, an SDK and a CLI can be built on it without reaching into the API.
+ */
+export * from "./deliveries.js";
+export * from "./endpoints.js";
+export * from "./errors.js";
+export * from "./event-types.js";
+export * from "./events.js";
+export * from "./formats.js";
+export * from "./lists.js";
+export * from "./settings.js";
+export * from "./subscriptions.js";
+export * from "./tenants.js";
+export * from "./timestamps.js";
+export * from "./flavours/monite.js";
+export * from "./flavours/momentus.js";

@@ -1,0 +1,78 @@
+import { Ajv, type Schema } from "ajv";
+import addFormatsModule from "ajv-formats";
+import * as contract from "../src/index.js";
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** Every request schema of the contract, by its export name. */
+const schemas = Object.entries(contract).filter(([name]) => name.endsWith("Schema")) as [string, Schema][];
+
+describe("the contract", () => {
+  it("has a schema for every request body and query the API validates", () => {
+    expect(schemas.map(([name]) => name).sort()).toEqual(
+      expect.arrayContaining([
+        "createEndpointSchema",
+        "updateEndpointSchema",
+        "createSubscriptionSchema",
+        "publishEventSchema",
+        "publishBatchSchema",
+        "createWebhookSettingSchema",
+        "createMomentusWebhookSchema",
+        "listQuerySchema",
+      ]),
+    );
+  });
+
+  it.each(schemas)("%s compiles under strict JSON Schema rules with the contract's formats", (_name, schema) => {
+    const ajv = new Ajv({ strict: true, allowUnionTypes: true });
+    addFormats(ajv, ["date-time"]);
+    for (const [format, { validate }] of Object.entries(contract.STRING_FORMATS)) ajv.addFormat(format, { type: "string", validate });
+    expect(() => ajv.compile(schema)).not.toThrow();
+  });
+
+  it("defines its string formats as the API checks them", () => {
+    const { "http-url": url, "webhook-secret": secret } = contract.STRING_FORMATS;
+    expect([url.validate("https://example.com/hook"), url.validate("ftp://example.com"), url.validate("not a url")]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect([secret.validate("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), secret.validate("whsec_short"), secret.validate("sk_x")]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it("presents an endpoint in 002's shape, with the disabling only on a disabled endpoint", () => {
+    const at = new Date("2026-01-01T00:00:00Z");
+    const record = {
+      id: "ep_1",
+      name: "n",
+      url: "https://e.com/",
+      headersJson: {},
+      timeoutSeconds: 10,
+      status: "ACTIVE" as const,
+      pausedAt: null,
+      disabledAt: null,
+      disabledReason: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    expect(Object.keys(contract.presentEndpoint(record))).toEqual([
+      "id",
+      "name",
+      "url",
+      "headers_json",
+      "timeout_seconds",
+      "status",
+      "paused_at",
+      "created_at",
+      "updated_at",
+    ]);
+    expect(contract.presentEndpoint({ ...record, status: "DISABLED", disabledAt: at, disabledReason: "gone" })).toMatchObject({
+      disabled_at: at.toISOString(),
+      disabled_reason: "gone",
+    });
+  });
+});
