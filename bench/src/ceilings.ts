@@ -119,7 +119,8 @@ export async function databaseCeiling(databaseUrl: string, durationMs: number): 
       try {
         await client.query("BEGIN");
         await client.query(
-          `INSERT INTO events (id, tenant_id, event_type, data) SELECT 'evt_' || id, $2, 'bench.ceiling', $3::jsonb FROM unnest($1::text[]) AS id`,
+          `INSERT INTO events (id, tenant_id, event_type, data)
+           SELECT 'evt_' || id, $2, 'bench.ceiling', $3::jsonb FROM unnest($1::text[]) AS id`,
           [ids, tenant, data],
         );
         await client.query(
@@ -133,7 +134,8 @@ export async function databaseCeiling(databaseUrl: string, durationMs: number): 
           [ids],
         );
         await client.query(
-          `UPDATE deliveries SET status = 'succeeded', attempt_count = 1, next_attempt_at = NULL, updated_at = now() WHERE id = ANY($1::text[])`,
+          `UPDATE deliveries SET status = 'succeeded', attempt_count = 1, next_attempt_at = NULL, updated_at = now()
+           WHERE id = ANY($1::text[])`,
           [ids.map((id) => `msg_${id}`)],
         );
         await client.query("COMMIT");

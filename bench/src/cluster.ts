@@ -195,7 +195,8 @@ export class BenchCluster {
          WHERE a.attempt_number = 1 AND (e.data->>'sent_at')::float8 >= $1 AND NOT d.endpoint_id = ANY($2::text[]))
        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY api) AS api50, percentile_cont(0.99) WITHIN GROUP (ORDER BY api) AS api99,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY queue) AS queue50, percentile_cont(0.99) WITHIN GROUP (ORDER BY queue) AS queue99,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY attempt) AS attempt50, percentile_cont(0.99) WITHIN GROUP (ORDER BY attempt) AS attempt99
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY attempt) AS attempt50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY attempt) AS attempt99
        FROM s`,
       [sinceMs, excludeEndpointIds],
     );

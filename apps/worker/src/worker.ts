@@ -115,7 +115,9 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     await worker.waitUntilReady();
     const policy = await evictionPolicy(connection);
     if (!isSafeEvictionPolicy(policy)) {
-      const message = `Redis maxmemory-policy is "${policy}": it may evict queued jobs. Set it to noeviction, or ALLOW_EVICTING_REDIS=true to run anyway.`;
+      const message =
+        `Redis maxmemory-policy is "${policy}": it may evict queued jobs. ` +
+        "Set it to noeviction, or ALLOW_EVICTING_REDIS=true to run anyway.";
       if (!config.worker.allowEvictingRedis) throw new Error(message);
       logger.warn({ policy }, message);
     }

@@ -12,7 +12,8 @@ describe("deleting an endpoint while a worker records an attempt", () => {
     for (;;) {
       // From outside the worker's transaction, whose view of pg_stat_activity is a snapshot.
       const { rows } = await database.db.pool.query<{ n: string }>(
-        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM deliveries%FOR UPDATE%'`,
+        `SELECT count(*) AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM deliveries%FOR UPDATE%'`,
       );
       if (rows[0]?.n !== "0") return;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -56,7 +57,8 @@ describe("deleting an endpoint while a worker records an attempt", () => {
   it("deletes a large endpoint's deliveries a batch at a time, each batch committed on its own", async () => {
     const { endpoint, deliveryIds } = await endpointWithDeliveries(database.db, "big", 25);
     await database.db.pool.query(
-      `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code) SELECT 'atm_' || id, id, 1, now(), 5, 500 FROM deliveries WHERE endpoint_id = $1`,
+      `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code)
+       SELECT 'atm_' || id, id, 1, now(), 5, 500 FROM deliveries WHERE endpoint_id = $1`,
       [endpoint.id],
     );
     const remaining = async () =>
@@ -82,7 +84,8 @@ describe("deleting an endpoint while a worker records an attempt", () => {
     }
     expect(await remaining()).toBe(0);
     const left = await database.db.pool.query(
-      "SELECT (SELECT count(*) FROM attempts WHERE delivery_id = ANY($1)) AS attempts, (SELECT count(*) FROM endpoints WHERE id = $2) AS endpoints",
+      `SELECT (SELECT count(*) FROM attempts WHERE delivery_id = ANY($1)) AS attempts,
+              (SELECT count(*) FROM endpoints WHERE id = $2) AS endpoints`,
       [deliveryIds, endpoint.id],
     );
     expect(left.rows[0]).toEqual({ attempts: "0", endpoints: "0" });

@@ -1,5 +1,6 @@
 import { useTestDatabase } from "@hookline/testing";
-import { createTenant, tenantScope } from "../src/index.js";
+import { tenantScope } from "../src/index.js";
+import { endpointWithDeliveries } from "./fixtures.js";
 
 /**
  * The database itself keeps tenants apart: a row that points at an endpoint or an event names
@@ -8,18 +9,11 @@ import { createTenant, tenantScope } from "../src/index.js";
  */
 const database = useTestDatabase();
 
+/** A tenant with an endpoint and one event delivered to it (from the shared fixture). */
 async function tenantWithEndpointAndEvent(name: string) {
-  const { tenant } = await createTenant(database.db, { name });
-  const scope = tenantScope(database.db, tenant.id);
-  const endpoint = await scope.endpoints.create({
-    name: "e",
-    url: `https://${name}.com/`,
-    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-    headers: {},
-    timeoutSeconds: 5,
-  });
-  const published = await scope.events.publish({ eventType: `${name}.x`, data: {} }, { idempotencyWindowMs: 1_000 });
-  return { tenantId: tenant.id, endpointId: endpoint.id, eventId: published.event.id };
+  const { endpoint, deliveryIds } = await endpointWithDeliveries(database.db, name, 1);
+  const { rows } = await database.db.pool.query<{ event_id: string }>("SELECT event_id FROM deliveries WHERE id = $1", [deliveryIds[0]]);
+  return { tenantId: endpoint.tenantId, endpointId: endpoint.id, eventId: rows[0]!.event_id };
 }
 
 const foreignKeyViolation = expect.objectContaining({ code: "23503" });

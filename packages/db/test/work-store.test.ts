@@ -63,7 +63,8 @@ describe("the work store", () => {
     );
     expect(results.filter((r) => r.recorded)).toHaveLength(ids.length);
     const { rows } = await database.db.pool.query<{ status: string; attempts: string }>(
-      `SELECT d.status, (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS attempts FROM deliveries d WHERE d.id = ANY($1::text[])`,
+      `SELECT d.status, (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id) AS attempts
+       FROM deliveries d WHERE d.id = ANY($1::text[])`,
       [ids],
     );
     expect(rows.every((r) => r.status === "succeeded" && r.attempts === "1")).toBe(true);

@@ -113,7 +113,7 @@ describe("EndpointGate", () => {
     expect(g.deferral("ep_b", "msg_9")).toBeGreaterThanOrEqual(40);
   });
 
-  it("puts waiting deliveries off for as long as the backlog ahead of them takes, so they come back about as fast as the endpoint takes them", () => {
+  it("puts waiting deliveries off for as long as the backlog ahead takes, so they return about as fast as the endpoint takes them", () => {
     const { g, advance, attempt } = gate();
     for (let i = 0; i < 3; i++) attempt("ep_hot", `msg_warm_${i}`, 60);
     for (let i = 0; i < 3; i++) g.tryEnter("ep_hot", `msg_run_${i}`);

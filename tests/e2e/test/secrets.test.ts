@@ -58,7 +58,8 @@ describe("secret rotation", () => {
 
     // Once the grace period is over, only the new secret signs.
     await engine.db.pool.query(
-      `UPDATE endpoints SET previous_secrets = jsonb_set(previous_secrets, '{0,expires_at}', to_jsonb('2000-01-01T00:00:00.000Z'::text)) WHERE id = $1`,
+      `UPDATE endpoints SET previous_secrets = jsonb_set(previous_secrets, '{0,expires_at}', to_jsonb('2000-01-01T00:00:00.000Z'::text))
+       WHERE id = $1`,
       [endpointId],
     );
     await publish(engine.request, "rotate.two", { n: 2 });

@@ -1,17 +1,7 @@
+import type { SynchronousOutcome } from "@hookline/api-contract";
 import type { Logger } from "@hookline/core";
 import type { DeliveryEngine } from "@hookline/delivery-engine";
 import type { Scheduler } from "@hookline/queue";
-
-export interface SynchronousOutcome {
-  delivery_id: string;
-  endpoint_id: string;
-  /** succeeded, pending (will be retried on schedule), failed, or held (endpoint not active). */
-  status: "succeeded" | "pending" | "failed" | "held" | "skipped";
-  status_code: number | null;
-  duration_ms: number | null;
-  error_kind: string | null;
-  response_body: string | null;
-}
 
 /**
  * Synchronous webhooks (Momentus, asynchronous flag off) block the publisher: the API makes

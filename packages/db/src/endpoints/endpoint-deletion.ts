@@ -43,7 +43,8 @@ export async function deleteEndpoint(prisma: PrismaClient, endpoint: EndpointToD
     if (ids.length > 0) {
       await retryOnConflict(() =>
         prisma.$transaction([
-          prisma.$queryRaw`SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpoint.id} ORDER BY id FOR UPDATE) AS locked`,
+          prisma.$queryRaw`SELECT count(*) FROM (
+            SELECT 1 FROM deliveries WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpoint.id} ORDER BY id FOR UPDATE) AS locked`,
           prisma.$executeRaw`DELETE FROM deliveries WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpoint.id}`,
         ]),
       );
@@ -54,7 +55,8 @@ export async function deleteEndpoint(prisma: PrismaClient, endpoint: EndpointToD
 
   const { count } = await retryOnConflict(() =>
     prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE endpoint_id = ${endpoint.id} AND tenant_id = ${endpoint.tenantId} ORDER BY id FOR UPDATE) AS locked`;
+      await tx.$queryRaw`SELECT count(*) FROM (
+        SELECT 1 FROM deliveries WHERE endpoint_id = ${endpoint.id} AND tenant_id = ${endpoint.tenantId} ORDER BY id FOR UPDATE) AS locked`;
       return tx.endpoint.deleteMany({ where });
     }),
   );

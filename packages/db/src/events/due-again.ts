@@ -62,7 +62,8 @@ export function releaseHeldDeliveries(
   const { tenantId, endpointId } = scope;
   return dueInBatches(
     (limit) => prisma.$queryRaw`
-      SELECT id FROM deliveries WHERE endpoint_id = ${endpointId} AND status = 'held' AND tenant_id = ${tenantId} ORDER BY seq LIMIT ${limit}`,
+      SELECT id FROM deliveries WHERE endpoint_id = ${endpointId} AND status = 'held' AND tenant_id = ${tenantId}
+      ORDER BY seq LIMIT ${limit}`,
     (ids) => prisma.$queryRaw`
       UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
       WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpointId} AND status = 'held'
@@ -87,7 +88,8 @@ export function recoverFailedDeliveries(
   const { tenantId, endpointId, since } = scope;
   return dueInBatches(
     (limit) => prisma.$queryRaw`
-      SELECT id FROM deliveries WHERE endpoint_id = ${endpointId} AND status = 'failed' AND tenant_id = ${tenantId} AND created_at >= ${since}
+      SELECT id FROM deliveries
+      WHERE endpoint_id = ${endpointId} AND status = 'failed' AND tenant_id = ${tenantId} AND created_at >= ${since}
       ORDER BY seq LIMIT ${limit}`,
     (ids) => prisma.$queryRaw`
       UPDATE deliveries SET status = 'pending', next_attempt_at = now(), completed_at = NULL, updated_at = now()

@@ -101,7 +101,8 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
          RETURNING event_id
        ), input AS (
          SELECT t.*, d.value AS data
-         FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS t(id, event_type, object_id, idempotency_key, origin, position)
+         FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+              WITH ORDINALITY AS t(id, event_type, object_id, idempotency_key, origin, position)
          JOIN jsonb_array_elements($10::jsonb) WITH ORDINALITY AS d(value, position) USING (position)
        ), stored AS (
          INSERT INTO events (id, tenant_id, event_type, data, object_id, idempotency_key, origin)

@@ -37,7 +37,8 @@ interface WorkRow {
 
 const WORK_QUERY = `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
             ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data, ev.object_id,
-            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.previous_secrets, ep.headers_json, ep.timeout_seconds, ep.status AS endpoint_status, ep.failing_since,
+            ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.previous_secrets, ep.headers_json,
+            ep.timeout_seconds, ep.status AS endpoint_status, ep.failing_since,
             ep.oauth_token_url, ep.oauth_client_id, ep.oauth_client_secret, ep.oauth_scope
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
