@@ -158,7 +158,8 @@ export async function noisyNeighbour(cluster: BenchCluster, d: Durations, rate: 
 /** Deliveries to these endpoints that have not succeeded yet, straight from Postgres. */
 async function unfinished(cluster: BenchCluster, endpointIds: readonly string[]): Promise<number> {
   const rows = await cluster.sql<{ n: string }>(
-    `SELECT count(*) AS n FROM deliveries WHERE endpoint_id = ANY($1::text[]) AND status <> 'succeeded'`,
+    `SELECT count(*) AS n FROM deliveries d JOIN endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+     WHERE e.id = ANY($1::text[]) AND d.status <> 'succeeded'`,
     [endpointIds],
   );
   return Number(rows[0]?.n ?? 0);

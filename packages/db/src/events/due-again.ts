@@ -20,7 +20,7 @@ export type ReleasedBatch = (deliveryIds: string[]) => Promise<unknown>;
 
 /**
  * Makes an endpoint's deliveries due again a batch at a time, oldest first: `find` picks the next
- * `limit` (through the endpoint's (endpoint_id, status, seq) index), `update` makes those due by
+ * `limit` (through the (tenant_id, endpoint_id, status, seq) index), `update` makes those due by
  * primary key, re-checking each row, so a delivery that changed meanwhile is skipped. Each batch
  * is its own statement and is handed to `released` before the next. Stops when a batch is short,
  * or when nothing of a full batch could be updated (the endpoint changed meanwhile).

@@ -44,7 +44,7 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
     if (!claim || claim.expiresAt.getTime() <= Date.now()) return undefined;
     const event = await prisma.event.findFirst({ where: { id: claim.eventId, tenantId } });
     if (!event) return undefined;
-    const deliveryCount = await prisma.delivery.count({ where: { eventId: event.id } });
+    const deliveryCount = await prisma.delivery.count({ where: { tenantId, eventId: event.id } });
     return { outcome: "duplicate", event, deliveryCount };
   }
 

@@ -53,13 +53,13 @@ export async function releaseStrandedHeldDeliveries(
   options: { graceMs: number; limit: number },
 ): Promise<string[]> {
   const { pool } = db;
-  // One probe of the (endpoint_id, status, seq) index per active endpoint, not a scan of every
+  // One probe of the (tenant_id, endpoint_id, status, seq) index per active endpoint, not a scan of every
   // held delivery: paused endpoints may hold millions, and they are not stranded.
   const { rows: found } = await pool.query<{ id: string }>(
     `SELECT h.id FROM endpoints e
      CROSS JOIN LATERAL (
        SELECT d.id, d.seq FROM deliveries d
-       WHERE d.endpoint_id = e.id AND d.status = 'held' AND d.updated_at <= now() - make_interval(secs => $1::float8 / 1000)
+       WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id AND d.status = 'held' AND d.updated_at <= now() - make_interval(secs => $1::float8 / 1000)
        ORDER BY d.seq LIMIT $2) h
      WHERE e.status = 'ACTIVE'
      ORDER BY h.seq LIMIT $2`,
