@@ -7,7 +7,8 @@ export type ParsedHostCall = { ok: true; request: HostCallRequest } | { ok: fals
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const isPairs = (value: unknown): value is [string, string][] =>
-  Array.isArray(value) && value.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && typeof pair[1] === "string");
+  Array.isArray(value) &&
+  value.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && typeof pair[1] === "string");
 
 /**
  * Checks what the prelude sent for a host call (it runs in the tenant's realm, so its output is
@@ -28,9 +29,11 @@ export function parseHostCall(kind: HostCallKind, payload: string, limits: Sandb
 
   if (kind === "publish") {
     const { event_type: eventType, data, object_id: objectId, idempotency_key: idempotencyKey } = value;
-    if (typeof eventType !== "string" || eventType === "") return { ok: false, message: "utils.publish: event_type must be a non-empty string" };
+    if (typeof eventType !== "string" || eventType === "")
+      return { ok: false, message: "utils.publish: event_type must be a non-empty string" };
     if (objectId !== undefined && typeof objectId !== "string") return { ok: false, message: "utils.publish: object_id must be a string" };
-    if (idempotencyKey !== undefined && typeof idempotencyKey !== "string") return { ok: false, message: "utils.publish: idempotency_key must be a string" };
+    if (idempotencyKey !== undefined && typeof idempotencyKey !== "string")
+      return { ok: false, message: "utils.publish: idempotency_key must be a string" };
     const input: PublishInput = { event_type: eventType, data };
     if (objectId !== undefined) input.object_id = objectId;
     if (idempotencyKey !== undefined) input.idempotency_key = idempotencyKey;
@@ -46,7 +49,8 @@ export function parseHostCall(kind: HostCallKind, payload: string, limits: Sandb
     return { ok: false, message: "utils.fetch: invalid URL" };
   }
   if (protocol !== "http:" && protocol !== "https:") return { ok: false, message: "utils.fetch: only http and https URLs can be fetched" };
-  if (typeof method !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) return { ok: false, message: "utils.fetch: invalid method" };
+  if (typeof method !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method))
+    return { ok: false, message: "utils.fetch: invalid method" };
   if (!isPairs(headers)) return { ok: false, message: "utils.fetch: invalid headers" };
   if (body !== undefined && typeof body !== "string") return { ok: false, message: "utils.fetch: the body must be a string" };
   const input: FetchInput = { url, method, headers: headers.map(([name, item]) => [name, item]) };

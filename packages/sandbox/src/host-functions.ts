@@ -16,7 +16,18 @@ const LOG_LEVELS: ReadonlySet<string> = new Set(["debug", "info", "log", "warn",
 const ALGORITHMS: ReadonlySet<string> = new Set(["sha1", "sha256", "sha512"]);
 const ENCODINGS: ReadonlySet<string> = new Set(["hex", "base64", "base64url"]);
 const PROVIDERS: ReadonlySet<string> = new Set(["stripe", "github", "standard"]);
-const URL_SETTERS: ReadonlySet<string> = new Set(["href", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash"]);
+const URL_SETTERS: ReadonlySet<string> = new Set([
+  "href",
+  "protocol",
+  "username",
+  "password",
+  "host",
+  "hostname",
+  "port",
+  "pathname",
+  "search",
+  "hash",
+]);
 const BASE64 = /^[A-Za-z0-9+/]*$/;
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -69,7 +80,8 @@ export function createHostObject(ctx: QuickJSContext, session: HostSession): Qui
       view.dispose();
     }
   };
-  const arrayBuffer = (buffer: Buffer): QuickJSHandle => ctx.newArrayBuffer(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+  const arrayBuffer = (buffer: Buffer): QuickJSHandle =>
+    ctx.newArrayBuffer(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
   const nullable = (value: string | null): QuickJSHandle => (value === null ? ctx.null : ctx.newString(value));
 
   const functions: Record<string, (...args: QuickJSHandle[]) => QuickJSHandle | undefined> = {

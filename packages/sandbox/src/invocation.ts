@@ -1,4 +1,11 @@
-import { Scope, type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from "quickjs-emscripten-core";
+import {
+  Scope,
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten-core";
 import { Budget } from "./budget.js";
 import { IMPORTS_UNAVAILABLE } from "./compile.js";
 import { createHostObject, type HostCallKind, type HostSession } from "./host-functions.js";
@@ -13,8 +20,14 @@ import { errorPosition, tenantStack, WORKFLOW_FILE } from "./stack.js";
 
 /** Jobs run per executePendingJobs call; the budget is checked between batches (a caught interrupt can queue more jobs). */
 const JOB_BATCH = 64;
-/** Extra heap allowed while the host reads a thrown error, so that an out-of-memory error can still be described. */
-const DESCRIBE_HEADROOM_BYTES = 2 * 1024 * 1024;
+
+/**
+ * QuickJS's own words for running out: "out of memory" when an allocation fails, "string too long"
+ * when a string would pass its 2^30-character limit (string concatenation builds ropes, so
+ * `s += s` reaches that limit before it uses much memory: it is a memory bomb all the same).
+ */
+const isOutOfMemory = (name: string, message: string): boolean =>
+  name === "InternalError" && (message === "out of memory" || message === "string too long");
 
 export interface RunInput {
   js: string;
@@ -60,7 +73,12 @@ const limitError = (outcome: Outcome, limits: SandboxLimits): WorkflowError => {
  * Runs one invocation in a fresh QuickJS runtime and context of `module`, and disposes both:
  * nothing a workflow does survives its invocation, whoever runs next on this thread.
  */
-export async function runInvocation(module: QuickJSWASMModule, input: RunInput, port: HostCallPort): Promise<RunOutput> {
+export async function runInvocation(
+  module: QuickJSWASMModule,
+  input: RunInput,
+  port: HostCallPort,
+  memoryFull: () => boolean,
+): Promise<RunOutput> {
   const { limits } = input;
   const startedAt = now();
   const budget = new Budget(limits.cpuMs, startedAt + limits.wallMs, now);
@@ -90,6 +108,9 @@ export async function runInvocation(module: QuickJSWASMModule, input: RunInput, 
   let result: InvocationResult;
   try {
     runtime = module.newRuntime();
+    // In this build QuickJS cannot ask malloc for block sizes, so its own accounting counts 8 bytes
+    // per allocation: setMemoryLimit bounds the number of live allocations, not bytes. The hard cap
+    // is the thread's WebAssembly memory (see engine.ts); this stays as a second, looser bound.
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(limits.stackBytes);
     runtime.setInterruptHandler(budget.shouldInterrupt);
@@ -132,7 +153,10 @@ export async function runInvocation(module: QuickJSWASMModule, input: RunInput, 
       // A fetched body enters the sandbox's memory: hold it to the size a response may have.
       const reply: HostCallReply =
         answer.ok && answer.kind === "fetch" && Buffer.byteLength(answer.value.body, "utf8") > limits.responseBytes
-          ? { ok: false, error: { message: `utils.fetch: the response body is larger than ${limits.responseBytes} bytes`, code: "response_too_large" } }
+          ? {
+              ok: false,
+              error: { message: `utils.fetch: the response body is larger than ${limits.responseBytes} bytes`, code: "response_too_large" },
+            }
           : answer;
       try {
         budget.slice(() => {
@@ -187,13 +211,14 @@ export async function runInvocation(module: QuickJSWASMModule, input: RunInput, 
     /** Turns a thrown value into the tenant's error, or the limit that stopped it. */
     const describeThrown = (thrown: QuickJSHandle): Stop => {
       const stopped = budget.interrupted ?? budget.exceeded();
-      if (stopped !== null) return new Stop(stopped === "cpu" ? "cpu_limit" : "timeout", limitError(stopped === "cpu" ? "cpu_limit" : "timeout", limits));
-      runtime?.setMemoryLimit(limits.memoryBytes + DESCRIBE_HEADROOM_BYTES);
+      if (stopped !== null)
+        return new Stop(stopped === "cpu" ? "cpu_limit" : "timeout", limitError(stopped === "cpu" ? "cpu_limit" : "timeout", limits));
       const described = budget.slice(() => vm.callFunction(describeFn, vm.undefined, thrown));
       if (described.error) {
         described.error.dispose();
         const after = budget.interrupted ?? budget.exceeded();
-        if (after !== null) return new Stop(after === "cpu" ? "cpu_limit" : "timeout", limitError(after === "cpu" ? "cpu_limit" : "timeout", limits));
+        if (after !== null)
+          return new Stop(after === "cpu" ? "cpu_limit" : "timeout", limitError(after === "cpu" ? "cpu_limit" : "timeout", limits));
         return new Stop("error", { name: "Error", message: "the workflow threw a value that could not be read" });
       }
       const record = described.value;
@@ -201,7 +226,7 @@ export async function runInvocation(module: QuickJSWASMModule, input: RunInput, 
         const name = String(field(record, "name") ?? "Error");
         const message = String(field(record, "message") ?? "");
         const stack = String(field(record, "stack") ?? "");
-        if (name === "InternalError" && message === "out of memory") return new Stop("memory_limit", limitError("memory_limit", limits));
+        if (isOutOfMemory(name, message) || memoryFull()) return new Stop("memory_limit", limitError("memory_limit", limits));
         const error: WorkflowError = { name, message, ...errorPosition(stack) };
         const ownStack = tenantStack(stack);
         if (ownStack !== "") error.stack = ownStack;
@@ -211,7 +236,7 @@ export async function runInvocation(module: QuickJSWASMModule, input: RunInput, 
       }
     };
 
-  const readRecord = (record: QuickJSHandle): InvocationResult => {
+    const readRecord = (record: QuickJSHandle): InvocationResult => {
       const kind = field(record, "kind");
       if (kind === "invalid") return finish("error", { error: { name: "TypeError", message: String(field(record, "message") ?? "") } });
       const validated = validateResponse(
@@ -323,7 +348,6 @@ export async function runInvocation(module: QuickJSWASMModule, input: RunInput, 
         wake = null;
         if (!woke) throw new Stop("timeout", limitError("timeout", limits));
       }
-
     } catch (error) {
       if (!(error instanceof Stop)) throw error;
       result = finish(error.outcome, { error: error.error });
@@ -333,9 +357,12 @@ export async function runInvocation(module: QuickJSWASMModule, input: RunInput, 
     // the WebAssembly memory ran out, or the interpreter was left half-way. Start the module anew.
     poisoned = true;
     internalError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    const outcome: Outcome = isMemoryExhaustion(error) ? "memory_limit" : "error";
+    const outcome: Outcome = memoryFull() ? "memory_limit" : "error";
     result = finish(outcome, {
-      error: outcome === "memory_limit" ? limitError("memory_limit", limits) : { name: "InternalError", message: "the sandbox failed while running the workflow" },
+      error:
+        outcome === "memory_limit"
+          ? limitError("memory_limit", limits)
+          : { name: "InternalError", message: "the sandbox failed while running the workflow" },
     });
   } finally {
     finished = true;
@@ -353,10 +380,4 @@ export async function runInvocation(module: QuickJSWASMModule, input: RunInput, 
     internalError ??= `disposing the runtime failed: ${error instanceof Error ? error.message : String(error)}`;
   }
   return internalError === undefined ? { result, poisoned } : { result, poisoned, internalError };
-}
-
-/** Emscripten reports a failed allocation outside QuickJS's own accounting as an abort or a RangeError. */
-function isMemoryExhaustion(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
-  return /out of memory|memory access out of bounds|Cannot enlarge memory|Array buffer allocation failed|OOM/i.test(text);
 }

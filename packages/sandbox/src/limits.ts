@@ -32,14 +32,15 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = Object.freeze({
  */
 export const MAX_STACK_BYTES = 256 * 1024;
 const MIN_STACK_BYTES = 32 * 1024;
-const MIN_MEMORY_BYTES = 4 * 1024 * 1024;
+/** The QuickJS module's WebAssembly memory starts at 16 MiB: a smaller cap cannot be had. */
+export const MIN_MEMORY_BYTES = 16 * 1024 * 1024;
 
 const positiveInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;
 
 /**
  * The limits one invocation runs under: the pool's, overridden field by field by the invocation's.
- * Memory and stack may only be lowered, since the pool sized each thread's WebAssembly memory and
- * stack from its own values; the stack is also held under MAX_STACK_BYTES.
+ * memoryBytes is the pool's alone: it is enforced by the size of each thread's WebAssembly memory,
+ * made once per thread. The stack may only be lowered, and is held under MAX_STACK_BYTES.
  */
 export function resolveLimits(pool: SandboxLimits, override: Partial<SandboxLimits> | undefined): SandboxLimits {
   const pick = (key: keyof SandboxLimits): number => {
@@ -49,7 +50,7 @@ export function resolveLimits(pool: SandboxLimits, override: Partial<SandboxLimi
   return {
     cpuMs: pick("cpuMs"),
     wallMs: pick("wallMs"),
-    memoryBytes: Math.max(MIN_MEMORY_BYTES, Math.min(pick("memoryBytes"), pool.memoryBytes)),
+    memoryBytes: pool.memoryBytes,
     stackBytes: Math.max(MIN_STACK_BYTES, Math.min(pick("stackBytes"), pool.stackBytes, MAX_STACK_BYTES)),
     logBytes: pick("logBytes"),
     responseBytes: pick("responseBytes"),
@@ -65,4 +66,5 @@ export function assertPoolLimits(limits: SandboxLimits): void {
       throw new TypeError(`SandboxLimits.${key} must be a positive integer, got ${String(value)}`);
     }
   }
+  if (limits.memoryBytes < MIN_MEMORY_BYTES) throw new TypeError(`SandboxLimits.memoryBytes must be at least ${MIN_MEMORY_BYTES}`);
 }

@@ -29,6 +29,10 @@ export class LogCollector {
     if (room > 0) this.lines.push({ level, message: Buffer.from(message, "utf8").subarray(0, room).toString("utf8"), at });
     this.bytes = this.limitBytes;
     this.truncated = true;
-    this.lines.push({ level: "warn", message: `[log truncated: the limit of ${this.limitBytes} bytes (logBytes) was reached; later output was dropped]`, at });
+    this.lines.push({
+      level: "warn",
+      message: `[log truncated: the limit of ${this.limitBytes} bytes (logBytes) was reached; later output was dropped]`,
+      at,
+    });
   }
 }

@@ -6,7 +6,9 @@ import type { CompileProblem, Invocation, InvocationResult, SandboxLogger, Sandb
 /** Checks share the queue under a key no tenant id can take (ids never contain NUL). */
 const CHECK_KEY = "\u0000check";
 
-type Job = { kind: "run"; invocation: Invocation; resolve: (result: InvocationResult) => void } | { kind: "check"; js: string; resolve: (problems: CompileProblem[]) => void };
+type Job =
+  | { kind: "run"; invocation: Invocation; resolve: (result: InvocationResult) => void }
+  | { kind: "check"; js: string; resolve: (problems: CompileProblem[]) => void };
 
 const busy = (message: string): InvocationResult => ({
   outcome: "busy",

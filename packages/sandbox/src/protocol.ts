@@ -31,7 +31,10 @@ export interface HostCallFailure {
   details?: unknown;
 }
 
-export type HostCallReply = { ok: true; kind: "publish"; value: PublishOutput } | { ok: true; kind: "fetch"; value: FetchOutput } | { ok: false; error: HostCallFailure };
+export type HostCallReply =
+  | { ok: true; kind: "publish"; value: PublishOutput }
+  | { ok: true; kind: "fetch"; value: FetchOutput }
+  | { ok: false; error: HostCallFailure };
 
 /** The answer to a host call, for the invocation `id`. */
 export interface HostResultMessage {

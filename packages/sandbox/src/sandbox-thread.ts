@@ -2,7 +2,16 @@ import type { Worker } from "node:worker_threads";
 import type { SandboxLimits } from "./limits.js";
 import type { FromThread, HostCallFailure, HostCallReply, HostCallRequest, ToThread } from "./protocol.js";
 import { startThread } from "./thread-entry.js";
-import type { CompileProblem, FetchOutput, HostCalls, Invocation, InvocationResult, Outcome, PublishOutput, SandboxLogger } from "./types.js";
+import type {
+  CompileProblem,
+  FetchOutput,
+  HostCalls,
+  Invocation,
+  InvocationResult,
+  Outcome,
+  PublishOutput,
+  SandboxLogger,
+} from "./types.js";
 import { HostCallError } from "./errors.js";
 
 /**
@@ -148,7 +157,14 @@ export class SandboxThread {
     this.current = undefined;
     clearTimeout(current.watchdog);
     if (current.job.kind === "run") {
-      const name = outcome === "timeout" ? "TimeoutError" : outcome === "cpu_limit" ? "CpuLimitError" : outcome === "memory_limit" ? "MemoryLimitError" : "InternalError";
+      const name =
+        outcome === "timeout"
+          ? "TimeoutError"
+          : outcome === "cpu_limit"
+            ? "CpuLimitError"
+            : outcome === "memory_limit"
+              ? "MemoryLimitError"
+              : "InternalError";
       current.job.resolve(emptyResult(outcome, name, message, current.startedAt));
     } else {
       current.job.resolve([{ message: `the check could not run: ${message}`, line: 1, column: 1 }]);
@@ -171,7 +187,8 @@ export class SandboxThread {
       case "result": {
         const current = this.current;
         if (current === undefined || current.job.kind !== "run" || current.job.id !== message.id) return;
-        if (message.internalError !== undefined) this.logger?.warn({ reason: message.internalError }, "sandbox thread restarted its QuickJS module");
+        if (message.internalError !== undefined)
+          this.logger?.warn({ reason: message.internalError }, "sandbox thread restarted its QuickJS module");
         current.job.resolve(message.result);
         this.finish(current);
         return;
@@ -202,7 +219,8 @@ export class SandboxThread {
 }
 
 const isPairs = (value: unknown): value is [string, string][] =>
-  Array.isArray(value) && value.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && typeof pair[1] === "string");
+  Array.isArray(value) &&
+  value.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && typeof pair[1] === "string");
 
 /** Copies a HostCallError's details as JSON, the only form that can enter the sandbox. */
 function jsonDetails(details: unknown): unknown {

@@ -9,6 +9,7 @@ import { Engine } from "./engine.js";
 import { runInvocation } from "./invocation.js";
 import type { FromThread, HostCallReply, ToThread } from "./protocol.js";
 import type { ThreadData } from "./thread-data.js";
+import { DEFAULT_SANDBOX_LIMITS } from "./limits.js";
 
 const port = parentPort;
 if (port === null) throw new Error("thread.ts is the entry of a worker thread");
@@ -44,16 +45,26 @@ async function handle(message: ToThread): Promise<void> {
     case "run": {
       const module = await engine.module();
       const { id } = message;
-      const output = await runInvocation(module, message, (request) => {
-        const callId = nextCallId++;
-        return new Promise<HostCallReply>((resolve) => {
-          waiting.set(`${id}:${callId}`, resolve);
-          send({ type: "host-call", id, callId, request });
-        });
-      });
+      const output = await runInvocation(
+        module,
+        message,
+        (request) => {
+          const callId = nextCallId++;
+          return new Promise<HostCallReply>((resolve) => {
+            waiting.set(`${id}:${callId}`, resolve);
+            send({ type: "host-call", id, callId, request });
+          });
+        },
+        () => engine.nearMemoryCap(),
+      );
       for (const key of [...waiting.keys()]) if (key.startsWith(`${id}:`)) waiting.delete(key);
-      if (output.poisoned) engine.discard();
-      send(output.internalError === undefined ? { type: "result", id, result: output.result } : { type: "result", id, result: output.result, internalError: output.internalError });
+      // A full memory stays full (WebAssembly memory never shrinks): start the next invocation on a fresh one.
+      if (output.poisoned || engine.nearMemoryCap()) engine.discard();
+      send(
+        output.internalError === undefined
+          ? { type: "result", id, result: output.result }
+          : { type: "result", id, result: output.result, internalError: output.internalError },
+      );
       return;
     }
   }
@@ -68,5 +79,22 @@ port.on("message", (message: ToThread) => {
   });
 });
 
-await engine.module();
+/**
+ * One hello-world invocation before the thread says it is ready: it proves the prelude evaluates,
+ * and it lets V8 compile the WebAssembly and the glue, so that the first tenant's CPU budget is not
+ * spent on the thread's own warm-up (the first run measured about 8 ms of "CPU" against 0.3 ms after).
+ */
+const WARM_UP = `export default async () => new Response("ok");`;
+const warmUp = await runInvocation(
+  await engine.module(),
+  {
+    js: WARM_UP,
+    request: { method: "GET", url: "http://localhost/", path: "/", params: {}, query: {}, headers: [], body: "" },
+    env: {},
+    limits: { ...DEFAULT_SANDBOX_LIMITS, memoryBytes: data.memoryBytes, cpuMs: 10_000, wallMs: 10_000 },
+  },
+  () => Promise.resolve({ ok: false, error: { message: "no host calls while warming up", code: "internal" } }),
+  () => engine.nearMemoryCap(),
+);
+if (warmUp.result.outcome !== "ok") throw new Error(`the sandbox thread could not run a workflow: ${JSON.stringify(warmUp.result.error)}`);
 send({ type: "ready" });

@@ -8,7 +8,16 @@ const FIELD_VALUE = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7
  * Framing and connection headers belong to the server that sends the response, not to the
  * workflow: a wrong content-length or transfer-encoding would break the HTTP exchange.
  */
-const DROPPED = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer"]);
+const DROPPED = new Set([
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "upgrade",
+  "te",
+  "trailer",
+]);
 export const MAX_RESPONSE_HEADERS = 100;
 export const MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
@@ -37,7 +46,8 @@ export function validateResponse(extracted: ExtractedResponse, responseBytes: nu
   if (headerText !== "") {
     const parts = headerText.split("\n");
     if (parts.length % 2 !== 0) return { ok: false, message: "the response headers could not be read" };
-    if (parts.length / 2 > MAX_RESPONSE_HEADERS) return { ok: false, message: `the response has more than ${MAX_RESPONSE_HEADERS} headers` };
+    if (parts.length / 2 > MAX_RESPONSE_HEADERS)
+      return { ok: false, message: `the response has more than ${MAX_RESPONSE_HEADERS} headers` };
     let size = 0;
     for (let i = 0; i < parts.length; i += 2) {
       const name = (parts[i] as string).toLowerCase();
@@ -48,7 +58,8 @@ export function validateResponse(extracted: ExtractedResponse, responseBytes: nu
       if (DROPPED.has(name)) continue;
       headers.push([name, value]);
     }
-    if (size > MAX_RESPONSE_HEADER_BYTES) return { ok: false, message: `the response headers are larger than ${MAX_RESPONSE_HEADER_BYTES} bytes` };
+    if (size > MAX_RESPONSE_HEADER_BYTES)
+      return { ok: false, message: `the response headers are larger than ${MAX_RESPONSE_HEADER_BYTES} bytes` };
   }
   const tooLarge = `the response body is larger than the limit of ${responseBytes} bytes (responseBytes)`;
   if (bodyKind === "none") return { ok: true, response: { status, headers, body: "", bodyEncoding: "utf8" } };
