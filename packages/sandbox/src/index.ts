@@ -1,0 +1,21 @@
+export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./limits.js";
+export { compileWorkflow } from "./compile.js";
+export { HostCallError } from "./errors.js";
+export { SandboxPool } from "./pool.js";
+export type {
+  CompileProblem,
+  FetchInput,
+  FetchOutput,
+  HostCalls,
+  Invocation,
+  InvocationResult,
+  LogLine,
+  Outcome,
+  PublishInput,
+  PublishOutput,
+  SandboxLogger,
+  SandboxPoolOptions,
+  WorkflowError,
+  WorkflowRequest,
+  WorkflowResponse,
+} from "./types.js";

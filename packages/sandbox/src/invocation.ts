@@ -1,0 +1,383 @@
+import {
+  Scope,
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten-core";
+import { Budget } from "./budget.js";
+import { IMPORTS_UNAVAILABLE } from "./compile.js";
+import { createHostObject, type HostCallKind, type HostSession } from "./host-functions.js";
+import { parseHostCall } from "./host-call-input.js";
+import { LogCollector } from "./logs.js";
+import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude/index.js";
+import type { HostCallReply, HostCallRequest } from "./protocol.js";
+import type { SandboxLimits } from "./limits.js";
+import type { InvocationResult, Outcome, WorkflowError, WorkflowRequest } from "./types.js";
+import { validateResponse } from "./validate.js";
+import { errorPosition, tenantStack, WORKFLOW_FILE } from "./stack.js";
+
+/** Jobs run per executePendingJobs call; the budget is checked between batches (a caught interrupt can queue more jobs). */
+const JOB_BATCH = 64;
+
+/**
+ * QuickJS's own words for running out: "out of memory" when an allocation fails, "string too long"
+ * when a string would pass its 2^30-character limit (string concatenation builds ropes, so
+ * `s += s` reaches that limit before it uses much memory: it is a memory bomb all the same).
+ */
+const isOutOfMemory = (name: string, message: string): boolean =>
+  name === "InternalError" && (message === "out of memory" || message === "string too long");
+
+export interface RunInput {
+  js: string;
+  request: WorkflowRequest;
+  env: Record<string, string>;
+  limits: SandboxLimits;
+}
+
+/** How a thread reaches the main thread's HostCalls. */
+export type HostCallPort = (request: HostCallRequest) => Promise<HostCallReply>;
+
+export interface RunOutput {
+  result: InvocationResult;
+  /** The WebAssembly module may be in a bad state (an exception escaped QuickJS): the thread makes a new one. */
+  poisoned: boolean;
+  internalError?: string;
+}
+
+/** Thrown inside the runner when the tenant's code must stop now, with this outcome. */
+class Stop {
+  constructor(
+    readonly outcome: Outcome,
+    readonly error: WorkflowError,
+  ) {}
+}
+
+const now = (): number => performance.now();
+
+const limitError = (outcome: Outcome, limits: SandboxLimits): WorkflowError => {
+  switch (outcome) {
+    case "cpu_limit":
+      return { name: "CpuLimitError", message: `the workflow ran for more than ${limits.cpuMs} ms of CPU time (cpuMs)` };
+    case "timeout":
+      return { name: "TimeoutError", message: `the workflow did not answer within ${limits.wallMs} ms (wallMs)` };
+    case "memory_limit":
+      return { name: "MemoryLimitError", message: `the workflow used more than ${limits.memoryBytes} bytes of memory (memoryBytes)` };
+    default:
+      return { name: "Error", message: outcome };
+  }
+};
+
+/**
+ * Runs one invocation in a fresh QuickJS runtime and context of `module`, and disposes both:
+ * nothing a workflow does survives its invocation, whoever runs next on this thread.
+ */
+export async function runInvocation(
+  module: QuickJSWASMModule,
+  input: RunInput,
+  port: HostCallPort,
+  memoryFull: () => boolean,
+): Promise<RunOutput> {
+  const { limits } = input;
+  const startedAt = now();
+  const budget = new Budget(limits.cpuMs, startedAt + limits.wallMs, now);
+  const logs = new LogCollector(limits.logBytes, startedAt, now);
+  const publishedEventIds: string[] = [];
+  const pending = new Map<number, QuickJSDeferredPromise>();
+  const scope = new Scope();
+  let runtime: QuickJSRuntime | undefined;
+  let ctx: QuickJSContext | undefined;
+  let finished = false;
+  let poisoned = false;
+  let internalError: string | undefined;
+  let fetches = 0;
+  let nextCallId = 1;
+  let wake: (() => void) | null = null;
+
+  const finish = (outcome: Outcome, extra: Pick<InvocationResult, "response" | "error">): InvocationResult => ({
+    outcome,
+    ...extra,
+    logs: logs.lines,
+    logsTruncated: logs.truncated,
+    publishedEventIds,
+    durationMs: Math.round(now() - startedAt),
+    cpuMs: Math.round(budget.spentMs * 100) / 100,
+  });
+
+  let result: InvocationResult;
+  try {
+    runtime = module.newRuntime();
+    // In this build QuickJS cannot ask malloc for block sizes, so its own accounting counts 8 bytes
+    // per allocation: setMemoryLimit bounds the number of live allocations, not bytes. The hard cap
+    // is the thread's WebAssembly memory (see engine.ts); this stays as a second, looser bound.
+    runtime.setMemoryLimit(limits.memoryBytes);
+    runtime.setMaxStackSize(limits.stackBytes);
+    runtime.setInterruptHandler(budget.shouldInterrupt);
+    // Static imports are refused at save time; this refuses dynamic import() and anything that slipped through.
+    runtime.setModuleLoader(() => ({ error: new Error(IMPORTS_UNAVAILABLE) }));
+    const vm = runtime.newContext();
+    ctx = vm;
+
+    const session: HostSession = {
+      log: (level, message) => logs.add(level, message),
+      call: (kind: HostCallKind, payload: string) => {
+        const deferred = vm.newPromise();
+        const callId = nextCallId++;
+        const reject = (error: { message: string; code: string }): QuickJSHandle => {
+          const reason = vm.newString(JSON.stringify(error));
+          deferred.reject(reason);
+          reason.dispose();
+          const handle = deferred.handle;
+          deferred.dispose();
+          return handle;
+        };
+        if (kind === "fetch" && ++fetches > limits.fetchCount) {
+          return reject({ message: `utils.fetch: at most ${limits.fetchCount} calls per invocation (fetchCount)`, code: "fetch_limit" });
+        }
+        const parsed = parseHostCall(kind, payload, limits, startedAt + limits.wallMs - now());
+        if (!parsed.ok) return reject({ message: parsed.message, code: "invalid_input" });
+        pending.set(callId, deferred);
+        port(parsed.request).then(
+          (reply) => settleHostCall(callId, reply),
+          () => settleHostCall(callId, { ok: false, error: { message: "the host call failed", code: "internal" } }),
+        );
+        return deferred.handle;
+      },
+    };
+
+    const settleHostCall = (callId: number, answer: HostCallReply): void => {
+      const deferred = pending.get(callId);
+      if (finished || deferred === undefined) return;
+      pending.delete(callId);
+      // A fetched body enters the sandbox's memory: hold it to the size a response may have.
+      const reply: HostCallReply =
+        answer.ok && answer.kind === "fetch" && Buffer.byteLength(answer.value.body, "utf8") > limits.responseBytes
+          ? {
+              ok: false,
+              error: { message: `utils.fetch: the response body is larger than ${limits.responseBytes} bytes`, code: "response_too_large" },
+            }
+          : answer;
+      try {
+        budget.slice(() => {
+          if (reply.ok) {
+            if (reply.kind === "publish") publishedEventIds.push(reply.value.id);
+            const value = vm.newString(JSON.stringify(reply.value));
+            deferred.resolve(value);
+            value.dispose();
+          } else {
+            const reason = vm.newString(JSON.stringify(reply.error));
+            deferred.reject(reason);
+            reason.dispose();
+          }
+        });
+      } catch (error) {
+        poisoned = true;
+        internalError ??= `settling a host call failed: ${String(error)}`;
+      } finally {
+        deferred.dispose();
+      }
+      wake?.();
+    };
+
+    // The prelude is ours and runs before any tenant code: outside the tenant's CPU budget.
+    const hostObject = scope.manage(createHostObject(vm, session));
+    const preludeFn = scope.manage(vm.evalCode(PRELUDE_SOURCE, PRELUDE_FILE, { type: "global", strict: true }).unwrap());
+    const internal = scope.manage(vm.callFunction(preludeFn, vm.undefined, hostObject).unwrap());
+    const startFn = scope.manage(vm.getProp(internal, "start"));
+    const describeFn = scope.manage(vm.getProp(internal, "describeError"));
+
+    /** Reads the fields of a null-prototype record built by the prelude. */
+    const field = (record: QuickJSHandle, key: string): string | number | Uint8Array | undefined => {
+      const value = vm.getProp(record, key);
+      try {
+        const type = vm.typeof(value);
+        if (type === "string") return vm.getString(value);
+        if (type === "number") return vm.getNumber(value);
+        if (type === "object") {
+          const view = vm.getArrayBuffer(value);
+          try {
+            return new Uint8Array(view.value); // a copy out of the WebAssembly memory
+          } finally {
+            view.dispose();
+          }
+        }
+        return undefined;
+      } finally {
+        value.dispose();
+      }
+    };
+
+    /** Turns a thrown value into the tenant's error, or the limit that stopped it. */
+    const describeThrown = (thrown: QuickJSHandle): Stop => {
+      const stopped = budget.interrupted ?? budget.exceeded();
+      if (stopped !== null)
+        return new Stop(stopped === "cpu" ? "cpu_limit" : "timeout", limitError(stopped === "cpu" ? "cpu_limit" : "timeout", limits));
+      const described = budget.slice(() => vm.callFunction(describeFn, vm.undefined, thrown));
+      if (described.error) {
+        described.error.dispose();
+        const after = budget.interrupted ?? budget.exceeded();
+        if (after !== null)
+          return new Stop(after === "cpu" ? "cpu_limit" : "timeout", limitError(after === "cpu" ? "cpu_limit" : "timeout", limits));
+        return new Stop("error", { name: "Error", message: "the workflow threw a value that could not be read" });
+      }
+      const record = described.value;
+      try {
+        const name = String(field(record, "name") ?? "Error");
+        const message = String(field(record, "message") ?? "");
+        const stack = String(field(record, "stack") ?? "");
+        if (isOutOfMemory(name, message) || memoryFull()) return new Stop("memory_limit", limitError("memory_limit", limits));
+        const error: WorkflowError = { name, message, ...errorPosition(stack) };
+        const ownStack = tenantStack(stack);
+        if (ownStack !== "") error.stack = ownStack;
+        return new Stop("error", error);
+      } finally {
+        record.dispose();
+      }
+    };
+
+    const readRecord = (record: QuickJSHandle): InvocationResult => {
+      const kind = field(record, "kind");
+      if (kind === "invalid") return finish("error", { error: { name: "TypeError", message: String(field(record, "message") ?? "") } });
+      const validated = validateResponse(
+        {
+          status: field(record, "status"),
+          headerText: field(record, "headerText"),
+          bodyKind: field(record, "bodyKind"),
+          body: ((): string | Uint8Array | undefined => {
+            const body = field(record, "body");
+            return typeof body === "number" ? undefined : body;
+          })(),
+        },
+        limits.responseBytes,
+      );
+      if (!validated.ok) return finish("error", { error: { name: "TypeError", message: validated.message } });
+      return finish("ok", { response: validated.response });
+    };
+
+    const checkBudget = (): void => {
+      const stopped = budget.interrupted ?? budget.exceeded();
+      if (stopped === "cpu") throw new Stop("cpu_limit", limitError("cpu_limit", limits));
+      if (stopped === "wall") throw new Stop("timeout", limitError("timeout", limits));
+    };
+
+    const runJobs = (): void => {
+      while (runtime?.hasPendingJob()) {
+        const ran = budget.slice(() => runtime?.executePendingJobs(JOB_BATCH));
+        // A job that fails outside a promise (an interrupt, memory exhaustion) reports it here.
+        if (ran?.error) {
+          const stop = describeThrown(ran.error);
+          ran.error.dispose();
+          if (stop.outcome !== "error") throw stop;
+        }
+        checkBudget();
+      }
+    };
+
+    try {
+      const evaluated = budget.slice(() => vm.evalCode(input.js, WORKFLOW_FILE, { type: "module" }));
+      if (evaluated.error) {
+        const stop = describeThrown(evaluated.error);
+        evaluated.error.dispose();
+        throw stop;
+      }
+      const namespace = scope.manage(evaluated.value);
+      const state = vm.getPromiseState(namespace);
+      const isPromise = !(state.type === "fulfilled" && state.notAPromise === true);
+      if (state.type === "fulfilled" && !state.notAPromise) state.value.dispose();
+      if (state.type === "rejected") state.error.dispose();
+
+      const meta = {
+        method: input.request.method,
+        url: input.request.url,
+        path: input.request.path,
+        params: input.request.params,
+        query: input.request.query,
+        headers: input.request.headers.map(([name, value]) => [name.toLowerCase(), value]),
+      };
+      const args = [
+        namespace,
+        isPromise ? vm.true : vm.false,
+        scope.manage(vm.newString(JSON.stringify(meta))),
+        scope.manage(vm.newString(input.request.body)),
+        scope.manage(vm.newString(JSON.stringify(input.env))),
+        scope.manage(vm.newNumber(limits.responseBytes)),
+        scope.manage(vm.newNumber(limits.logBytes)),
+      ];
+      const started = budget.slice(() => vm.callFunction(startFn, vm.undefined, args));
+      if (started.error) {
+        const stop = describeThrown(started.error);
+        started.error.dispose();
+        throw stop;
+      }
+      const runPromise = scope.manage(started.value);
+
+      for (;;) {
+        checkBudget();
+        runJobs();
+        const settled = vm.getPromiseState(runPromise);
+        if (settled.type === "rejected") {
+          const stop = describeThrown(settled.error);
+          settled.error.dispose();
+          throw stop;
+        }
+        if (settled.type === "fulfilled") {
+          const record = settled.value;
+          try {
+            result = readRecord(record);
+          } finally {
+            record.dispose();
+          }
+          break;
+        }
+        if (pending.size === 0) {
+          // Nothing can settle it any more: no job is queued, no host call is out, and there are no timers.
+          throw new Stop("timeout", {
+            name: "TimeoutError",
+            message: "the workflow is waiting for a promise that nothing can settle (no host call or job is pending)",
+          });
+        }
+        const remaining = startedAt + limits.wallMs - now();
+        const woke = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), Math.max(0, remaining));
+          wake = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+        });
+        wake = null;
+        if (!woke) throw new Stop("timeout", limitError("timeout", limits));
+      }
+    } catch (error) {
+      if (!(error instanceof Stop)) throw error;
+      result = finish(error.outcome, { error: error.error });
+    }
+  } catch (error) {
+    // An exception from quickjs-emscripten itself (not the tenant's, which are values inside the VM):
+    // the WebAssembly memory ran out, or the interpreter was left half-way. Start the module anew.
+    poisoned = true;
+    internalError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const outcome: Outcome = memoryFull() ? "memory_limit" : "error";
+    result = finish(outcome, {
+      error:
+        outcome === "memory_limit"
+          ? limitError("memory_limit", limits)
+          : { name: "InternalError", message: "the sandbox failed while running the workflow" },
+    });
+  } finally {
+    finished = true;
+    wake = null;
+  }
+
+  try {
+    for (const deferred of pending.values()) deferred.dispose();
+    pending.clear();
+    scope.dispose();
+    ctx?.dispose();
+    runtime?.dispose();
+  } catch (error) {
+    poisoned = true;
+    internalError ??= `disposing the runtime failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return internalError === undefined ? { result, poisoned } : { result, poisoned, internalError };
+}

@@ -1,0 +1,105 @@
+import { FairQueue } from "./fair-queue.js";
+import { assertPoolLimits, resolveLimits, type SandboxLimits } from "./limits.js";
+import { SandboxThread } from "./sandbox-thread.js";
+import type { CompileProblem, Invocation, InvocationResult, SandboxLogger, SandboxPoolOptions } from "./types.js";
+
+/** Checks share the queue under a key no tenant id can take (ids never contain NUL). */
+const CHECK_KEY = "\u0000check";
+
+type Job =
+  | { kind: "run"; invocation: Invocation; resolve: (result: InvocationResult) => void }
+  | { kind: "check"; js: string; resolve: (problems: CompileProblem[]) => void };
+
+const busy = (message: string): InvocationResult => ({
+  outcome: "busy",
+  error: { name: "BusyError", message },
+  logs: [],
+  logsTruncated: false,
+  publishedEventIds: [],
+  durationMs: 0,
+  cpuMs: 0,
+});
+
+/**
+ * Runs workflows in a pool of worker threads, each with its own QuickJS WebAssembly module.
+ * Tenant code never runs in this thread: an endless loop costs a sandbox thread, not the API.
+ */
+export class SandboxPool {
+  private readonly threads: SandboxThread[] = [];
+  private readonly queue: FairQueue<Job>;
+  private readonly limits: SandboxLimits;
+  private readonly logger: SandboxLogger | undefined;
+  private readonly settled = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(options: SandboxPoolOptions) {
+    if (!Number.isInteger(options.threads) || options.threads < 1) throw new TypeError("SandboxPool: threads must be a positive integer");
+    assertPoolLimits(options.limits);
+    this.limits = { ...options.limits };
+    this.logger = options.logger;
+    const maxPerTenant = options.maxPerTenant ?? Math.ceil(options.threads / 2);
+    const maxQueued = options.maxQueuedPerTenant ?? 100;
+    if (!Number.isInteger(maxPerTenant) || maxPerTenant < 1) throw new TypeError("SandboxPool: maxPerTenant must be a positive integer");
+    if (!Number.isInteger(maxQueued) || maxQueued < 0) throw new TypeError("SandboxPool: maxQueuedPerTenant must be an integer >= 0");
+    this.queue = new FairQueue<Job>(maxPerTenant, maxQueued);
+    for (let i = 0; i < options.threads; i++) {
+      this.threads.push(new SandboxThread(this.limits.memoryBytes, this.logger, () => this.dispatch()));
+    }
+  }
+
+  /** Never rejects for anything tenant code does; "busy" when the tenant already has maxQueuedPerTenant waiting. */
+  run(invocation: Invocation): Promise<InvocationResult> {
+    if (this.closed) return Promise.resolve(busy("the sandbox pool is closed"));
+    return new Promise((resolve) => {
+      const accepted = this.queue.push(invocation.tenantId, { kind: "run", invocation, resolve });
+      if (!accepted) {
+        resolve(busy("too many invocations of this tenant are waiting (maxQueuedPerTenant)"));
+        return;
+      }
+      this.dispatch();
+    });
+  }
+
+  /** QuickJS's own compile-only syntax check of compileWorkflow's output, as a module; none of it runs. */
+  check(js: string): Promise<CompileProblem[]> {
+    if (this.closed) return Promise.reject(new Error("SandboxPool is closed"));
+    return new Promise((resolve) => {
+      this.queue.push(CHECK_KEY, { kind: "check", js, resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Stops taking work, answers waiting invocations "busy", lets running ones finish, then ends the threads. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of this.queue.drain()) {
+      if (job.kind === "run") job.resolve(busy("the sandbox pool was closed"));
+      else job.resolve([{ message: "the sandbox pool was closed", line: 1, column: 1 }]);
+    }
+    await Promise.all([...this.settled]);
+    await Promise.all(this.threads.map((thread) => thread.close()));
+  }
+
+  private dispatch(): void {
+    if (this.closed) return;
+    for (const thread of this.threads) {
+      if (!thread.idle) continue;
+      const next = this.queue.next();
+      if (next === undefined) return;
+      const { key, item: job } = next;
+      const done = job.kind === "run" ? this.runOn(thread, job) : thread.check(job.js).then(job.resolve);
+      const tracked = done.finally(() => {
+        this.settled.delete(tracked);
+        this.queue.done(key);
+        this.dispatch();
+      });
+      this.settled.add(tracked);
+    }
+  }
+
+  private async runOn(thread: SandboxThread, job: Extract<Job, { kind: "run" }>): Promise<void> {
+    const limits = resolveLimits(this.limits, job.invocation.limits);
+    job.resolve(await thread.run(job.invocation, limits));
+  }
+}

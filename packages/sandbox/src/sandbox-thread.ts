@@ -1,0 +1,270 @@
+import type { Worker } from "node:worker_threads";
+import type { SandboxLimits } from "./limits.js";
+import type { FromThread, HostCallFailure, HostCallReply, HostCallRequest, ToThread } from "./protocol.js";
+import { startThread } from "./thread-entry.js";
+import type {
+  CompileProblem,
+  FetchOutput,
+  HostCalls,
+  Invocation,
+  InvocationResult,
+  Outcome,
+  PublishOutput,
+  SandboxLogger,
+} from "./types.js";
+import { HostCallError } from "./errors.js";
+
+/**
+ * How long past wallMs a thread may stay silent before it is taken for stuck (in a builtin that
+ * never polls the interrupt handler, say) and terminated. It covers the thread's own setup and
+ * disposal, which are not part of the tenant's time.
+ */
+export const WATCHDOG_GRACE_MS = 1000;
+/** A thread's own V8 heap; tenant memory lives in the WebAssembly memory, which this does not count. */
+const THREAD_HEAP_MB = 64;
+/** Deep QuickJS recursion is deep WebAssembly recursion: the thread's stack must outlast QuickJS's own stack check. */
+const THREAD_STACK_MB = 8;
+
+type Job =
+  | { kind: "run"; id: number; invocation: Invocation; limits: SandboxLimits; resolve: (result: InvocationResult) => void }
+  | { kind: "check"; id: number; js: string; resolve: (problems: CompileProblem[]) => void };
+
+interface Current {
+  job: Job;
+  watchdog: NodeJS.Timeout | undefined;
+  hostCallsInFlight: number;
+  startedAt: number;
+}
+
+const emptyResult = (outcome: Outcome, name: string, message: string, startedAt: number): InvocationResult => ({
+  outcome,
+  error: { name, message },
+  logs: [],
+  logsTruncated: false,
+  publishedEventIds: [],
+  durationMs: Math.round(performance.now() - startedAt),
+  cpuMs: 0,
+});
+
+/**
+ * The main thread's side of one sandbox thread: sends it one job at a time, serves its host
+ * calls with the invocation's HostCalls, and replaces the thread when it fails or stops answering.
+ */
+export class SandboxThread {
+  private worker!: Worker;
+  private current: Current | undefined;
+  private nextId = 1;
+  private closed = false;
+  /** Threads that failed before they were ready, in a row: respawning waits longer each time. */
+  private failedStarts = 0;
+  private respawnTimer: NodeJS.Timeout | undefined;
+  ready = false;
+
+  constructor(
+    private readonly memoryBytes: number,
+    private readonly logger: SandboxLogger | undefined,
+    /** Called whenever the thread becomes free for a job (started, finished one, replaced). */
+    private readonly onIdle: () => void,
+  ) {
+    this.spawn();
+  }
+
+  get idle(): boolean {
+    return this.ready && this.current === undefined && !this.closed;
+  }
+
+  run(invocation: Invocation, limits: SandboxLimits): Promise<InvocationResult> {
+    return new Promise((resolve) => {
+      const job: Job = { kind: "run", id: this.nextId++, invocation, limits, resolve };
+      this.begin(job, limits.wallMs + WATCHDOG_GRACE_MS);
+      this.post({ type: "run", id: job.id, js: invocation.js, request: invocation.request, env: invocation.env, limits });
+    });
+  }
+
+  check(js: string): Promise<CompileProblem[]> {
+    return new Promise((resolve) => {
+      const job: Job = { kind: "check", id: this.nextId++, js, resolve };
+      this.begin(job, 5000 + WATCHDOG_GRACE_MS);
+      this.post({ type: "check", id: job.id, js });
+    });
+  }
+
+  /** Ends the thread. A job still running is answered as if the thread had failed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.respawnTimer);
+    this.fail("error", "the sandbox pool was closed");
+    await this.worker.terminate();
+  }
+
+  private spawn(): void {
+    this.ready = false;
+    const worker = startThread({ memoryBytes: this.memoryBytes }, { maxOldGenerationSizeMb: THREAD_HEAP_MB, stackSizeMb: THREAD_STACK_MB });
+    this.worker = worker;
+    worker.on("message", (message: FromThread) => {
+      if (worker === this.worker) this.onMessage(message);
+    });
+    worker.on("error", (error: Error & { code?: string }) => {
+      if (worker !== this.worker) return;
+      const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
+      this.logger?.error({ err: error }, "sandbox thread failed");
+      this.fail(outOfMemory ? "memory_limit" : "error", outOfMemory ? "the sandbox thread ran out of memory" : "the sandbox thread failed");
+      this.replace(worker);
+    });
+    worker.on("exit", (code) => {
+      if (worker !== this.worker || this.closed) return;
+      this.logger?.error({ code }, "sandbox thread exited");
+      this.fail("error", "the sandbox thread exited");
+      this.replace(worker);
+    });
+  }
+
+  private replace(old: Worker): void {
+    if (this.closed) return;
+    old.removeAllListeners("message");
+    void old.terminate();
+    if (this.ready) {
+      this.spawn();
+      return;
+    }
+    // It failed before it could answer anything (a broken install, say): do not spin.
+    this.failedStarts++;
+    const delay = Math.min(30_000, 250 * 2 ** this.failedStarts);
+    this.respawnTimer = setTimeout(() => this.spawn(), delay);
+  }
+
+  private begin(job: Job, watchdogMs: number): void {
+    if (!this.idle) throw new Error("SandboxThread: a job is already running");
+    const current: Current = { job, watchdog: undefined, hostCallsInFlight: 0, startedAt: performance.now() };
+    current.watchdog = setTimeout(() => this.onWatchdog(current), watchdogMs);
+    this.current = current;
+  }
+
+  /** The thread did not answer in time: whatever it is doing, it is doing it outside the tenant's budget checks. */
+  private onWatchdog(current: Current): void {
+    if (this.current !== current) return;
+    const waitingOnHost = current.hostCallsInFlight > 0;
+    this.logger?.warn({ job: current.job.kind, waitingOnHost }, "sandbox thread stopped answering; replacing it");
+    if (waitingOnHost) this.fail("timeout", "the workflow did not answer within its wall-clock limit (wallMs)");
+    else this.fail("cpu_limit", "the workflow kept the sandbox busy past its limits and was stopped");
+    this.replace(this.worker);
+  }
+
+  /** Answers the current job (if any) with an outcome that is not the thread's own answer. */
+  private fail(outcome: Outcome, message: string): void {
+    const current = this.current;
+    if (current === undefined) return;
+    this.current = undefined;
+    clearTimeout(current.watchdog);
+    if (current.job.kind === "run") {
+      const name =
+        outcome === "timeout"
+          ? "TimeoutError"
+          : outcome === "cpu_limit"
+            ? "CpuLimitError"
+            : outcome === "memory_limit"
+              ? "MemoryLimitError"
+              : "InternalError";
+      current.job.resolve(emptyResult(outcome, name, message, current.startedAt));
+    } else {
+      current.job.resolve([{ message: `the check could not run: ${message}`, line: 1, column: 1 }]);
+    }
+  }
+
+  private finish(current: Current): void {
+    clearTimeout(current.watchdog);
+    this.current = undefined;
+    if (!this.closed) this.onIdle();
+  }
+
+  private onMessage(message: FromThread): void {
+    switch (message.type) {
+      case "ready":
+        this.ready = true;
+        this.failedStarts = 0;
+        if (!this.closed) this.onIdle();
+        return;
+      case "result": {
+        const current = this.current;
+        if (current === undefined || current.job.kind !== "run" || current.job.id !== message.id) return;
+        if (message.internalError !== undefined)
+          this.logger?.warn({ reason: message.internalError }, "sandbox thread restarted its QuickJS module");
+        current.job.resolve(message.result);
+        this.finish(current);
+        return;
+      }
+      case "check-result": {
+        const current = this.current;
+        if (current === undefined || current.job.kind !== "check" || current.job.id !== message.id) return;
+        current.job.resolve(message.problems);
+        this.finish(current);
+        return;
+      }
+      case "host-call": {
+        const current = this.current;
+        if (current === undefined || current.job.kind !== "run" || current.job.id !== message.id) return;
+        current.hostCallsInFlight++;
+        serveHostCall(current.job.invocation.host, message.request, this.logger).then((reply) => {
+          current.hostCallsInFlight--;
+          if (this.current === current) this.post({ type: "host-result", id: message.id, callId: message.callId, reply });
+        });
+        return;
+      }
+    }
+  }
+
+  private post(message: ToThread): void {
+    this.worker.postMessage(message);
+  }
+}
+
+const isPairs = (value: unknown): value is [string, string][] =>
+  Array.isArray(value) &&
+  value.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && typeof pair[1] === "string");
+
+/** Copies a HostCallError's details as JSON, the only form that can enter the sandbox. */
+function jsonDetails(details: unknown): unknown {
+  if (details === undefined) return undefined;
+  try {
+    const text = JSON.stringify(details);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs one host call in the main thread. A HostCallError is the tenant's to see; any other error
+ * stays here (logged) and the tenant sees only that the call failed. The answer is checked so
+ * that a HostCalls implementation's mistake cannot hand the sandbox anything but plain data.
+ */
+export async function serveHostCall(host: HostCalls, request: HostCallRequest, logger: SandboxLogger | undefined): Promise<HostCallReply> {
+  try {
+    if (request.kind === "publish") {
+      const output: PublishOutput = await host.publish(request.input);
+      if (typeof output?.id !== "string" || typeof output.event_type !== "string" || typeof output.deliveries !== "number") {
+        throw new TypeError("HostCalls.publish returned an invalid result");
+      }
+      return { ok: true, kind: "publish", value: { id: output.id, event_type: output.event_type, deliveries: output.deliveries } };
+    }
+    const output: FetchOutput = await host.fetch(request.input, request.timeoutMs);
+    if (typeof output?.status !== "number" || !Number.isInteger(output.status) || output.status < 100 || output.status > 599) {
+      throw new TypeError("HostCalls.fetch returned an invalid status");
+    }
+    if (!isPairs(output.headers) || typeof output.body !== "string") throw new TypeError("HostCalls.fetch returned an invalid result");
+    return {
+      ok: true,
+      kind: "fetch",
+      value: { status: output.status, headers: output.headers.map(([name, value]) => [name, value]), body: output.body },
+    };
+  } catch (error) {
+    if (error instanceof HostCallError) {
+      const failure: HostCallFailure = { message: error.message, code: error.code };
+      const details = jsonDetails(error.details);
+      if (details !== undefined) failure.details = details;
+      return { ok: false, error: failure };
+    }
+    logger?.error({ err: error, kind: request.kind }, "sandbox host call failed");
+    return { ok: false, error: { message: `utils.${request.kind} failed`, code: "internal" } };
+  }
+}

@@ -1,0 +1,5 @@
+/** What a sandbox thread is started with (worker_threads workerData). */
+export interface ThreadData {
+  /** The pool's memoryBytes: sizes the thread's WebAssembly memory. */
+  memoryBytes: number;
+}

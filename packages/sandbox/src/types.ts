@@ -1,0 +1,125 @@
+import type { SandboxLimits } from "./limits.js";
+
+/** A problem found in a workflow's source; line and column are 1-based, in the tenant's own source. */
+export interface CompileProblem {
+  message: string;
+  line: number;
+  column: number;
+}
+
+/** The inbound HTTP request a workflow answers. */
+export interface WorkflowRequest {
+  method: string;
+  url: string;
+  path: string;
+  params: Record<string, string>;
+  /** The first value of each name. */
+  query: Record<string, string>;
+  /** Lower-case names. */
+  headers: [string, string][];
+  /** Text, up to 5 MiB. */
+  body: string;
+}
+
+export interface PublishInput {
+  event_type: string;
+  data: unknown;
+  object_id?: string;
+  idempotency_key?: string;
+}
+
+export interface PublishOutput {
+  id: string;
+  event_type: string;
+  deliveries: number;
+}
+
+export interface FetchInput {
+  url: string;
+  method: string;
+  headers: [string, string][];
+  body?: string;
+}
+
+export interface FetchOutput {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/** What a workflow may ask of Hookline. These run in the main thread: they need the database and the HTTP client. */
+export interface HostCalls {
+  publish(input: PublishInput): Promise<PublishOutput>;
+  fetch(input: FetchInput, timeoutMs: number): Promise<FetchOutput>;
+}
+
+export interface Invocation {
+  /** Fairness key. */
+  tenantId: string;
+  /** Immutable identity of `js` (a version id). */
+  codeKey: string;
+  /** Output of compileWorkflow. */
+  js: string;
+  request: WorkflowRequest;
+  /** Frozen inside the sandbox. */
+  env: Record<string, string>;
+  host: HostCalls;
+  limits?: Partial<SandboxLimits>;
+}
+
+export type Outcome = "ok" | "error" | "cpu_limit" | "timeout" | "memory_limit" | "busy";
+
+export interface LogLine {
+  level: "debug" | "info" | "log" | "warn" | "error";
+  message: string;
+  /** ms since the invocation started */
+  at: number;
+}
+
+export interface WorkflowResponse {
+  status: number;
+  headers: [string, string][];
+  /** The body as text, or base64 when bodyEncoding says so (the workflow answered with bytes). */
+  body: string;
+  bodyEncoding: "utf8" | "base64";
+}
+
+export interface WorkflowError {
+  name: string;
+  message: string;
+  /** 1-based, in the tenant's own source. */
+  line?: number;
+  column?: number;
+  /** Only the frames of the tenant's module. */
+  stack?: string;
+}
+
+export interface InvocationResult {
+  outcome: Outcome;
+  /** Only when ok. */
+  response?: WorkflowResponse;
+  /** The tenant's error (outcome "error"), or what stopped it (limits, timeout, busy). */
+  error?: WorkflowError;
+  logs: LogLine[];
+  logsTruncated: boolean;
+  publishedEventIds: string[];
+  durationMs: number;
+  /** Time spent running tenant code (wall-clock time inside the interpreter; see the README). */
+  cpuMs: number;
+}
+
+/** The subset of a pino logger the pool uses. */
+export interface SandboxLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface SandboxPoolOptions {
+  threads: number;
+  limits: SandboxLimits;
+  /** Threads one tenant may occupy at once (default ceil(threads / 2)). */
+  maxPerTenant?: number;
+  /** Beyond this many waiting invocations of one tenant, run() answers "busy" at once (default 100). */
+  maxQueuedPerTenant?: number;
+  logger?: SandboxLogger;
+}
