@@ -10,7 +10,7 @@ import type { Redis } from "ioredis";
 import { securityHeaders } from "./http/security-headers.js";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
 import { jsonBody } from "./http/body.middleware.js";
-import { rateLimitPerTenant } from "./http/rate-limit.middleware.js";
+import { rateLimitPerTenant, tenantBudget } from "./http/rate-limit.middleware.js";
 import { measureRequests, serveMetrics } from "./http/metrics.js";
 import { renderErrors, unknownRoute } from "./http/errors.middleware.js";
 import { requestLogging } from "./http/request-context.js";
@@ -27,6 +27,12 @@ import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
 import { tenantRoutes } from "./routes/tenants.routes.js";
 import { targetCheck } from "./services/target-policy.js";
+import type { InboundService } from "@hookline/inbound";
+import { brandRoutes } from "./inbound/brands.routes.js";
+import { environmentRoutes } from "./inbound/environments.routes.js";
+import { executionRoutes } from "./inbound/executions.routes.js";
+import { inboundCallRoutes } from "./inbound/inbound-calls.routes.js";
+import { inboundEndpointRoutes } from "./inbound/inbound-endpoints.routes.js";
 
 export interface ApiDependencies {
   readonly config: Config;
@@ -41,18 +47,24 @@ export interface ApiDependencies {
   readonly readiness: Readiness;
   /** What the API delivers synchronous webhooks with (no per-endpoint gate). */
   readonly engine: DeliveryEngine;
+  /** Inbound endpoints: routing calls, running workflows in the sandbox, recording executions. */
+  readonly inbound: InboundService;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
-export function createApp({ config, logger, db, scheduler, publisher, redis, readiness, engine }: ApiDependencies): Express {
+export function createApp({ config, logger, db, scheduler, publisher, redis, readiness, engine, inbound }: ApiDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(securityHeaders());
   app.set("etag", false);
   app.set("query parser", "simple");
 
   app.use(requestLogging(logger));
   app.use(measureRequests);
+  const budget = tenantBudget(redis, { perSecond: config.api.rateLimitPerSecond, keyPrefix: config.queuePrefix });
+  // Calls of inbound endpoints come before the JSON body parser and the security headers: their
+  // bodies are any text, and what their callers get is what the tenant's workflow answered.
+  app.use("/api/v1/envs/:environmentId/endpoints", inboundCallRoutes({ inbound, budget }));
+  app.use(securityHeaders());
   app.use(healthRoutes(readiness));
   app.use(jsonBody(config.api.maxBodyBytes));
 
@@ -66,6 +78,10 @@ export function createApp({ config, logger, db, scheduler, publisher, redis, rea
     { path: "/v1/deliveries", router: deliveryRoutes({ scheduler }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes() },
+    { path: "/v1/environments", router: environmentRoutes() },
+    { path: "/v1/brands", router: brandRoutes() },
+    { path: "/v1/inbound_endpoints", router: inboundEndpointRoutes({ inbound, publicUrl: config.inbound.publicUrl }) },
+    { path: "/v1/executions", router: executionRoutes() },
     // API flavours: adapters over the same endpoints, subscriptions and deliveries.
     { path: "/v1/webhook_settings", router: moniteRoutes({ checkTargets }) },
     { path: "/v1/webhooks", router: momentusRoutes({ scheduler, checkTargets }) },
@@ -75,7 +91,7 @@ export function createApp({ config, logger, db, scheduler, publisher, redis, rea
   app.get("/metrics", admin, serveMetrics);
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);
   const tenant = requireTenant(db);
-  const limit = rateLimitPerTenant(redis, { perSecond: config.api.rateLimitPerSecond, keyPrefix: config.queuePrefix });
+  const limit = rateLimitPerTenant(budget);
   for (const mount of tenantMounts) app.use(mount.path, tenant, limit, mount.router);
   recordMounts(app, [...adminMounts, ...tenantMounts]);
 

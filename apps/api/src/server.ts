@@ -2,10 +2,19 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
 import { startProcessMetrics, type Logger } from "@hookline/core";
-import { connectDatabase, createWorkStore, sealLegacySecrets, verifyEncryptionKey, type Database } from "@hookline/db";
+import {
+  connectDatabase,
+  createWorkStore,
+  provisionMissingEnvironments,
+  sealLegacySecrets,
+  verifyEncryptionKey,
+  type Database,
+} from "@hookline/db";
 import { createOutbound, type Resolver } from "@hookline/delivery";
 import { createDeliveryEngine } from "@hookline/delivery-engine";
+import { createInboundService } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
+import { SandboxPool, type Invocation } from "@hookline/sandbox";
 import { createRedis, JobQueues, Scheduler } from "@hookline/queue";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
@@ -53,6 +62,9 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     await verifyEncryptionKey(db);
     const sealed = await sealLegacySecrets(db);
     if (sealed > 0) logger.info({ endpoints: sealed }, "sealed secrets stored before encryption at rest");
+    const provisioned = await provisionMissingEnvironments(db);
+    if (provisioned > 0)
+      logger.info({ tenants: provisioned }, "gave tenants created before environments existed their preview and live environments");
   } catch (error) {
     await db.close();
     throw error;
@@ -79,7 +91,41 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     operationalEvents: publisher.operationalEvents,
     waiting: scheduler,
   });
-  const app = createApp({ config, logger, db, scheduler, publisher, redis, engine, readiness: () => checkDependencies(db, redis) });
+  // Tenant code runs in worker threads of this process, each with its own QuickJS (WebAssembly)
+  // module; the threads start with the first workflow call or save, not with the API.
+  let pool: SandboxPool | undefined;
+  const started = () =>
+    (pool ??= new SandboxPool({
+      threads: config.inbound.sandboxThreads,
+      limits: config.inbound.limits,
+      maxQueuedPerTenant: config.inbound.maxQueuedPerTenant,
+      logger,
+    }));
+  const sandbox = {
+    run: (invocation: Invocation) => started().run(invocation),
+    check: (js: string) => started().check(js),
+    close: async () => pool?.close(),
+  };
+  const inbound = createInboundService({
+    db,
+    publisher,
+    sandbox,
+    limits: config.inbound.limits,
+    http,
+    fetchResponseMaxBytes: config.inbound.limits.fetchResponseBytes,
+    logger,
+  });
+  const app = createApp({
+    config,
+    logger,
+    db,
+    scheduler,
+    publisher,
+    redis,
+    engine,
+    inbound,
+    readiness: () => checkDependencies(db, redis),
+  });
   const server = createServer(app);
   // Keep-alive longer than common load balancers' idle timeouts, so they close first.
   server.keepAliveTimeout = 65_000;
@@ -99,6 +145,9 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      // Executions of the calls just answered are written before the database goes.
+      await inbound.close();
+      await sandbox.close();
       await queues.close();
       redis.disconnect();
       http.close();

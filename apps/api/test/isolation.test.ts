@@ -7,7 +7,21 @@ import { startHarness, type Harness } from "./harness.js";
  * like an id that does not exist, and the resource must be unchanged afterwards.
  */
 let h: Harness;
-let owned: { endpoint: string; subscription: string; apiKey: string; event: string; delivery: string; setting: string; webhook: string };
+let owned: {
+  endpoint: string;
+  subscription: string;
+  apiKey: string;
+  event: string;
+  delivery: string;
+  setting: string;
+  webhook: string;
+  environment: string;
+  variable: string;
+  brand: string;
+  inbound: string;
+  version: string;
+  execution: string;
+};
 let intruder: Awaited<ReturnType<Harness["newTenant"]>>;
 
 beforeAll(async () => {
@@ -35,7 +49,40 @@ beforeAll(async () => {
       },
     })
   ).body.id;
-  owned = { endpoint, subscription, apiKey, event, delivery, setting, webhook };
+  const environment = (await h.request<{ id: string; kind: string }[]>("GET", "/v1/environments")).body.find(
+    (e) => e.kind === "preview",
+  )!.id;
+  await h.request("PUT", `/v1/environments/${environment}/variables/MY_VAR`, { body: { value: "mine" } });
+  const brand = (await h.request<{ id: string }>("POST", "/v1/brands", { body: { name: "mine" } })).body.id;
+  const inbound = (
+    await h.request<{ id: string }>("POST", "/v1/inbound_endpoints", {
+      body: { name: "mine", path: "/mine", method: "POST", access_level: "none" },
+    })
+  ).body.id;
+  await h.request("PUT", `/v1/inbound_endpoints/${inbound}/workflow`, {
+    body: { code: "export default async () => new Response('mine');" },
+  });
+  const called = await fetch(`${h.api.url}/api/v1/envs/${environment}/endpoints/mine`, { method: "POST" });
+  const execution = called.headers.get("x-hookline-execution-id") ?? "";
+  // Executions are written just after the answer.
+  while ((await h.db.pool.query(`SELECT 1 FROM executions WHERE id = $1`, [execution])).rowCount === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  owned = {
+    endpoint,
+    subscription,
+    apiKey,
+    event,
+    delivery,
+    setting,
+    webhook,
+    environment,
+    variable: "MY_VAR",
+    brand,
+    inbound,
+    version: "1",
+    execution,
+  };
   intruder = await h.newTenant("intruder");
 });
 afterAll(() => h.close());
@@ -68,8 +115,32 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: () => `/v1/event_types/mine.only` },
   { method: "GET", path: (ids) => `/v1/deliveries/${ids.delivery}` },
   { method: "POST", path: (ids) => `/v1/deliveries/${ids.delivery}/retry` },
+  { method: "GET", path: (ids) => `/v1/environments/${ids.environment}` },
+  { method: "PATCH", path: (ids) => `/v1/environments/${ids.environment}`, body: { name: "theirs" } },
+  { method: "DELETE", path: (ids) => `/v1/environments/${ids.environment}` },
+  { method: "GET", path: (ids) => `/v1/environments/${ids.environment}/keys` },
+  { method: "POST", path: (ids) => `/v1/environments/${ids.environment}/keys/rotate`, body: {} },
+  { method: "GET", path: (ids) => `/v1/environments/${ids.environment}/variables` },
+  { method: "PUT", path: (ids) => `/v1/environments/${ids.environment}/variables/${ids.variable}`, body: { value: "theirs" } },
+  { method: "DELETE", path: (ids) => `/v1/environments/${ids.environment}/variables/${ids.variable}` },
+  { method: "GET", path: (ids) => `/v1/brands/${ids.brand}` },
+  { method: "PATCH", path: (ids) => `/v1/brands/${ids.brand}`, body: { name: "theirs" } },
+  { method: "DELETE", path: (ids) => `/v1/brands/${ids.brand}` },
+  { method: "GET", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}` },
+  { method: "PATCH", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}`, body: { access_level: "none" } },
+  { method: "DELETE", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}` },
+  { method: "GET", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/executions` },
+  { method: "GET", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/workflow` },
+  { method: "PUT", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/workflow`, body: { enabled: false } },
+  { method: "GET", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/workflow/versions` },
+  { method: "GET", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/workflow/versions/${ids.version}` },
+  { method: "POST", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/workflow/publish`, body: {} },
+  { method: "POST", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/workflow/preview`, body: {} },
+  { method: "GET", path: (ids) => `/v1/executions/${ids.execution}` },
   // Ids in bodies and filters are tenant-scoped too.
   { method: "POST", path: () => `/v1/subscriptions`, body: { endpoint_id: "<endpoint>", event_types: ["a.b"] } },
+  { method: "POST", path: () => `/v1/environments`, body: { name: "x", kind: "preview", brand_ids: ["<brand>"] } },
+  { method: "POST", path: () => `/v1/inbound_endpoints`, body: { name: "x", path: "/x", method: "GET", brand_ids: ["<brand>"] } },
 ];
 
 const PLACEHOLDERS = {
@@ -80,25 +151,70 @@ const PLACEHOLDERS = {
   delivery: ":delivery",
   setting: ":setting",
   webhook: ":webhook",
+  environment: ":environment",
+  variable: ":variable",
+  brand: ":brand",
+  inbound: ":inbound_endpoint",
+  version: ":version",
+  execution: ":execution",
 };
-const AS_ID = { endpoint: ":id", subscription: ":id", apiKey: ":id", event: ":id", delivery: ":id", setting: ":id", webhook: ":id" };
+const AS_ID = {
+  endpoint: ":id",
+  subscription: ":id",
+  apiKey: ":id",
+  event: ":id",
+  delivery: ":id",
+  setting: ":id",
+  webhook: ":id",
+  environment: ":id",
+  variable: ":variable",
+  brand: ":id",
+  inbound: ":id",
+  version: ":version",
+  execution: ":id",
+};
 
 function withIds(body: unknown): unknown {
-  return JSON.parse(JSON.stringify(body ?? null).replace("<endpoint>", owned.endpoint)) ?? undefined;
+  return (
+    JSON.parse(
+      JSON.stringify(body ?? null)
+        .replace("<endpoint>", owned.endpoint)
+        .replace("<brand>", owned.brand),
+    ) ?? undefined
+  );
 }
 
 async function snapshot() {
-  const [endpoints, subscriptions, keys, events, deliveries, eventTypes] = await Promise.all([
-    h.db.prisma.endpoint.findMany({ orderBy: { id: "asc" } }),
-    h.db.prisma.subscription.findMany({ orderBy: { id: "asc" } }),
-    h.db.prisma.apiKey.findMany({ orderBy: { id: "asc" } }),
-    h.db.prisma.event.findMany({ orderBy: { id: "asc" } }),
-    h.db.prisma.delivery.findMany({ orderBy: { id: "asc" } }),
-    h.db.prisma.eventType.findMany({ orderBy: { name: "asc" } }),
-  ]);
-  return JSON.stringify({ endpoints, subscriptions, keys, events, deliveries, eventTypes }, (_k, v: unknown) =>
-    typeof v === "bigint" ? v.toString() : v,
-  );
+  const [endpoints, subscriptions, keys, events, deliveries, eventTypes, environments, variables, brands, inbound, versions, executions] =
+    await Promise.all([
+      h.db.prisma.endpoint.findMany({ orderBy: { id: "asc" } }),
+      h.db.prisma.subscription.findMany({ orderBy: { id: "asc" } }),
+      h.db.prisma.apiKey.findMany({ orderBy: { id: "asc" } }),
+      h.db.prisma.event.findMany({ orderBy: { id: "asc" } }),
+      h.db.prisma.delivery.findMany({ orderBy: { id: "asc" } }),
+      h.db.prisma.eventType.findMany({ orderBy: { name: "asc" } }),
+      h.db.prisma.environment.findMany({ orderBy: { id: "asc" }, include: { brands: true } }),
+      h.db.prisma.environmentVariable.findMany({ orderBy: { name: "asc" } }),
+      h.db.prisma.brand.findMany({ orderBy: { id: "asc" } }),
+      h.db.prisma.inboundEndpoint.findMany({ orderBy: { id: "asc" }, include: { brands: true } }),
+      h.db.prisma.workflowVersion.findMany({ orderBy: { id: "asc" } }),
+      h.db.prisma.execution.findMany({ orderBy: { id: "asc" } }),
+    ]);
+  const all = {
+    endpoints,
+    subscriptions,
+    keys,
+    events,
+    deliveries,
+    eventTypes,
+    environments,
+    variables,
+    brands,
+    inbound,
+    versions,
+    executions,
+  };
+  return JSON.stringify(all, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 describe("tenant isolation", () => {

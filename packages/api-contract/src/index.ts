@@ -17,3 +17,8 @@ export * from "./tenants.js";
 export * from "./timestamps.js";
 export * from "./flavours/monite.js";
 export * from "./flavours/momentus.js";
+export * from "./inbound/brands.js";
+export * from "./inbound/environments.js";
+export * from "./inbound/executions.js";
+export * from "./inbound/inbound-endpoints.js";
+export * from "./inbound/workflows.js";

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { developmentEncryptionKey } from "./development-key.js";
 import { ConfigError, EnvReader, type Env } from "./env-parsers.js";
 import { allowedTargets, encryptionKey } from "./security.js";
@@ -67,6 +68,31 @@ export interface Config {
     readonly healthPort: number | undefined;
     /** Unhealthy when jobs are waiting but none has started for this long. */
     readonly stallTimeoutMs: number;
+  };
+  /** Inbound endpoints and the sandbox their workflows run in. */
+  readonly inbound: {
+    /** Where inbound endpoint URLs start (PUBLIC_URL); unset: the address each request came to. */
+    readonly publicUrl: string | undefined;
+    /** Worker threads running workflows in the API process. */
+    readonly sandboxThreads: number;
+    /** Calls of one tenant that may wait for a sandbox thread; more are answered 503 at once. */
+    readonly maxQueuedPerTenant: number;
+    readonly limits: {
+      /** Time running the tenant's code per call (not counting awaited host calls). */
+      readonly cpuMs: number;
+      /** The whole call, awaited fetches and publishes included. */
+      readonly wallMs: number;
+      readonly memoryBytes: number;
+      readonly stackBytes: number;
+      /** Execution log kept per call; the rest is dropped with a marker. */
+      readonly logBytes: number;
+      /** Largest response body a workflow may answer with. */
+      readonly responseBytes: number;
+      /** `utils.fetch` calls per call. */
+      readonly fetchCount: number;
+      /** Largest response body `utils.fetch` hands back. */
+      readonly fetchResponseBytes: number;
+    };
   };
   readonly sweeper: {
     /** How often each worker looks for due deliveries that have no job. */
@@ -139,6 +165,21 @@ export function loadConfig(env: Env = process.env): Config {
       shutdownTimeoutMs: read.seconds("SHUTDOWN_TIMEOUT_SECONDS", 30, { min: 0, max: 3600 }) * 1000,
       healthPort: read.optionalInt("WORKER_HEALTH_PORT", { min: 0, max: 65535 }),
       stallTimeoutMs: read.seconds("WORKER_STALL_SECONDS", 120, { min: 1, max: 86400 }) * 1000,
+    },
+    inbound: {
+      publicUrl: read.optionalUrl("PUBLIC_URL", ["http:", "https:"]),
+      sandboxThreads: read.int("SANDBOX_THREADS", Math.max(1, availableParallelism() - 1), { min: 1, max: 64 }),
+      maxQueuedPerTenant: read.int("SANDBOX_QUEUE_PER_TENANT", 100, { min: 1, max: 100_000 }),
+      limits: {
+        cpuMs: read.int("WORKFLOW_CPU_MS", 50, { min: 1, max: 60_000 }),
+        wallMs: read.int("WORKFLOW_TIMEOUT_MS", 5_000, { min: 10, max: 300_000 }),
+        memoryBytes: read.int("WORKFLOW_MEMORY_MB", 64, { min: 16, max: 1024 }) * 1024 * 1024,
+        stackBytes: 256 * 1024,
+        logBytes: read.int("WORKFLOW_LOG_BYTES", 64 * 1024, { min: 1024, max: 16 * 1024 * 1024 }),
+        responseBytes: read.int("WORKFLOW_RESPONSE_BYTES", 5 * 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+        fetchCount: read.int("WORKFLOW_FETCH_MAX", 10, { min: 0, max: 1000 }),
+        fetchResponseBytes: read.int("WORKFLOW_FETCH_RESPONSE_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+      },
     },
     sweeper: {
       intervalMs: read.seconds("SWEEP_INTERVAL_SECONDS", 10, { min: 0.05, max: 3600 }) * 1000,

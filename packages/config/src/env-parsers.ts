@@ -97,6 +97,12 @@ export class EnvReader {
     return value;
   }
 
+  /** A URL when set, undefined when not; a trailing slash is dropped (paths are appended to it). */
+  optionalUrl(name: string, protocols: readonly string[]): string | undefined {
+    if (this.raw(name) === undefined) return undefined;
+    return this.url(name, "http://invalid", protocols).replace(/\/+$/, "");
+  }
+
   /** A comma-separated list of whole seconds, for example "5,300,1800". */
   secondsList(name: string, fallback: readonly number[]): number[] {
     const value = this.raw(name);

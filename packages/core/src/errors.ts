@@ -12,11 +12,18 @@ export type ErrorCode =
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
   | "unprocessable"
   | "rate_limited"
   | "service_unavailable"
-  | "internal_error";
+  | "internal_error"
+  // What a workflow did, as the caller of an inbound endpoint sees it.
+  | "workflow_error"
+  | "workflow_cpu_limit"
+  | "workflow_timeout"
+  | "workflow_memory_limit"
+  | "workflow_disabled";
 
 export interface AppErrorInit {
   readonly status: number;

@@ -14,6 +14,11 @@ export const ID_PREFIXES = {
   event: "evt",
   delivery: "msg",
   attempt: "atm",
+  environment: "env",
+  brand: "brd",
+  inboundEndpoint: "iep",
+  workflowVersion: "wfv",
+  execution: "exe",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

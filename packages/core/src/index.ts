@@ -18,3 +18,15 @@ export {
   type RecordedAttempt,
   type WorkStore,
 } from "./delivery-work.js";
+export {
+  compileInboundPath,
+  inboundPathProblem,
+  inboundPathsOverlap,
+  requestSegments,
+  INBOUND_METHODS,
+  INBOUND_PATH_MAX_LENGTH,
+  type InboundMethod,
+  type InboundPathPattern,
+} from "./inbound-paths.js";
+export { generateEnvironmentKey, hashEnvironmentKey, environmentKeyMatches, type EnvironmentKeyKind } from "./environment-keys.js";
+export { findEndpointClash, findEnvironmentClash, type BrandedEnvironment, type RoutedEndpoint } from "./inbound-clashes.js";

@@ -68,5 +68,56 @@ export {
 export { createWorkStore } from "./work/work-store.js";
 export { deleteExpiredIdempotencyKeys, releaseStrandedHeldDeliveries, withDueDeliveries, type DueCursor } from "./work/due-deliveries.js";
 
+// Inbound: environments, brands, inbound endpoints and their workflows, executions.
+export { brandRepository, type Brand, type BrandInUse, type BrandRepository } from "./inbound/brands.repository.js";
+export {
+  environmentRepository,
+  type Environment,
+  type EnvironmentKeys,
+  type EnvironmentKind,
+  type EnvironmentRepository,
+  type EndpointsWouldClash,
+} from "./inbound/environments.repository.js";
+export {
+  environmentVariableRepository,
+  MAX_VARIABLES_PER_ENVIRONMENT,
+  type EnvironmentVariable,
+  type EnvironmentVariableRepository,
+} from "./inbound/environment-variables.repository.js";
+export {
+  inboundEndpointRepository,
+  type AccessLevel,
+  type InboundEndpoint,
+  type InboundEndpointClash,
+  type InboundEndpointPatch,
+  type InboundEndpointRepository,
+  type NewInboundEndpoint,
+} from "./inbound/inbound-endpoints.repository.js";
+export {
+  workflowRepository,
+  type WorkflowChange,
+  type WorkflowRepository,
+  type WorkflowState,
+  type WorkflowVersion,
+} from "./inbound/workflows.repository.js";
+export {
+  executionRepository,
+  type Execution,
+  type ExecutionError,
+  type ExecutionFilter,
+  type ExecutionLogLine,
+  type ExecutionOutcome,
+  type ExecutionRepository,
+} from "./inbound/executions.repository.js";
+export {
+  loadCompiledWorkflow,
+  loadEnvironmentVariables,
+  loadInboundRoutes,
+  type InboundRoutes,
+  type ServedEndpoint,
+} from "./inbound/inbound-routing.js";
+export { recordExecutions, type ExecutionRow } from "./inbound/record-executions.js";
+export { provisionMissingEnvironments } from "./inbound/default-environments.js";
+
 // Secrets at rest: the startup key check.
 export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";

@@ -6,6 +6,12 @@ import { eventRepository } from "./events/events.repository.js";
 import { tenantSettingsRepository } from "./tenants/tenant-settings.repository.js";
 import { endpointRepository } from "./endpoints/endpoints.repository.js";
 import { subscriptionRepository } from "./endpoints/subscriptions.repository.js";
+import { brandRepository } from "./inbound/brands.repository.js";
+import { environmentRepository } from "./inbound/environments.repository.js";
+import { environmentVariableRepository } from "./inbound/environment-variables.repository.js";
+import { executionRepository } from "./inbound/executions.repository.js";
+import { inboundEndpointRepository } from "./inbound/inbound-endpoints.repository.js";
+import { workflowRepository } from "./inbound/workflows.repository.js";
 
 type Db = Pick<Database, "prisma" | "pool" | "secrets">;
 
@@ -18,6 +24,12 @@ const repositories = {
   deliveries: (db: Db, tenantId: string) => deliveryRepository(db.prisma, tenantId),
   eventTypes: (db: Db, tenantId: string) => eventTypeRepository(db.prisma, db.pool, tenantId),
   settings: (db: Db, tenantId: string) => tenantSettingsRepository(db.prisma, tenantId),
+  brands: (db: Db, tenantId: string) => brandRepository(db.prisma, tenantId),
+  environments: (db: Db, tenantId: string) => environmentRepository(db.prisma, db.secrets, tenantId),
+  variables: (db: Db, tenantId: string) => environmentVariableRepository(db.prisma, db.secrets, tenantId),
+  inboundEndpoints: (db: Db, tenantId: string) => inboundEndpointRepository(db.prisma, tenantId),
+  workflows: (db: Db, tenantId: string) => workflowRepository(db.prisma, tenantId),
+  executions: (db: Db, tenantId: string) => executionRepository(db.prisma, tenantId),
 };
 
 type Repositories = { readonly [K in keyof typeof repositories]: ReturnType<(typeof repositories)[K]> };

@@ -21,9 +21,11 @@ export interface AttemptResult {
 export type ErrorKind = "timeout" | "dns" | "connection" | "tls" | "network" | "oauth" | "blocked_address";
 
 export interface WebhookRequest {
+  /** POST unless said otherwise (a workflow's `utils.fetch` may GET, PUT, …). */
+  readonly method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | undefined;
   readonly url: string;
   readonly headers: Record<string, string>;
-  readonly body: string;
+  readonly body?: string | undefined;
   readonly timeoutMs: number;
   /** Overrides the client's body cap for this request (an OAuth token response, say). */
   readonly maxBodyBytes?: number;
@@ -117,9 +119,10 @@ export function createHttpClient(options: HttpClientOptions) {
     try {
       const refused = refusedLiteral(request.url);
       if (refused) throw refused;
-      const stream = got.stream.post(request.url, {
+      const stream = got.stream(request.url, {
+        method: request.method ?? "POST",
         headers: request.headers,
-        body: request.body,
+        ...(request.body !== undefined && request.method !== "GET" && request.method !== "HEAD" && { body: request.body }),
         timeout: { request: request.timeoutMs },
         followRedirect: false,
         retry: { limit: 0 },

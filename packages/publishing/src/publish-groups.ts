@@ -14,6 +14,8 @@ export interface PublishGroupOptions {
 interface PublishRequest {
   readonly scope: TenantScope;
   readonly input: NewEvent;
+  /** Whether its publisher makes the first attempt of synchronous deliveries itself (see dueDeliveries). */
+  readonly attemptsSynchronousItself: boolean;
 }
 
 type Settled = { readonly ok: true; readonly result: PublishResult } | { readonly ok: false; readonly error: unknown };
@@ -52,7 +54,9 @@ function groupsOf(requests: readonly PublishRequest[]): { scope: TenantScope; in
  * its events is written again alone, and only the ones that fail alone fail. (Unless the
  * database is unreachable: then every request in the group gets that answer at once.)
  */
-export function publishGroups(options: PublishGroupOptions): (scope: TenantScope, input: NewEvent) => Promise<PublishResult> {
+export function publishGroups(
+  options: PublishGroupOptions,
+): (scope: TenantScope, input: NewEvent, publisher: { attemptsSynchronousItself: boolean }) => Promise<PublishResult> {
   const publishOptions = { idempotencyWindowMs: options.idempotencyWindowMs };
   const alone = (scope: TenantScope, input: NewEvent): Promise<Settled> =>
     scope.events.publishBatch([input], publishOptions).then(
@@ -84,16 +88,21 @@ export function publishGroups(options: PublishGroupOptions): (scope: TenantScope
           indexes.forEach((index, j) => (settled[index] = outcomes[j]!));
         }),
       );
-      const published = settled.flatMap((s) => (s.ok ? [s.result] : []));
-      // The API makes a synchronous webhook's first attempt itself, once the caller is answered.
-      await options.scheduler.published(committedDeliveries(published), { attemptsSynchronousItself: true });
+      // The API answering POST /v1/events makes a synchronous webhook's first attempt itself, once
+      // the event is written; a workflow's publish leaves it to the queue.
+      for (const attemptsSynchronousItself of [true, false]) {
+        const published = settled.flatMap((s, i) =>
+          s.ok && requests[i]!.attemptsSynchronousItself === attemptsSynchronousItself ? [s.result] : [],
+        );
+        if (published.length > 0) await options.scheduler.published(committedDeliveries(published), { attemptsSynchronousItself });
+      }
       return settled;
     },
     { maxBatch: options.maxGroup ?? 100, maxConcurrent: options.maxConcurrent ?? 4 },
   );
 
-  return async (scope, input) => {
-    const outcome = await publishAll({ scope, input });
+  return async (scope, input, publisher) => {
+    const outcome = await publishAll({ scope, input, attemptsSynchronousItself: publisher.attemptsSynchronousItself });
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
   };

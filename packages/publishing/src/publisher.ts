@@ -16,13 +16,22 @@ export interface PublisherOptions {
   readonly maxConcurrent?: number;
 }
 
+export interface PublishOptions {
+  /**
+   * Whether the caller makes the first attempt of synchronous webhooks' deliveries itself, as the
+   * API answering `POST /v1/events` does (the default). A workflow does not: its events' synchronous
+   * deliveries are queued, so no partner's receiver holds a workflow for up to its timeout.
+   */
+  readonly attemptsSynchronousItself?: boolean;
+}
+
 export interface Publisher {
   /**
    * One tenant event: admitted (see admitEvents), written with one delivery per subscribed
    * endpoint, and its due deliveries scheduled. Publishes that arrive together share statements
    * (see publishGroups); each gets its own answer.
    */
-  publish(scope: TenantScope, input: NewEvent): Promise<{ result: PublishResult; deprecated: boolean }>;
+  publish(scope: TenantScope, input: NewEvent, options?: PublishOptions): Promise<{ result: PublishResult; deprecated: boolean }>;
   /** Many tenant events, all admitted first, written in one transaction; results in input order. */
   publishBatch(scope: TenantScope, inputs: readonly NewEvent[]): Promise<{ results: PublishResult[]; deprecated: boolean }>;
   /** The engine's own events, published through the same writes and the same scheduling. */
@@ -47,9 +56,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
     ...(options.maxConcurrent !== undefined && { maxConcurrent: options.maxConcurrent }),
   });
   return {
-    async publish(scope, input) {
+    async publish(scope, input, publishOptions = {}) {
       const { deprecated } = await admitEvents(scope, [input], { batch: false });
-      return { result: await grouped(scope, input), deprecated };
+      const attemptsSynchronousItself = publishOptions.attemptsSynchronousItself ?? true;
+      return { result: await grouped(scope, input, { attemptsSynchronousItself }), deprecated };
     },
 
     async publishBatch(scope, inputs) {

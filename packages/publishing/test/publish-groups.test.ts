@@ -46,12 +46,14 @@ async function tenantWithEndpoint(name: string) {
   return { tenantId: tenant.id, scope, batches, failWhen };
 }
 
-const publisher = () =>
-  publishGroups({
+const publisher = () => {
+  const publish = publishGroups({
     scheduler: queueFixture.scheduler,
     idempotencyWindowMs: 60_000,
     maxConcurrent: 1,
   });
+  return (scope: TenantScope, input: NewEvent) => publish(scope, input, { attemptsSynchronousItself: true });
+};
 
 const publishedId = (result: PublishResult) => {
   if (result.outcome !== "published") throw new Error(`expected a new event, got ${result.outcome}`);

@@ -11,6 +11,8 @@ import { MIGRATIONS_DIR, readMigrations, runMigrations } from "@hookline/db";
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const TEST_DB_PREFIX = "hookline_test_";
 const TEMPLATE_PREFIX = "hookline_tpl_";
+/** Templates of other schemas kept besides the current one (newest first). */
+const KEPT_OTHER_TEMPLATES = 2;
 
 function urlFor(database: string): string {
   const url = new URL(TEST_SERVER_URL);
@@ -49,11 +51,15 @@ export async function prepareTestTemplate(): Promise<string> {
   const template = await templateName();
   await withAdmin(async (admin) => {
     const { rows } = await admin.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'hookline\\_test\\_%' OR datname LIKE 'hookline\\_tpl\\_%'",
+      `SELECT datname FROM pg_database WHERE datname LIKE 'hookline\\_test\\_%' OR datname LIKE 'hookline\\_tpl\\_%' ORDER BY oid DESC`,
     );
+    // Other templates are other schemas' (an older commit, or another checkout testing at the same
+    // time on this server): the newest few are kept, so two checkouts never drop each other's.
+    const otherTemplates = rows.filter((r) => r.datname.startsWith(TEMPLATE_PREFIX) && r.datname !== template).map((r) => r.datname);
+    const keptTemplates = new Set(otherTemplates.slice(0, KEPT_OTHER_TEMPLATES));
     for (const { datname } of rows) {
       const pid = Number(/^hookline_test_(\d+)_/.exec(datname)?.[1]);
-      const stale = datname.startsWith(TEST_DB_PREFIX) ? !processAlive(pid) : datname !== template;
+      const stale = datname.startsWith(TEST_DB_PREFIX) ? !processAlive(pid) : datname !== template && !keptTemplates.has(datname);
       if (stale) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     }
     if (rows.some((r) => r.datname === template)) return;

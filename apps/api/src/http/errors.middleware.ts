@@ -50,7 +50,9 @@ export function toAppError(error: unknown): AppError {
 export const renderErrors: ErrorRequestHandler = (error, req, res, next) => {
   const appError = toAppError(error);
   const log = req.log;
-  if (appError.status === 503) log.warn({ code: appError.code, err: (error as Error).message }, appError.message);
+  // A workflow's failure is the tenant's code failing, not Hookline: its details are in the execution log.
+  if (appError.status === 503 || appError.code.startsWith("workflow_"))
+    log.warn({ code: appError.code, status: appError.status }, appError.message);
   else if (appError.status >= 500) log.error({ err: error }, "request failed");
   else log.warn({ code: appError.code, status: appError.status }, appError.message);
   if (res.headersSent) {

@@ -22,8 +22,18 @@ function describe(res: Response, limit: number, state: RateLimiterRes): void {
  * Redis is unreachable each process falls back to counting on its own (the insurance limiter):
  * limits stay on, only less exact, and a Redis outage never turns into failed API calls.
  */
-export function rateLimitPerTenant(redis: Redis, options: RateLimitOptions): RequestHandler {
-  if (options.perSecond === 0) return (_req, _res, next) => next();
+export function rateLimitPerTenant(spend: TenantBudget): RequestHandler {
+  return async (_req, res, next) => {
+    await spend(tenantOf(res).tenantId, res);
+    next();
+  };
+}
+
+/** Spends one unit of a tenant's budget, or throws 429; also for callers that are not tenants (inbound calls). */
+export type TenantBudget = (tenantId: string, res: Response) => Promise<void>;
+
+export function tenantBudget(redis: Redis, options: RateLimitOptions): TenantBudget {
+  if (options.perSecond === 0) return async () => undefined;
   const limiter = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: `${options.keyPrefix}:ratelimit:tenant`,
@@ -32,9 +42,9 @@ export function rateLimitPerTenant(redis: Redis, options: RateLimitOptions): Req
     rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory({ points: options.perSecond, duration: 1 }),
   });
-  return async (_req, res, next) => {
+  return async (tenantId, res) => {
     try {
-      describe(res, options.perSecond, await limiter.consume(tenantOf(res).tenantId));
+      describe(res, options.perSecond, await limiter.consume(tenantId));
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       describe(res, options.perSecond, rejection);
@@ -45,6 +55,5 @@ export function rateLimitPerTenant(redis: Redis, options: RateLimitOptions): Req
         message: `This tenant may make ${options.perSecond} requests per second; retry after the Retry-After delay.`,
       });
     }
-    next();
   };
 }

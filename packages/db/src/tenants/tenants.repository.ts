@@ -1,6 +1,7 @@
 import { issueApiKey, newId } from "@hookline/core";
 import type { Database } from "../client.js";
 import type { Tenant } from "../generated/prisma/client.js";
+import { defaultEnvironmentRows } from "../inbound/default-environments.js";
 
 export interface CreatedTenant {
   readonly tenant: Tenant;
@@ -9,8 +10,11 @@ export interface CreatedTenant {
   readonly apiKey: string;
 }
 
-/** Tenants are not tenant-scoped themselves: only the admin API and operators create them. */
-export async function createTenant(db: Pick<Database, "prisma">, input: { name: string }): Promise<CreatedTenant> {
+/**
+ * Tenants are not tenant-scoped themselves: only the admin API and operators create them. A
+ * tenant starts with one API key and two environments, `preview` and `live`.
+ */
+export async function createTenant(db: Pick<Database, "prisma" | "secrets">, input: { name: string }): Promise<CreatedTenant> {
   const { prisma } = db;
   const tenantId = newId("tenant");
   const apiKeyId = newId("apiKey");
@@ -20,6 +24,7 @@ export async function createTenant(db: Pick<Database, "prisma">, input: { name: 
     prisma.apiKey.create({
       data: { id: apiKeyId, tenantId, name: "default", secretHash: new Uint8Array(key.secretHash) },
     }),
+    prisma.environment.createMany({ data: defaultEnvironmentRows(db.secrets, tenantId) }),
   ]);
   return { tenant, apiKeyId, apiKey: key.plaintext };
 }

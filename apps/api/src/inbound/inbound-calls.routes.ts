@@ -1,0 +1,133 @@
+import { validateHeaderName, validateHeaderValue } from "node:http";
+import express, { Router, type Request, type Response } from "express";
+import { INBOUND_KEY_HEADER, INBOUND_MAX_BODY_BYTES } from "@hookline/api-contract";
+import { AppError } from "@hookline/core";
+import type { InboundService } from "@hookline/inbound";
+import type { TenantBudget } from "../http/rate-limit.middleware.js";
+
+/**
+ * Bodies an inbound endpoint takes: text of any structure (seed 000). A binary body (an image, a
+ * zip) would reach the workflow mangled by UTF-8 decoding, so it is refused instead.
+ */
+const TEXT_SUBTYPES = new Set([
+  "json",
+  "xml",
+  "x-www-form-urlencoded",
+  "javascript",
+  "ecmascript",
+  "graphql",
+  "x-ndjson",
+  "ndjson",
+  "csv",
+  "yaml",
+  "x-yaml",
+]);
+
+export function isTextContentType(header: string | undefined): boolean {
+  if (header === undefined || header.trim() === "") return true;
+  const [type = "", subtype = ""] = header.split(";")[0]!.trim().toLowerCase().split("/");
+  return type === "text" || (type === "application" && (TEXT_SUBTYPES.has(subtype) || /\+(json|xml|yaml)$/.test(subtype)));
+}
+
+/** Headers that describe one connection or one encoding of the body, which the server sets itself. */
+const NOT_FORWARDED = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "upgrade",
+  "trailer",
+  "te",
+  "proxy-connection",
+]);
+
+const readRaw = express.raw({ type: () => true, limit: INBOUND_MAX_BODY_BYTES, inflate: true });
+
+/** Reads the body, no further than the limit: a Content-Length above it is refused before a byte is read. */
+function readBody(req: Request, res: Response): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    readRaw(req, res, (error?: unknown) => (error ? reject(error) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)))),
+  );
+}
+
+const isTooLarge = (error: unknown) => (error as { type?: unknown }).type === "entity.too.large";
+
+/** The sandbox checks a response's headers already; Node's own rules are the last word. */
+function validHeader(name: string, value: string): boolean {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function headerPairs(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+  return pairs;
+}
+
+/**
+ * `/api/v1/envs/<environmentId>/endpoints/<path>`: calls from other systems, answered by the
+ * tenant's workflow. In order: route (404, 405), the tenant's rate limit (429), the key and the
+ * workflow's state (401, 503), the body (415, 413), then the workflow. Mounted before the JSON
+ * body parser and the API's security headers: what the caller gets is what the workflow answered.
+ */
+export function inboundCallRoutes(deps: { inbound: InboundService; budget: TenantBudget }): Router {
+  const router = Router({ mergeParams: true });
+
+  router.use(async (req, res) => {
+    const environmentId = (req.params as { environmentId?: string }).environmentId ?? "";
+    const queryAt = req.originalUrl.indexOf("?");
+    const routed = await deps.inbound.route({
+      environmentId,
+      method: req.method,
+      path: req.path,
+      query: queryAt === -1 ? "" : req.originalUrl.slice(queryAt + 1),
+      url: `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`,
+      headers: headerPairs(req.rawHeaders),
+      log: req.log,
+    });
+    if (routed.outcome === "refused") {
+      if (routed.allow) res.setHeader("Allow", routed.allow.join(", "));
+      throw routed.error;
+    }
+    const call = routed.call;
+    req.log = req.log.child({ tenant_id: call.tenantId, execution_id: call.executionId });
+    await deps.budget(call.tenantId, res);
+    res.setHeader("X-Hookline-Execution-Id", call.executionId);
+
+    const refusal = call.admit(req.get(INBOUND_KEY_HEADER));
+    if (refusal) throw refusal;
+    if (!isTextContentType(req.get("content-type"))) {
+      throw new AppError({
+        status: 415,
+        code: "unsupported_media_type",
+        message: "Inbound endpoints take text bodies (JSON, XML, forms, plain text…).",
+      });
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, res);
+    } catch (error) {
+      if (isTooLarge(error)) throw call.tooLarge(Number(req.get("content-length")) || undefined);
+      throw error;
+    }
+
+    const answer = await call.run(body.toString("utf8"));
+    if (answer.kind === "error") throw answer.error;
+    let typed = false;
+    for (const [name, value] of answer.headers) {
+      const lower = name.toLowerCase();
+      if (NOT_FORWARDED.has(lower) || !validHeader(name, value)) continue;
+      typed ||= lower === "content-type";
+      res.append(name, value);
+    }
+    if (!typed && answer.body.length > 0) res.setHeader("Content-Type", "text/plain; charset=utf-8");
+    res.status(answer.status).end(answer.body);
+  });
+
+  return router;
+}
