@@ -52,7 +52,12 @@ export class BenchCluster {
 
     const apiPort = await freePort();
     cluster.apiUrl = `http://127.0.0.1:${apiPort}`;
-    cluster.launch("api", "apps/api/dist/main.js", { PORT: String(apiPort), HOST: "127.0.0.1" }, `${cluster.apiUrl}/metrics`);
+    cluster.launch(
+      "api",
+      "apps/api/dist/main.js",
+      { PORT: String(apiPort), HOST: "127.0.0.1", BENCH_HELLO_ROUTE: "true" },
+      `${cluster.apiUrl}/metrics`,
+    );
     await waitForHttp(`${cluster.apiUrl}/healthz`);
     for (let i = 0; i < settings.workers; i++) {
       const port = await freePort();

@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { BenchCluster } from "./cluster.js";
 import { composedCeiling, databaseCeiling, httpCeiling, queueCeiling } from "./ceilings.js";
+import { inbound } from "./inbound.js";
 import { ingestion } from "./ingestion.js";
 import { chart, table, type Row } from "./report.js";
 import { isolation, latency, noisyNeighbour, recovery, throughput, type Durations } from "./scenarios.js";
@@ -16,7 +17,7 @@ const quick = env.BENCH_QUICK === "1";
 const durations: Durations = quick
   ? { warmupMs: 3_000, throughputMs: 15_000, phaseMs: 10_000 }
   : { warmupMs: 10_000, throughputMs: Number(env.BENCH_S1_SECONDS ?? 60) * 1000, phaseMs: Number(env.BENCH_PHASE_SECONDS ?? 30) * 1000 };
-const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,s1,s2,s3,s4,s5,s6").split(","));
+const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,s1,s2,s3,s4,s5,s6,s7").split(","));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const settings = {
@@ -187,6 +188,42 @@ try {
       for (const name of ["api", "postgres", "redis", "driver"])
         add({ scenario: label, metric: `CPU cores ${name}`, value: r.cores[name] ?? 0, unit: "" });
     }
+  }
+  if (only.has("s7")) {
+    say("S7 inbound endpoints");
+    const r = await inbound(cluster, quick ? 5 : 15);
+    raw.s7 = r;
+    const load = (label: string, l: { requestsPerSecond: number; p99: number; non2xx: number; errors: number }) => {
+      add({ scenario: label, metric: "requests", value: l.requestsPerSecond, unit: "/s" });
+      add({ scenario: label, metric: "p99", value: l.p99, unit: "ms" });
+      if (l.non2xx + l.errors > 0) add({ scenario: label, metric: "non-2xx + errors", value: l.non2xx + l.errors, unit: "" });
+    };
+    load("ceiling B", r.bare);
+    load("S7 hello", r.hello);
+    add({
+      scenario: "S7 hello",
+      metric: "ratio to B",
+      value: r.hello.requestsPerSecond / r.bare.requestsPerSecond,
+      unit: "",
+      target: { op: ">=", value: 0.3 },
+    });
+    add({ scenario: "S7 hello @50%", metric: "requests", value: r.helloHalf.requestsPerSecond, unit: "/s" });
+    add({ scenario: "S7 hello @50%", metric: "p99", value: r.helloHalf.p99, unit: "ms", target: { op: "<=", value: 25 } });
+    add({ scenario: "S7 control", metric: "GET /v1/endpoints p99 quiet", value: r.controlQuiet.p99, unit: "ms" });
+    add({ scenario: "S7 control", metric: "GET /v1/endpoints p99, endless loops", value: r.controlLoud.p99, unit: "ms" });
+    add({
+      scenario: "S7 control",
+      metric: "p99 with loops vs quiet",
+      value: r.controlLoud.p99 / r.controlQuiet.p99,
+      unit: "",
+      target: { op: "<=", value: 1.5 },
+    });
+    for (const [status, count] of Object.entries(r.loopStatuses))
+      add({ scenario: "S7 control", metric: `loop calls answered ${status}`, value: count, unit: "" });
+    add({ scenario: "S7 end to end", metric: "offered", value: r.endToEnd.offeredPerSecond, unit: "/s" });
+    add({ scenario: "S7 end to end", metric: "delivered", value: r.endToEnd.deliveredPerSecond, unit: "/s" });
+    add({ scenario: "S7 end to end", metric: "call to receipt p50", value: r.endToEnd.p50, unit: "ms" });
+    add({ scenario: "S7 end to end", metric: "call to receipt p99", value: r.endToEnd.p99, unit: "ms" });
   }
   const crashed = cluster.crashed();
   if (crashed) throw new Error(crashed);

@@ -64,6 +64,8 @@ export function createApp({ config, logger, db, scheduler, publisher, redis, rea
   // Calls of inbound endpoints come before the JSON body parser and the security headers: their
   // bodies are any text, and what their callers get is what the tenant's workflow answered.
   app.use("/api/v1/envs/:environmentId/endpoints", inboundCallRoutes({ inbound, budget }));
+  // The benchmark's ceiling for an inbound call: the same process and middleware, no workflow.
+  if (config.api.benchHelloRoute) app.post("/bench/hello", (_req, res) => void res.type("text/plain").end("hello world"));
   app.use(securityHeaders());
   app.use(healthRoutes(readiness));
   app.use(jsonBody(config.api.maxBodyBytes));

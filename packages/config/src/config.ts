@@ -21,6 +21,8 @@ export interface Config {
     readonly faultEnqueueFailureRate: number;
     /** Requests per second one tenant may make, shared by every API process; 0 turns it off. */
     readonly rateLimitPerSecond: number;
+    /** Benchmark only: `POST /bench/hello` answers "hello world" with nothing in between, the ceiling of an inbound call. */
+    readonly benchHelloRoute: boolean;
   };
   /** AES-256-GCM key for endpoint secrets at rest. */
   readonly encryptionKey: Buffer;
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
       faultEnqueueFailureRate: faultRate(read, env),
       idempotencyWindowMs: read.seconds("IDEMPOTENCY_WINDOW_SECONDS", 24 * 3600, { min: 1, max: 30 * 24 * 3600 }) * 1000,
       rateLimitPerSecond: read.int("RATE_LIMIT_PER_SECOND", 500, { min: 0, max: 1_000_000 }),
+      benchHelloRoute: read.bool("BENCH_HELLO_ROUTE", false),
     },
     encryptionKey: encryptionKey(read, env.ENCRYPTION_KEY, env.NODE_ENV === "production"),
     databaseUrl: read.url("DATABASE_URL", DEFAULT_DATABASE_URL, ["postgres:", "postgresql:"]),
