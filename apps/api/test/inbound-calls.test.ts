@@ -1,4 +1,4 @@
-import type { JsonRequest } from "@hookline/testing";
+import { startReceiver, type JsonRequest } from "@hookline/testing";
 import { startHarness, type Harness } from "./harness.js";
 
 interface EnvironmentBody {
@@ -353,6 +353,69 @@ describe("what the workflow does wrong", () => {
     expect(bomb.status).toBe(500);
     expect(await execution(s.request, bomb)).toMatchObject({ outcome: "memory_limit" });
     expect(await (await s.call()).text()).toBe("fine");
+  });
+});
+
+describe("what the workflow reaches", () => {
+  it("fetches through the SSRF guard: an allowed receiver answers, a private address is refused inside the workflow", async () => {
+    const receiver = await startReceiver(() => ({ status: 200, body: "from receiver" }));
+    try {
+      const s = await setup(
+        {},
+        `export default async ({ request }) => {
+          const { target } = await request.json();
+          try {
+            const answer = await utils.fetch(target, { method: "POST", body: "ping" });
+            return new Response(await answer.text(), { status: answer.status });
+          } catch (error) {
+            return new Response("refused: " + error.message, { status: 502 });
+          }
+        };`.replace("async ({ request })", "async ({ request, utils })"),
+      );
+      const allowed = await s.call({
+        body: JSON.stringify({ target: `${receiver.url}/hi` }),
+        headers: { "content-type": "application/json" },
+      });
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toBe("from receiver");
+      expect(receiver.requests.map((r) => [r.method, r.path, r.body])).toEqual([["POST", "/hi", "ping"]]);
+      // Loopback is allowed to this test's API (ALLOW_PRIVATE_TARGETS), cloud metadata is not.
+      const metadata = await s.call({
+        body: JSON.stringify({ target: "http://169.254.169.254/latest/meta-data" }),
+        headers: { "content-type": "application/json" },
+      });
+      expect(metadata.status).toBe(502);
+      expect(await metadata.text()).toMatch(/^refused: .*not a public address/);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("cannot reach the host: the classic escape fails inside the sandbox, and the API goes on", async () => {
+    const s = await setup(
+      {},
+      `export default async () => {
+      const found = [];
+      try { found.push(typeof this.constructor.constructor("return process")()); } catch (e) { found.push("blocked: " + e.name); }
+      found.push(typeof globalThis.process, typeof require, typeof globalThis.fetch);
+      return Response.json(found);
+    };`,
+    );
+    const response = await s.call();
+    expect(response.status).toBe(200);
+    const found = (await response.json()) as string[];
+    expect(found.slice(1)).toEqual(["undefined", "undefined", "undefined"]);
+    expect(found[0]).not.toBe("object");
+    expect((await h.request("GET", "/v1/endpoints")).status).toBe(200);
+  });
+
+  it("counts executions by outcome in /metrics", async () => {
+    const s = await setup();
+    await s.call();
+    const metrics = await fetch(`${h.api.url}/metrics`, { headers: { authorization: `Bearer ${h.adminToken}` } });
+    const text = await metrics.text();
+    expect(text).toMatch(/hookline_inbound_executions_total\{outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/hookline_inbound_execution_duration_seconds_bucket/);
   });
 });
 
