@@ -124,13 +124,13 @@ export async function runInvocation(
       call: (kind: HostCallKind, payload: string) => {
         const deferred = vm.newPromise();
         const callId = nextCallId++;
+        // Refused before it left the thread: the promise is rejected at once. reject() also frees the
+        // resolving functions; the promise handle itself goes to the caller.
         const reject = (error: { message: string; code: string }): QuickJSHandle => {
           const reason = vm.newString(JSON.stringify(error));
           deferred.reject(reason);
           reason.dispose();
-          const handle = deferred.handle;
-          deferred.dispose();
-          return handle;
+          return deferred.handle;
         };
         if (kind === "fetch" && ++fetches > limits.fetchCount) {
           return reject({ message: `utils.fetch: at most ${limits.fetchCount} calls per invocation (fetchCount)`, code: "fetch_limit" });
