@@ -63,7 +63,8 @@ const format = (args) => {
       part = "[unprintable]";
     }
     text += (i === 0 ? "" : " ") + part;
-    if (text.length > logChars) return slice(text, 0, logChars);
+    // One character past the limit: the host then sees a line over logBytes and marks the log truncated.
+    if (text.length > logChars) return slice(text, 0, logChars + 1);
   }
   return text;
 };
