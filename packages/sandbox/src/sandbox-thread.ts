@@ -180,7 +180,10 @@ export class SandboxThread {
   /** The thread did not answer in time: whatever it is doing, it is doing it outside the tenant's budget checks. */
   private onWatchdog(current: Current, which: "wall" | "work"): void {
     if (this.current !== current) return;
-    this.logger?.warn({ job: current.job.kind, which, waitingOnHost: current.hostCallsInFlight > 0 }, "sandbox thread stopped answering; replacing it");
+    this.logger?.warn(
+      { job: current.job.kind, which, waitingOnHost: current.hostCallsInFlight > 0 },
+      "sandbox thread stopped answering; replacing it",
+    );
     if (which === "wall") this.fail("timeout", "the workflow did not answer within its wall-clock limit (wallMs)");
     else this.fail("cpu_limit", "the workflow kept the sandbox busy past its CPU limit (cpuMs) and was stopped");
     this.replace(this.worker);

@@ -76,7 +76,9 @@ describe("SandboxPool.check (QuickJS parses the module, nothing runs)", () => {
   test("catches syntax errors sucrase lets through, with their line and column", async () => {
     // Sucrase's parser does not check these early errors; QuickJS's does.
     const redeclared = compiled('let a = 1;\nlet a = 2;\nexport default async () => new Response("x");');
-    expect(await pool.check(redeclared)).toEqual([{ message: "SyntaxError: invalid redefinition of global identifier", line: 2, column: 7 }]);
+    expect(await pool.check(redeclared)).toEqual([
+      { message: "SyntaxError: invalid redefinition of global identifier", line: 2, column: 7 },
+    ]);
     const badFlags = compiled('const pattern = /a/gg;\nexport default async () => new Response("x");');
     expect(await pool.check(badFlags)).toEqual([{ message: "SyntaxError: invalid regular expression flags", line: 1, column: 17 }]);
     const deleted = compiled('let q = 1;\ndelete q;\nexport default async () => new Response("x");');

@@ -17,7 +17,7 @@ test("the Function constructor reaches only the sandbox's own global, which has 
     "  const found = {",
     "    viaThis: typeof this,",
     '    viaConstructor: ({}).constructor.constructor("return typeof process")(),',
-    '    globalThisProcess: typeof (globalThis as any).process,',
+    "    globalThisProcess: typeof (globalThis as any).process,",
     '    viaFunctionGlobal: typeof Function("return this")().process,',
     "    require: typeof (globalThis as any).require,",
     "    module: typeof (globalThis as any).module,",
@@ -46,17 +46,24 @@ test("the Function constructor reaches only the sandbox's own global, which has 
 });
 
 test('this.constructor.constructor("return process")() fails inside the sandbox', async () => {
-  const atTop = await runRaw('const p = this.constructor.constructor("return process")();\nexport default async () => new Response(String(p));');
+  const atTop = await runRaw(
+    'const p = this.constructor.constructor("return process")();\nexport default async () => new Response(String(p));',
+  );
   expect(atTop).toMatchObject({ outcome: "error", error: { name: "TypeError" } });
   const inside = await run('export default async () => new Response(String(({}).constructor.constructor("return process")()));');
   expect(inside).toMatchObject({ outcome: "error", error: { name: "ReferenceError", message: "'process' is not defined" } });
 });
 
 test("require, import() and static imports fail inside the sandbox", async () => {
-  expect(await run('export default async () => new Response(require("fs"));')).toMatchObject({ outcome: "error", error: { name: "ReferenceError" } });
+  expect(await run('export default async () => new Response(require("fs"));')).toMatchObject({
+    outcome: "error",
+    error: { name: "ReferenceError" },
+  });
   const dynamic = await runRaw('export default async () => { const fs = await import("fs"); return new Response(String(fs)); };');
   expect(dynamic).toMatchObject({ outcome: "error", error: { message: "imports are not available in workflows" } });
-  const staticImport = await runRaw('import { readFileSync } from "fs";\nexport default async () => new Response(readFileSync("/etc/passwd", "utf8"));');
+  const staticImport = await runRaw(
+    'import { readFileSync } from "fs";\nexport default async () => new Response(readFileSync("/etc/passwd", "utf8"));',
+  );
   expect(staticImport).toMatchObject({ outcome: "error", error: { message: "imports are not available in workflows" } });
 });
 
@@ -84,9 +91,9 @@ test("prototype pollution stays in its invocation: the host and the next invocat
     '  Array.prototype.push = () => { throw new Error("push is gone"); };',
     '  (Array.prototype as any)[Symbol.iterator] = function* () { yield "forged"; };',
     '  JSON.stringify = () => "forged";',
-    '  JSON.parse = () => ({ forged: true });',
+    "  JSON.parse = () => ({ forged: true });",
     '  Response.prototype.text = async () => "forged";',
-    "  Object.defineProperty(Response.prototype, \"status\", { get() { while (true) {} } });",
+    '  Object.defineProperty(Response.prototype, "status", { get() { while (true) {} } });',
     '  Object.defineProperty(Headers.prototype, "get", { value: () => "forged" });',
     '  const response = new Response("real body", { status: 201, headers: { "x-real": "1" } });',
     "  return response;",
@@ -96,7 +103,15 @@ test("prototype pollution stays in its invocation: the host and the next invocat
   const tenantId = "tenant-polluter";
   const first = await run(polluter, { codeKey, tenantId });
   expect(first.outcome).toBe("ok");
-  expect(first.response).toEqual({ status: 201, headers: [["x-real", "1"], ["content-type", "text/plain;charset=UTF-8"]], body: "real body", bodyEncoding: "utf8" });
+  expect(first.response).toEqual({
+    status: 201,
+    headers: [
+      ["x-real", "1"],
+      ["content-type", "text/plain;charset=UTF-8"],
+    ],
+    body: "real body",
+    bodyEncoding: "utf8",
+  });
   // The host's own built-ins are untouched.
   expect(({} as { polluted?: string }).polluted).toBeUndefined();
   expect(JSON.stringify({ a: 1 })).toBe('{"a":1}');
@@ -106,7 +121,7 @@ test("prototype pollution stays in its invocation: the host and the next invocat
     "export default async () => Response.json({",
     "  polluted: ({} as any).polluted === undefined,",
     "  status: ({} as any).status === undefined,",
-    '  stringify: JSON.stringify({ a: [1] }) === \'{"a":[1]}\',',
+    "  stringify: JSON.stringify({ a: [1] }) === '{\"a\":[1]}',",
     "  push: [1].push(2) === 2,",
     "  spread: [...[1, 2]].length === 2,",
     '  text: await new Response("t").text() === "t",',
@@ -117,12 +132,21 @@ test("prototype pollution stays in its invocation: the host and the next invocat
   for (let i = 0; i < 4; i++) {
     const next = await run(checker, { codeKey, tenantId });
     expect(next.outcome).toBe("ok");
-    expect(JSON.parse(next.response?.body ?? "")).toEqual({ polluted: true, status: true, stringify: true, push: true, spread: true, text: true, headers: true });
+    expect(JSON.parse(next.response?.body ?? "")).toEqual({
+      polluted: true,
+      status: true,
+      stringify: true,
+      push: true,
+      spread: true,
+      text: true,
+      headers: true,
+    });
   }
 });
 
 test("globals written by one invocation are gone in the next of the same tenant and code", async () => {
-  const source = "export default async () => { const seen = (globalThis as any).counter ?? 0; (globalThis as any).counter = seen + 1; return new Response(String(seen)); };";
+  const source =
+    "export default async () => { const seen = (globalThis as any).counter ?? 0; (globalThis as any).counter = seen + 1; return new Response(String(seen)); };";
   const overrides = { tenantId: "tenant-state", codeKey: "state-v1" };
   for (let i = 0; i < 4; i++) {
     const result = await run(source, overrides);
@@ -147,19 +171,26 @@ test("a Proxy returned as the Response is not a Response; the traps run only ins
 });
 
 test("a getter that loops forever on the returned object: ignored on a Response, stopped at the CPU limit on a thenable", async () => {
-  const onResponse = "export default async () => { const r = new Response('fine'); Object.defineProperty(r, 'status', { get() { while (true) {} } }); Object.defineProperty(r, 'headers', { get() { while (true) {} } }); return r; };";
+  const onResponse =
+    "export default async () => { const r = new Response('fine'); Object.defineProperty(r, 'status', { get() { while (true) {} } }); Object.defineProperty(r, 'headers', { get() { while (true) {} } }); return r; };";
   expect(await run(onResponse)).toMatchObject({ outcome: "ok", response: { status: 200, body: "fine" } });
   const thenable = "export default async () => ({ get then() { while (true) {} } });";
   expect((await run(thenable)).outcome).toBe("cpu_limit");
-  const loopingError = "export default async () => { const e = new Error('x'); Object.defineProperty(e, 'message', { get() { while (true) {} } }); throw e; };";
+  const loopingError =
+    "export default async () => { const e = new Error('x'); Object.defineProperty(e, 'message', { get() { while (true) {} } }); throw e; };";
   expect((await run(loopingError)).outcome).toBe("cpu_limit");
 });
 
 test("huge strings: a huge body is refused by size, a huge log line is cut, a huge thrown message is cut", async () => {
   // QuickJS's repeat() of a 6 MiB string takes longer than the default 50 ms of CPU on this machine.
   const body = await run('export default async () => new Response("x".repeat(6 * 1024 * 1024));', { limits: { cpuMs: 5000 } });
-  expect(body).toMatchObject({ outcome: "error", error: { message: "the response body is larger than the limit of 5242880 bytes (responseBytes)" } });
-  const log = await run('export default async () => { console.log("y".repeat(10 * 1024 * 1024)); return new Response("ok"); };', { limits: { cpuMs: 5000 } });
+  expect(body).toMatchObject({
+    outcome: "error",
+    error: { message: "the response body is larger than the limit of 5242880 bytes (responseBytes)" },
+  });
+  const log = await run('export default async () => { console.log("y".repeat(10 * 1024 * 1024)); return new Response("ok"); };', {
+    limits: { cpuMs: 5000 },
+  });
   expect(log.outcome).toBe("ok");
   expect(log.logsTruncated).toBe(true);
   expect(log.logs[0]?.message.length).toBeLessThanOrEqual(64 * 1024);
@@ -169,8 +200,13 @@ test("huge strings: a huge body is refused by size, a huge log line is cut, a hu
 });
 
 test("response headers that HTTP does not allow are refused, framing headers are dropped", async () => {
-  const framing = await run("export default async () => new Response('x', { headers: { 'content-length': '999', 'transfer-encoding': 'chunked', connection: 'close', 'x-ok': 'yes' } });");
-  expect(framing.response?.headers).toEqual([["x-ok", "yes"], ["content-type", "text/plain;charset=UTF-8"]]);
+  const framing = await run(
+    "export default async () => new Response('x', { headers: { 'content-length': '999', 'transfer-encoding': 'chunked', connection: 'close', 'x-ok': 'yes' } });",
+  );
+  expect(framing.response?.headers).toEqual([
+    ["x-ok", "yes"],
+    ["content-type", "text/plain;charset=UTF-8"],
+  ]);
   const injected = await run("export default async () => new Response('x', { headers: { 'x-a': 'b\\r\\nset-cookie: stolen=1' } });");
   expect(injected).toMatchObject({ outcome: "error", error: { name: "TypeError" } });
   const status = await run("export default async () => new Response('x', { status: 700 });");
@@ -189,6 +225,8 @@ test("host calls see only plain data: what a HostCalls implementation receives i
   ].join("\n");
   const result = await run(source, { host });
   expect(result.outcome).toBe("ok");
-  expect(host.published).toEqual([{ event_type: "thing.happened", data: { nested: { list: [1, "two"] }, when: "1970-01-01T00:00:00.000Z" }, object_id: "o-1" }]);
+  expect(host.published).toEqual([
+    { event_type: "thing.happened", data: { nested: { list: [1, "two"] }, when: "1970-01-01T00:00:00.000Z" }, object_id: "o-1" },
+  ]);
   expect(Object.prototype.toString.call(host.published[0]?.data)).toBe("[object Object]");
 });

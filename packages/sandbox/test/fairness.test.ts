@@ -52,7 +52,9 @@ describe("SandboxPool fairness", () => {
           return result;
         });
       // Each loop holds a thread for its whole CPU budget (300 ms here).
-      const evil = Array.from({ length: 6 }, (_, i) => track(`evil-${i}`, pool.run(invocation(SPIN, { tenantId: "evil", limits: { cpuMs: 300 } }))));
+      const evil = Array.from({ length: 6 }, (_, i) =>
+        track(`evil-${i}`, pool.run(invocation(SPIN, { tenantId: "evil", limits: { cpuMs: 300 } }))),
+      );
       const good = Array.from({ length: 6 }, (_, i) => track(`good-${i}`, pool.run(invocation(HELLO, { tenantId: "good" }))));
       const goodResults = await Promise.all(good);
       const evilResults = await Promise.all(evil);

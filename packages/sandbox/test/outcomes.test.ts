@@ -1,4 +1,4 @@
-import { DEFAULT_SANDBOX_LIMITS, SandboxPool, type InvocationResult } from "../src/index.js";
+import { DEFAULT_SANDBOX_LIMITS, SandboxPool, type InvocationResult, type SandboxLimits } from "../src/index.js";
 import { invocation } from "./helpers.js";
 
 // One thread: the invocation after each failure runs on the very thread that failed.
@@ -16,7 +16,7 @@ async function expectNextWorks(): Promise<void> {
   expect(next.response?.body).toBe("hello world");
 }
 
-async function run(source: string, limits?: Parameters<typeof invocation>[1]["limits"]): Promise<InvocationResult> {
+async function run(source: string, limits?: Partial<SandboxLimits>): Promise<InvocationResult> {
   return pool.run(invocation(source, limits === undefined ? {} : { limits }));
 }
 
@@ -52,7 +52,9 @@ test("a rejection and a thrown non-Error are errors too", async () => {
 test("returning something that is not a Response is an error naming what it returned", async () => {
   expect((await run("export default async () => {};")).error?.message).toBe("the workflow returned undefined, not a Response");
   expect((await run('export default async () => "text";')).error?.message).toBe("the workflow returned a string, not a Response");
-  expect((await run("export default async () => ({ status: 200, body: 'x' });")).error?.message).toBe("the workflow returned an object, not a Response");
+  expect((await run("export default async () => ({ status: 200, body: 'x' });")).error?.message).toBe(
+    "the workflow returned an object, not a Response",
+  );
   expect((await run("export default async () => null;")).outcome).toBe("error");
   expect((await run("export default 42;")).error?.message).toBe("the workflow's default export is a number, not a function");
   await expectNextWorks();
@@ -96,7 +98,9 @@ test("memory bombs stop at the memory limit: a doubling string and a growing arr
   expect(doubling.outcome).toBe("memory_limit");
   await expectNextWorks();
   // Growing by 1 MiB strings takes longer than the default 50 ms of CPU to fill 64 MiB.
-  const growing = await run('export default async () => { const a = []; while (true) a.push("x".repeat(1 << 20) + a.length); };', { cpuMs: 10_000 });
+  const growing = await run('export default async () => { const a = []; while (true) a.push("x".repeat(1 << 20) + a.length); };', {
+    cpuMs: 10_000,
+  });
   expect(growing.outcome).toBe("memory_limit");
   await expectNextWorks();
   const small = await run("export default async () => { const a = []; while (true) a.push({ n: a.length }); };", { cpuMs: 10_000 });
@@ -124,7 +128,9 @@ test("a workflow that catches running out of memory may still answer", async () 
 });
 
 test("deep recursion is an error (stack overflow), not a crash", async () => {
-  const result = await run("const down = (n: number): number => down(n + 1) + 1;\nexport default async () => new Response(String(down(0)));");
+  const result = await run(
+    "const down = (n: number): number => down(n + 1) + 1;\nexport default async () => new Response(String(down(0)));",
+  );
   expect(result.outcome).toBe("error");
   expect(result.error).toMatchObject({ name: "InternalError", message: "stack overflow", line: 1 });
   expect(result.error?.stack?.split("\n").length).toBeLessThanOrEqual(31);
@@ -143,14 +149,16 @@ test("a body larger than responseBytes is an error naming the limit", async () =
 test("a builtin loop that never polls the interrupt handler is stopped by the host-side watchdog", async () => {
   // Each sort runs to its end inside QuickJS without an interrupt check, and the loop polls the
   // handler only every 10,000 steps: only the pool's watchdog (cpuMs + grace) ends this.
-  const source = "export default async () => { const a = new Float64Array(1 << 20); for (let i = 0; i < 1e6; i++) { a.reverse(); a.sort(); } };";
+  const source =
+    "export default async () => { const a = new Float64Array(1 << 20); for (let i = 0; i < 1e6; i++) { a.reverse(); a.sort(); } };";
   const result = await run(source);
   expect(result.outcome).toBe("cpu_limit");
   await expectNextWorks();
 });
 
 test("the execution log keeps logBytes and marks the rest as dropped", async () => {
-  const source = 'export default async () => { for (let i = 0; i < 100; i++) console.log("line " + i + " " + "x".repeat(20)); return new Response("ok"); };';
+  const source =
+    'export default async () => { for (let i = 0; i < 100; i++) console.log("line " + i + " " + "x".repeat(20)); return new Response("ok"); };';
   const result = await run(source, { logBytes: 200 });
   expect(result.outcome).toBe("ok");
   expect(result.logsTruncated).toBe(true);

@@ -11,7 +11,8 @@ const STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const now = () => Math.floor(Date.now() / 1000);
 const hex = (secret: string, data: string) => createHmac("sha256", secret).update(data).digest("hex");
 
-const stripeHeader = (timestamp: number, secret = STRIPE_SECRET, payload = PAYLOAD) => `t=${timestamp},v1=${hex(secret, `${timestamp}.${payload}`)},v0=ignored`;
+const stripeHeader = (timestamp: number, secret = STRIPE_SECRET, payload = PAYLOAD) =>
+  `t=${timestamp},v1=${hex(secret, `${timestamp}.${payload}`)},v0=ignored`;
 const githubHeader = (secret = GITHUB_SECRET, payload = PAYLOAD) => `sha256=${hex(secret, payload)}`;
 /** Standard Webhooks headers, signed by the reference package. */
 const standardHeaders = (timestamp: number, secret = STANDARD_SECRET, payload = PAYLOAD): [string, string][] => {
@@ -48,10 +49,19 @@ describe("verifyWebhookSignature (in the thread, with node:crypto and standardwe
       ["webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="],
     ];
     expect(
-      verifyWebhookSignature({ provider: "standard", secret: STANDARD_SECRET, payload: '{"test": 2432232314}', headers: vector, toleranceSeconds: 300, nowSeconds: 1614265330 }),
+      verifyWebhookSignature({
+        provider: "standard",
+        secret: STANDARD_SECRET,
+        payload: '{"test": 2432232314}',
+        headers: vector,
+        toleranceSeconds: 300,
+        nowSeconds: 1614265330,
+      }),
     ).toBe("");
     expect(check("standard", standardHeaders(now()), STANDARD_SECRET)).toBe("");
-    expect(check("standard", standardHeaders(now(), "whsec_dGhhdCBpcyBhbm90aGVyIHNlY3JldA=="), STANDARD_SECRET)).toBe("no v1 signature matches");
+    expect(check("standard", standardHeaders(now(), "whsec_dGhhdCBpcyBhbm90aGVyIHNlY3JldA=="), STANDARD_SECRET)).toBe(
+      "no v1 signature matches",
+    );
     expect(check("standard", standardHeaders(now() - 301), STANDARD_SECRET)).toMatch(/old, more than the tolerance/);
     expect(check("standard", standardHeaders(now() + 301), STANDARD_SECRET)).toMatch(/in the future/);
     expect(check("standard", standardHeaders(now()), "not base64 !")).toMatch(/not a valid Standard Webhooks secret/);
@@ -65,12 +75,22 @@ describe("utils.verifyWebhook, utils.hmac and utils.timingSafeEqual in a workflo
   });
   afterAll(() => pool.close());
 
-  const verify = async (provider: string, secret: string, headers: [string, string][], extra = ""): Promise<{ valid: boolean; logs: string[] }> => {
+  const verify = async (
+    provider: string,
+    secret: string,
+    headers: [string, string][],
+    extra = "",
+  ): Promise<{ valid: boolean; logs: string[] }> => {
     const source = `export default async ({ utils }) => Response.json({ valid: utils.verifyWebhook({ provider: ${JSON.stringify(provider)}, secret: ${JSON.stringify(secret)}${extra} }) });`;
-    const overrides: Partial<Invocation> = { request: request({ body: PAYLOAD, headers: [["content-type", "application/json"], ...headers] }) };
+    const overrides: Partial<Invocation> = {
+      request: request({ body: PAYLOAD, headers: [["content-type", "application/json"], ...headers] }),
+    };
     const result = await pool.run(invocation(source, overrides));
     if (result.outcome !== "ok") throw new Error(JSON.stringify(result.error));
-    return { valid: (JSON.parse(result.response?.body ?? "") as { valid: boolean }).valid, logs: result.logs.map((line) => `${line.level}: ${line.message}`) };
+    return {
+      valid: (JSON.parse(result.response?.body ?? "") as { valid: boolean }).valid,
+      logs: result.logs.map((line) => `${line.level}: ${line.message}`),
+    };
   };
 
   test("defaults to the request's body and headers, for each provider", async () => {
@@ -101,7 +121,9 @@ describe("utils.verifyWebhook, utils.hmac and utils.timingSafeEqual in a workflo
   });
 
   test("an unknown provider or a missing secret is a TypeError, not false", async () => {
-    const result = await pool.run(invocation('export default async ({ utils }) => Response.json(utils.verifyWebhook({ provider: "paypal", secret: "x" }));'));
+    const result = await pool.run(
+      invocation('export default async ({ utils }) => Response.json(utils.verifyWebhook({ provider: "paypal", secret: "x" }));'),
+    );
     expect(result).toMatchObject({ outcome: "error", error: { name: "TypeError" } });
   });
 

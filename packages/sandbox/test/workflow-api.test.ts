@@ -56,7 +56,9 @@ test("env cannot be changed by the workflow", async () => {
 });
 
 test("Response.json sets the JSON content type and keeps the given status and headers", async () => {
-  const result = await run('export default async () => Response.json({ ok: true, list: [1, "a"] }, { status: 202, headers: { "X-Trace": "t1" } });');
+  const result = await run(
+    'export default async () => Response.json({ ok: true, list: [1, "a"] }, { status: 202, headers: { "X-Trace": "t1" } });',
+  );
   expect(result.response).toEqual({
     status: 202,
     headers: [
@@ -70,7 +72,12 @@ test("Response.json sets the JSON content type and keeps the given status and he
 
 test("Response: status and statusText, bytes bodies, text()/json(), clone and redirect", async () => {
   const bytes = await run("export default async () => new Response(new Uint8Array([0, 1, 254, 255]), { status: 201 });");
-  expect(bytes.response).toEqual({ status: 201, headers: [], body: Buffer.from([0, 1, 254, 255]).toString("base64"), bodyEncoding: "base64" });
+  expect(bytes.response).toEqual({
+    status: 201,
+    headers: [],
+    body: Buffer.from([0, 1, 254, 255]).toString("base64"),
+    bodyEncoding: "base64",
+  });
   const empty = await run("export default async () => new Response(null, { status: 204 });");
   expect(empty.response).toEqual({ status: 204, headers: [], body: "", bodyEncoding: "utf8" });
   const redirect = await run('export default async () => Response.redirect("https://example.test/next", 303);');
@@ -85,7 +92,14 @@ test("Response: status and statusText, bytes bodies, text()/json(), clone and re
     "  return Response.json({ first, copied: await copy.text(), again, ok: r.ok, statusText: r.statusText, used: r.bodyUsed });",
     "};",
   ].join("\n");
-  expect(await json(reads)).toEqual({ first: { a: 1 }, copied: '{"a":1}', again: "Response: body already used", ok: true, statusText: "Fine", used: true });
+  expect(await json(reads)).toEqual({
+    first: { a: 1 },
+    copied: '{"a":1}',
+    again: "Response: body already used",
+    ok: true,
+    statusText: "Fine",
+    used: true,
+  });
   const badStatus = await run("export default async () => new Response('x', { status: 99 });");
   expect(badStatus).toMatchObject({ outcome: "error", error: { name: "RangeError" } });
 });
@@ -293,7 +307,9 @@ describe("host calls", () => {
       body: { asked: "https://api.example.test/items?id=1" },
       url: "https://api.example.test/items?id=1",
     });
-    expect(host.fetched).toEqual([{ url: "https://api.example.test/items?id=1", method: "PUT", headers: [["x-key", "k"]], body: "payload" }]);
+    expect(host.fetched).toEqual([
+      { url: "https://api.example.test/items?id=1", method: "PUT", headers: [["x-key", "k"]], body: "payload" },
+    ]);
     expect(timeouts[0]).toBeGreaterThan(0);
     expect(timeouts[0]).toBeLessThanOrEqual(DEFAULT_SANDBOX_LIMITS.wallMs);
   });
@@ -317,10 +333,13 @@ describe("host calls", () => {
 
   test("a host call that never answers ends in a timeout at wallMs, and the thread goes on", async () => {
     const host = recordingHost({ fetch: () => new Promise(() => undefined) });
-    const result = await run('export default async ({ utils }) => { await utils.fetch("https://slow.example.test/"); return new Response("late"); };', {
-      host,
-      limits: { wallMs: 300 },
-    });
+    const result = await run(
+      'export default async ({ utils }) => { await utils.fetch("https://slow.example.test/"); return new Response("late"); };',
+      {
+        host,
+        limits: { wallMs: 300 },
+      },
+    );
     expect(result.outcome).toBe("timeout");
     expect((await run('export default async () => new Response("next");')).response?.body).toBe("next");
   });
