@@ -25,7 +25,7 @@ import { HostCallError } from "./errors.js";
 export const WATCHDOG_GRACE_MS = 1000;
 /** A thread's own V8 heap; tenant memory lives in the WebAssembly memory, which this does not count. */
 const THREAD_HEAP_MB = 64;
-/** Deep QuickJS recursion is deep WebAssembly recursion: the thread's stack must outlast QuickJS's own stack check. */
+/** Deep QuickJS recursion is deep WebAssembly recursion: the thread's stack must outlast QuickJS's own check (see MAX_STACK_BYTES). */
 const THREAD_STACK_MB = 8;
 /** A check only parses (QuickJS bounds it with its own 2 s interrupt deadline). */
 const CHECK_WATCHDOG_MS = 5000;

@@ -1,4 +1,5 @@
 import { DEFAULT_SANDBOX_LIMITS, SandboxPool, type InvocationResult, type SandboxLimits } from "../src/index.js";
+import { MAX_STACK_BYTES } from "../src/limits.js";
 import { invocation } from "./helpers.js";
 
 // One thread: the invocation after each failure runs on the very thread that failed.
@@ -134,6 +135,14 @@ test("deep recursion is an error (stack overflow), not a crash", async () => {
   expect(result.outcome).toBe("error");
   expect(result.error).toMatchObject({ name: "InternalError", message: "stack overflow", line: 1 });
   expect(result.error?.stack?.split("\n").length).toBeLessThanOrEqual(31);
+  await expectNextWorks();
+  // The largest stack an invocation may ask for still ends in QuickJS's own check, not in the thread's.
+  const deepest = await pool.run(
+    invocation("const down = (n: number): number => down(n + 1) + 1;\nexport default async () => new Response(String(down(0)));", {
+      limits: { stackBytes: MAX_STACK_BYTES, cpuMs: 5000 },
+    }),
+  );
+  expect(deepest.error).toMatchObject({ name: "InternalError", message: "stack overflow" });
   await expectNextWorks();
 });
 
