@@ -39,7 +39,22 @@ export interface RunInput {
 /** How a thread reaches the main thread's HostCalls. */
 export type HostCallPort = (request: HostCallRequest) => Promise<HostCallReply>;
 
+/** Where the time of one invocation went (ms), for benchmarks; a phase not reached stays 0. */
+export interface Phases {
+  /** Runtime and context creation, limits, module loader. */
+  setupMs: number;
+  /** Host functions and the prelude. */
+  preludeMs: number;
+  /** Compiling and evaluating the workflow module. */
+  moduleMs: number;
+  /** Calling the workflow, running its jobs and host calls, reading the result. */
+  callMs: number;
+  /** Disposing the context and runtime. */
+  disposeMs: number;
+}
+
 export interface RunOutput {
+  phases: Phases;
   result: InvocationResult;
   /** The WebAssembly module may be in a bad state (an exception escaped QuickJS): the thread makes a new one. */
   poisoned: boolean;
@@ -94,6 +109,14 @@ export async function runInvocation(
   let fetches = 0;
   let nextCallId = 1;
   let wake: (() => void) | null = null;
+  const phases: Phases = { setupMs: 0, preludeMs: 0, moduleMs: 0, callMs: 0, disposeMs: 0 };
+  let mark = now();
+  const lap = (): number => {
+    const at = now();
+    const spent = at - mark;
+    mark = at;
+    return spent;
+  };
 
   const finish = (outcome: Outcome, extra: Pick<InvocationResult, "response" | "error">): InvocationResult => ({
     outcome,
@@ -107,6 +130,7 @@ export async function runInvocation(
 
   let result: InvocationResult;
   try {
+    mark = now();
     runtime = module.newRuntime();
     // In this build QuickJS cannot ask malloc for block sizes, so its own accounting counts 8 bytes
     // per allocation: setMemoryLimit bounds the number of live allocations, not bytes. The hard cap
@@ -181,11 +205,13 @@ export async function runInvocation(
     };
 
     // The prelude is ours and runs before any tenant code: outside the tenant's CPU budget.
+    phases.setupMs = lap();
     const hostObject = scope.manage(createHostObject(vm, session));
     const preludeFn = scope.manage(vm.evalCode(PRELUDE_SOURCE, PRELUDE_FILE, { type: "global", strict: true }).unwrap());
     const internal = scope.manage(vm.callFunction(preludeFn, vm.undefined, hostObject).unwrap());
     const startFn = scope.manage(vm.getProp(internal, "start"));
     const describeFn = scope.manage(vm.getProp(internal, "describeError"));
+    phases.preludeMs = lap();
 
     /** Reads the fields of a null-prototype record built by the prelude. */
     const field = (record: QuickJSHandle, key: string): string | number | Uint8Array | undefined => {
@@ -281,6 +307,7 @@ export async function runInvocation(
         evaluated.error.dispose();
         throw stop;
       }
+      phases.moduleMs = lap();
       const namespace = scope.manage(evaluated.value);
       const state = vm.getPromiseState(namespace);
       const isPromise = !(state.type === "fulfilled" && state.notAPromise === true);
@@ -369,6 +396,8 @@ export async function runInvocation(
     wake = null;
   }
 
+  if (phases.moduleMs > 0) phases.callMs = lap();
+  else lap();
   try {
     for (const deferred of pending.values()) deferred.dispose();
     pending.clear();
@@ -379,5 +408,6 @@ export async function runInvocation(
     poisoned = true;
     internalError ??= `disposing the runtime failed: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return internalError === undefined ? { result, poisoned } : { result, poisoned, internalError };
+  phases.disposeMs = lap();
+  return internalError === undefined ? { result, poisoned, phases } : { result, poisoned, phases, internalError };
 }
