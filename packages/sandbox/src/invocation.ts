@@ -1,17 +1,9 @@
-import {
-  Scope,
-  type QuickJSContext,
-  type QuickJSDeferredPromise,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-  type QuickJSWASMModule,
-} from "quickjs-emscripten-core";
+import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import { Budget } from "./budget.js";
-import { IMPORTS_UNAVAILABLE } from "./compile.js";
-import { createHostObject, type HostCallKind, type HostSession } from "./host-functions.js";
+import type { HostCallKind } from "./host-functions.js";
 import { parseHostCall } from "./host-call-input.js";
 import { LogCollector } from "./logs.js";
-import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude/index.js";
+import { disposePrepared, type PreparedContext } from "./prepared-context.js";
 import type { HostCallReply, HostCallRequest } from "./protocol.js";
 import type { SandboxLimits } from "./limits.js";
 import type { InvocationResult, Outcome, WorkflowError, WorkflowRequest } from "./types.js";
@@ -89,7 +81,7 @@ const limitError = (outcome: Outcome, limits: SandboxLimits): WorkflowError => {
  * nothing a workflow does survives its invocation, whoever runs next on this thread.
  */
 export async function runInvocation(
-  module: QuickJSWASMModule,
+  prepared: PreparedContext,
   input: RunInput,
   port: HostCallPort,
   memoryFull: () => boolean,
@@ -100,16 +92,15 @@ export async function runInvocation(
   const logs = new LogCollector(limits.logBytes, startedAt, now);
   const publishedEventIds: string[] = [];
   const pending = new Map<number, QuickJSDeferredPromise>();
-  const scope = new Scope();
-  let runtime: QuickJSRuntime | undefined;
-  let ctx: QuickJSContext | undefined;
+  const { runtime, vm, startFn, describeFn } = prepared;
+  const scope = prepared.scope; // the prelude's handles, and this invocation's
   let finished = false;
   let poisoned = false;
   let internalError: string | undefined;
   let fetches = 0;
   let nextCallId = 1;
   let wake: (() => void) | null = null;
-  const phases: Phases = { setupMs: 0, preludeMs: 0, moduleMs: 0, callMs: 0, disposeMs: 0 };
+  const phases: Phases = { setupMs: prepared.setupMs, preludeMs: prepared.preludeMs, moduleMs: 0, callMs: 0, disposeMs: 0 };
   let mark = now();
   const lap = (): number => {
     const at = now();
@@ -131,19 +122,14 @@ export async function runInvocation(
   let result: InvocationResult;
   try {
     mark = now();
-    runtime = module.newRuntime();
     // In this build QuickJS cannot ask malloc for block sizes, so its own accounting counts 8 bytes
     // per allocation: setMemoryLimit bounds the number of live allocations, not bytes. The hard cap
     // is the thread's WebAssembly memory (see engine.ts); this stays as a second, looser bound.
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(limits.stackBytes);
     runtime.setInterruptHandler(budget.shouldInterrupt);
-    // Static imports are refused at save time; this refuses dynamic import() and anything that slipped through.
-    runtime.setModuleLoader(() => ({ error: new Error(IMPORTS_UNAVAILABLE) }));
-    const vm = runtime.newContext();
-    ctx = vm;
 
-    const session: HostSession = {
+    prepared.session.current = {
       log: (level, message) => logs.add(level, message),
       call: (kind: HostCallKind, payload: string) => {
         const deferred = vm.newPromise();
@@ -203,15 +189,6 @@ export async function runInvocation(
       }
       wake?.();
     };
-
-    // The prelude is ours and runs before any tenant code: outside the tenant's CPU budget.
-    phases.setupMs = lap();
-    const hostObject = scope.manage(createHostObject(vm, session));
-    const preludeFn = scope.manage(vm.evalCode(PRELUDE_SOURCE, PRELUDE_FILE, { type: "global", strict: true }).unwrap());
-    const internal = scope.manage(vm.callFunction(preludeFn, vm.undefined, hostObject).unwrap());
-    const startFn = scope.manage(vm.getProp(internal, "start"));
-    const describeFn = scope.manage(vm.getProp(internal, "describeError"));
-    phases.preludeMs = lap();
 
     /** Reads the fields of a null-prototype record built by the prelude. */
     const field = (record: QuickJSHandle, key: string): string | number | Uint8Array | undefined => {
@@ -288,10 +265,10 @@ export async function runInvocation(
     };
 
     const runJobs = (): void => {
-      while (runtime?.hasPendingJob()) {
-        const ran = budget.slice(() => runtime?.executePendingJobs(JOB_BATCH));
+      while (runtime.hasPendingJob()) {
+        const ran = budget.slice(() => runtime.executePendingJobs(JOB_BATCH));
         // A job that fails outside a promise (an interrupt, memory exhaustion) reports it here.
-        if (ran?.error) {
+        if (ran.error) {
           const stop = describeThrown(ran.error);
           ran.error.dispose();
           if (stop.outcome !== "error") throw stop;
@@ -401,9 +378,7 @@ export async function runInvocation(
   try {
     for (const deferred of pending.values()) deferred.dispose();
     pending.clear();
-    scope.dispose();
-    ctx?.dispose();
-    runtime?.dispose();
+    disposePrepared(prepared);
   } catch (error) {
     poisoned = true;
     internalError ??= `disposing the runtime failed: ${error instanceof Error ? error.message : String(error)}`;
