@@ -204,6 +204,29 @@ test("TextEncoder, TextDecoder, atob, btoa and crypto.randomUUID", async () => {
   });
 });
 
+test("globals compiled on first use behave like plain globals", async () => {
+  const source = [
+    "export default async () => {",
+    "  const before = Object.getOwnPropertyDescriptor(globalThis, 'URL');",
+    "  const kind = typeof URL;",
+    "  const after = Object.getOwnPropertyDescriptor(globalThis, 'URL');",
+    "  (globalThis as any).TextEncoder = 'replaced';",
+    "  return Response.json({",
+    "    accessorBefore: typeof before?.get, kind, dataAfter: 'value' in (after ?? {}),",
+    "    replaced: (globalThis as any).TextEncoder, decoder: typeof TextDecoder, btoa: btoa('x'),",
+    "  });",
+    "};",
+  ].join("\n");
+  expect(await json(source)).toEqual({
+    accessorBefore: "function",
+    kind: "function",
+    dataAfter: true,
+    replaced: "replaced",
+    decoder: "function",
+    btoa: "eA==",
+  });
+});
+
 test("console and utils.log write the execution log, with levels and times", async () => {
   const source = [
     "export default async ({ utils }) => {",
