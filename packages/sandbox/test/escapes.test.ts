@@ -45,6 +45,22 @@ test("the Function constructor reaches only the sandbox's own global, which has 
   });
 });
 
+test("the sandbox's global object has the ECMAScript built-ins and Hookline's globals, nothing else", async () => {
+  const result = await run("export default async () => Response.json(Object.getOwnPropertyNames(globalThis).sort());");
+  const names = JSON.parse(result.response?.body ?? "[]") as string[];
+  const hookline = ["Headers", "Response", "TextDecoder", "TextEncoder", "URL", "URLSearchParams", "atob", "btoa", "console", "crypto"];
+  const ecmascript = new Set([
+    ...["AggregateError", "Array", "ArrayBuffer", "BigInt", "BigInt64Array", "BigUint64Array", "Boolean", "DataView", "Date", "Error"],
+    ...["EvalError", "FinalizationRegistry", "Float16Array", "Float32Array", "Float64Array", "Function", "Infinity", "Int16Array"],
+    ...["Int32Array", "Int8Array", "InternalError", "Iterator", "JSON", "Map", "Math", "NaN", "Number", "Object", "Promise", "Proxy"],
+    ...["RangeError", "ReferenceError", "Reflect", "RegExp", "Set", "SharedArrayBuffer", "String", "Symbol", "SyntaxError", "TypeError"],
+    ...["URIError", "Uint16Array", "Uint32Array", "Uint8Array", "Uint8ClampedArray", "WeakMap", "WeakRef", "WeakSet", "decodeURI"],
+    ...["decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "eval", "globalThis", "isFinite", "isNaN", "parseFloat"],
+    ...["parseInt", "undefined", "unescape"],
+  ]);
+  expect(names.filter((name) => !ecmascript.has(name))).toEqual(hookline);
+});
+
 test('this.constructor.constructor("return process")() fails inside the sandbox', async () => {
   const atTop = await runRaw(
     'const p = this.constructor.constructor("return process")();\nexport default async () => new Response(String(p));',
