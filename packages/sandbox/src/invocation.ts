@@ -33,9 +33,9 @@ export type HostCallPort = (request: HostCallRequest) => Promise<HostCallReply>;
 
 /** Where the time of one invocation went (ms), for benchmarks; a phase not reached stays 0. */
 export interface Phases {
-  /** Runtime and context creation, limits, module loader. */
+  /** Runtime and context creation (when the context was prepared, usually before the invocation). */
   setupMs: number;
-  /** Host functions and the prelude. */
+  /** Host functions and the prelude's core (likewise). */
   preludeMs: number;
   /** Compiling and evaluating the workflow module. */
   moduleMs: number;
@@ -77,8 +77,9 @@ const limitError = (outcome: Outcome, limits: SandboxLimits): WorkflowError => {
 };
 
 /**
- * Runs one invocation in a fresh QuickJS runtime and context of `module`, and disposes both:
- * nothing a workflow does survives its invocation, whoever runs next on this thread.
+ * Runs one invocation in a prepared context (a fresh QuickJS runtime and context that no workflow
+ * has used) and disposes both: nothing a workflow does survives its invocation, whoever runs next
+ * on this thread.
  */
 export async function runInvocation(
   prepared: PreparedContext,
