@@ -47,12 +47,14 @@ export function compileWorkflow(source: string): { ok: true; js: string } | { ok
   if (typeof source !== "string") return { ok: false, problems: [{ message: "the workflow source must be a string", line: 1, column: 1 }] };
   let js: string;
   try {
-    js = transform(source, { transforms: ["typescript"], disableESTransforms: true }).code;
+    // keepUnusedImports: an import sucrase would drop as unused (or as used for types only) is still
+    // an import the tenant wrote, and is reported like any other; `import type` lines are removed.
+    js = transform(source, { transforms: ["typescript"], disableESTransforms: true, keepUnusedImports: true }).code;
   } catch (error) {
     if (isSucraseError(error)) {
-      // Sucrase appends " (line:column)" to its message and gives a 0-based column in `loc`.
+      // Sucrase appends " (line:column)" to its message; `loc` has the same 1-based numbers.
       const message = error.message.replace(/ \(\d+:\d+\)$/, "");
-      return { ok: false, problems: [{ message, line: error.loc?.line ?? 1, column: (error.loc?.column ?? 0) + 1 }] };
+      return { ok: false, problems: [{ message, line: error.loc?.line ?? 1, column: error.loc?.column ?? 1 }] };
     }
     return { ok: false, problems: [{ message: error instanceof Error ? error.message : String(error), line: 1, column: 1 }] };
   }

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 import type { LogLine } from "./types.js";
+import { isPartName, PARTS } from "./prelude/index.js";
 import { timingSafeEqualStrings, verifyWebhookSignature, type WebhookProvider } from "./verify-webhook.js";
 
 export type HostCallKind = "publish" | "fetch";
@@ -156,6 +157,12 @@ export function createHostObject(ctx: QuickJSContext, session: HostSession): Qui
     },
     formParse: (input) => ctx.newString(JSON.stringify([...new URLSearchParams(text(input, "input"))])),
     formSerialize: (pairs) => ctx.newString(new URLSearchParams(parsePairs(text(pairs, "pairs"))).toString()),
+    // Compiles a part of the prelude the first time the workflow needs it (see prelude/index.ts).
+    loadPart: (name) => {
+      const part = text(name, "name");
+      if (!isPartName(part)) throw new TypeError("unknown part");
+      return ctx.evalCode(PARTS[part], `hookline:${part}.js`, { type: "global", strict: true }).unwrap();
+    },
     publish: (payload) => session.call("publish", text(payload, "payload")),
     fetch: (payload) => session.call("fetch", text(payload, "payload")),
   };

@@ -1,17 +1,9 @@
-import {
-  Scope,
-  type QuickJSContext,
-  type QuickJSDeferredPromise,
-  type QuickJSHandle,
-  type QuickJSRuntime,
-  type QuickJSWASMModule,
-} from "quickjs-emscripten-core";
+import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import { Budget } from "./budget.js";
-import { IMPORTS_UNAVAILABLE } from "./compile.js";
-import { createHostObject, type HostCallKind, type HostSession } from "./host-functions.js";
+import type { HostCallKind } from "./host-functions.js";
 import { parseHostCall } from "./host-call-input.js";
 import { LogCollector } from "./logs.js";
-import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude/index.js";
+import { disposePrepared, type PreparedContext } from "./prepared-context.js";
 import type { HostCallReply, HostCallRequest } from "./protocol.js";
 import type { SandboxLimits } from "./limits.js";
 import type { InvocationResult, Outcome, WorkflowError, WorkflowRequest } from "./types.js";
@@ -39,7 +31,22 @@ export interface RunInput {
 /** How a thread reaches the main thread's HostCalls. */
 export type HostCallPort = (request: HostCallRequest) => Promise<HostCallReply>;
 
+/** Where the time of one invocation went (ms), for benchmarks; a phase not reached stays 0. */
+export interface Phases {
+  /** Runtime and context creation (when the context was prepared, usually before the invocation). */
+  setupMs: number;
+  /** Host functions and the prelude's core (likewise). */
+  preludeMs: number;
+  /** Compiling and evaluating the workflow module. */
+  moduleMs: number;
+  /** Calling the workflow, running its jobs and host calls, reading the result. */
+  callMs: number;
+  /** Disposing the context and runtime. */
+  disposeMs: number;
+}
+
 export interface RunOutput {
+  phases: Phases;
   result: InvocationResult;
   /** The WebAssembly module may be in a bad state (an exception escaped QuickJS): the thread makes a new one. */
   poisoned: boolean;
@@ -70,11 +77,12 @@ const limitError = (outcome: Outcome, limits: SandboxLimits): WorkflowError => {
 };
 
 /**
- * Runs one invocation in a fresh QuickJS runtime and context of `module`, and disposes both:
- * nothing a workflow does survives its invocation, whoever runs next on this thread.
+ * Runs one invocation in a prepared context (a fresh QuickJS runtime and context that no workflow
+ * has used) and disposes both: nothing a workflow does survives its invocation, whoever runs next
+ * on this thread.
  */
 export async function runInvocation(
-  module: QuickJSWASMModule,
+  prepared: PreparedContext,
   input: RunInput,
   port: HostCallPort,
   memoryFull: () => boolean,
@@ -85,15 +93,22 @@ export async function runInvocation(
   const logs = new LogCollector(limits.logBytes, startedAt, now);
   const publishedEventIds: string[] = [];
   const pending = new Map<number, QuickJSDeferredPromise>();
-  const scope = new Scope();
-  let runtime: QuickJSRuntime | undefined;
-  let ctx: QuickJSContext | undefined;
+  const { runtime, vm, startFn, describeFn } = prepared;
+  const scope = prepared.scope; // the prelude's handles, and this invocation's
   let finished = false;
   let poisoned = false;
   let internalError: string | undefined;
   let fetches = 0;
   let nextCallId = 1;
   let wake: (() => void) | null = null;
+  const phases: Phases = { setupMs: prepared.setupMs, preludeMs: prepared.preludeMs, moduleMs: 0, callMs: 0, disposeMs: 0 };
+  let mark = now();
+  const lap = (): number => {
+    const at = now();
+    const spent = at - mark;
+    mark = at;
+    return spent;
+  };
 
   const finish = (outcome: Outcome, extra: Pick<InvocationResult, "response" | "error">): InvocationResult => ({
     outcome,
@@ -107,30 +122,26 @@ export async function runInvocation(
 
   let result: InvocationResult;
   try {
-    runtime = module.newRuntime();
+    mark = now();
     // In this build QuickJS cannot ask malloc for block sizes, so its own accounting counts 8 bytes
     // per allocation: setMemoryLimit bounds the number of live allocations, not bytes. The hard cap
     // is the thread's WebAssembly memory (see engine.ts); this stays as a second, looser bound.
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(limits.stackBytes);
     runtime.setInterruptHandler(budget.shouldInterrupt);
-    // Static imports are refused at save time; this refuses dynamic import() and anything that slipped through.
-    runtime.setModuleLoader(() => ({ error: new Error(IMPORTS_UNAVAILABLE) }));
-    const vm = runtime.newContext();
-    ctx = vm;
 
-    const session: HostSession = {
+    prepared.session.current = {
       log: (level, message) => logs.add(level, message),
       call: (kind: HostCallKind, payload: string) => {
         const deferred = vm.newPromise();
         const callId = nextCallId++;
+        // Refused before it left the thread: the promise is rejected at once. reject() also frees the
+        // resolving functions; the promise handle itself goes to the caller.
         const reject = (error: { message: string; code: string }): QuickJSHandle => {
           const reason = vm.newString(JSON.stringify(error));
           deferred.reject(reason);
           reason.dispose();
-          const handle = deferred.handle;
-          deferred.dispose();
-          return handle;
+          return deferred.handle;
         };
         if (kind === "fetch" && ++fetches > limits.fetchCount) {
           return reject({ message: `utils.fetch: at most ${limits.fetchCount} calls per invocation (fetchCount)`, code: "fetch_limit" });
@@ -179,13 +190,6 @@ export async function runInvocation(
       }
       wake?.();
     };
-
-    // The prelude is ours and runs before any tenant code: outside the tenant's CPU budget.
-    const hostObject = scope.manage(createHostObject(vm, session));
-    const preludeFn = scope.manage(vm.evalCode(PRELUDE_SOURCE, PRELUDE_FILE, { type: "global", strict: true }).unwrap());
-    const internal = scope.manage(vm.callFunction(preludeFn, vm.undefined, hostObject).unwrap());
-    const startFn = scope.manage(vm.getProp(internal, "start"));
-    const describeFn = scope.manage(vm.getProp(internal, "describeError"));
 
     /** Reads the fields of a null-prototype record built by the prelude. */
     const field = (record: QuickJSHandle, key: string): string | number | Uint8Array | undefined => {
@@ -262,10 +266,10 @@ export async function runInvocation(
     };
 
     const runJobs = (): void => {
-      while (runtime?.hasPendingJob()) {
-        const ran = budget.slice(() => runtime?.executePendingJobs(JOB_BATCH));
+      while (runtime.hasPendingJob()) {
+        const ran = budget.slice(() => runtime.executePendingJobs(JOB_BATCH));
         // A job that fails outside a promise (an interrupt, memory exhaustion) reports it here.
-        if (ran?.error) {
+        if (ran.error) {
           const stop = describeThrown(ran.error);
           ran.error.dispose();
           if (stop.outcome !== "error") throw stop;
@@ -281,6 +285,7 @@ export async function runInvocation(
         evaluated.error.dispose();
         throw stop;
       }
+      phases.moduleMs = lap();
       const namespace = scope.manage(evaluated.value);
       const state = vm.getPromiseState(namespace);
       const isPromise = !(state.type === "fulfilled" && state.notAPromise === true);
@@ -369,15 +374,16 @@ export async function runInvocation(
     wake = null;
   }
 
+  if (phases.moduleMs > 0) phases.callMs = lap();
+  else lap();
   try {
     for (const deferred of pending.values()) deferred.dispose();
     pending.clear();
-    scope.dispose();
-    ctx?.dispose();
-    runtime?.dispose();
+    disposePrepared(prepared);
   } catch (error) {
     poisoned = true;
     internalError ??= `disposing the runtime failed: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return internalError === undefined ? { result, poisoned } : { result, poisoned, internalError };
+  phases.disposeMs = lap();
+  return internalError === undefined ? { result, poisoned, phases } : { result, poisoned, phases, internalError };
 }

@@ -4,9 +4,12 @@ export interface SandboxLimits {
   cpuMs: number;
   /** The whole invocation, awaited host calls included (ms). */
   wallMs: number;
-  /** QuickJS heap (bytes). The pool's value also sizes each thread's WebAssembly memory: a hard cap. */
+  /**
+   * QuickJS heap (bytes), at least 16 MiB. Enforced by the size of each thread's WebAssembly memory,
+   * so only the pool's value counts: an invocation cannot change it.
+   */
   memoryBytes: number;
-  /** QuickJS stack (bytes). */
+  /** QuickJS stack (bytes), at most MAX_STACK_BYTES. */
   stackBytes: number;
   /** Execution log kept (bytes of UTF-8); what comes after is dropped behind a marker line. */
   logBytes: number;
@@ -27,10 +30,14 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = Object.freeze({
 });
 
 /**
- * Above this the QuickJS stack check no longer fires before the thread's own (V8) stack overflows
- * inside the WebAssembly code, which leaves the interpreter half-unwound. Measured in pool.test.ts.
+ * The largest QuickJS stack an invocation may ask for. Deep QuickJS recursion is deep WebAssembly
+ * recursion, which also uses the thread's own (V8) stack; if that overflows first, the exception
+ * unwinds through the interpreter and leaves it half-way. Measured with the 8 MiB thread stack the
+ * pool gives its threads: a 2 MiB QuickJS stack still ended in QuickJS's own "stack overflow"
+ * (11,913 frames of a one-line function); with a 4 MiB thread stack, 2 MiB did not. 1 MiB leaves
+ * room. (In a main thread's ~1 MiB V8 stack, 512 KiB already failed.)
  */
-export const MAX_STACK_BYTES = 256 * 1024;
+export const MAX_STACK_BYTES = 1024 * 1024;
 const MIN_STACK_BYTES = 32 * 1024;
 /** The QuickJS module's WebAssembly memory starts at 16 MiB: a smaller cap cannot be had. */
 export const MIN_MEMORY_BYTES = 16 * 1024 * 1024;

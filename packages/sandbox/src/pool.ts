@@ -87,19 +87,24 @@ export class SandboxPool {
       if (!thread.idle) continue;
       const next = this.queue.next();
       if (next === undefined) return;
-      const { key, item: job } = next;
-      const done = job.kind === "run" ? this.runOn(thread, job) : thread.check(job.js).then(job.resolve);
-      const tracked = done.finally(() => {
+      const tracked = this.runOn(thread, next.key, next.item).finally(() => {
         this.settled.delete(tracked);
-        this.queue.done(key);
         this.dispatch();
       });
       this.settled.add(tracked);
     }
   }
 
-  private async runOn(thread: SandboxThread, job: Extract<Job, { kind: "run" }>): Promise<void> {
-    const limits = resolveLimits(this.limits, job.invocation.limits);
-    job.resolve(await thread.run(job.invocation, limits));
+  /** Frees the tenant's running slot before its caller hears the result, so a follow-up call is not held back by it. */
+  private async runOn(thread: SandboxThread, key: string, job: Job): Promise<void> {
+    if (job.kind === "check") {
+      const problems = await thread.check(job.js);
+      this.queue.done(key);
+      job.resolve(problems);
+      return;
+    }
+    const result = await thread.run(job.invocation, resolveLimits(this.limits, job.invocation.limits));
+    this.queue.done(key);
+    job.resolve(result);
   }
 }

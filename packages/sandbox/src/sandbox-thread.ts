@@ -15,15 +15,20 @@ import type {
 import { HostCallError } from "./errors.js";
 
 /**
- * How long past wallMs a thread may stay silent before it is taken for stuck (in a builtin that
- * never polls the interrupt handler, say) and terminated. It covers the thread's own setup and
- * disposal, which are not part of the tenant's time.
+ * The watchdog's slack over the limits. QuickJS polls its interrupt handler every 10,000 bytecode
+ * steps, but a builtin (a sort of millions of numbers, say) runs to its end without one, and a
+ * loop of such calls polls it only every 10,000 calls: the thread can run on past cpuMs, out of
+ * the tenant's budget checks. The main thread watches for that: a thread that has been working
+ * (not waiting for a host call) for cpuMs + grace in all, or has not answered by wallMs + grace,
+ * is terminated and replaced. The grace also covers the thread's own setup and disposal.
  */
 export const WATCHDOG_GRACE_MS = 1000;
 /** A thread's own V8 heap; tenant memory lives in the WebAssembly memory, which this does not count. */
 const THREAD_HEAP_MB = 64;
-/** Deep QuickJS recursion is deep WebAssembly recursion: the thread's stack must outlast QuickJS's own stack check. */
+/** Deep QuickJS recursion is deep WebAssembly recursion: the thread's stack must outlast QuickJS's own check (see MAX_STACK_BYTES). */
 const THREAD_STACK_MB = 8;
+/** A check only parses (QuickJS bounds it with its own 2 s interrupt deadline). */
+const CHECK_WATCHDOG_MS = 5000;
 
 type Job =
   | { kind: "run"; id: number; invocation: Invocation; limits: SandboxLimits; resolve: (result: InvocationResult) => void }
@@ -31,7 +36,13 @@ type Job =
 
 interface Current {
   job: Job;
-  watchdog: NodeJS.Timeout | undefined;
+  /** Fires at wallMs + grace. */
+  wallTimer: NodeJS.Timeout | undefined;
+  /** Fires when the thread has worked cpuMs + grace in all; paused while host calls are out. */
+  workTimer: NodeJS.Timeout | undefined;
+  workBudgetMs: number;
+  workedMs: number;
+  workingSince: number;
   hostCallsInFlight: number;
   startedAt: number;
 }
@@ -76,7 +87,7 @@ export class SandboxThread {
   run(invocation: Invocation, limits: SandboxLimits): Promise<InvocationResult> {
     return new Promise((resolve) => {
       const job: Job = { kind: "run", id: this.nextId++, invocation, limits, resolve };
-      this.begin(job, limits.wallMs + WATCHDOG_GRACE_MS);
+      this.begin(job, limits.wallMs + WATCHDOG_GRACE_MS, limits.cpuMs + WATCHDOG_GRACE_MS);
       this.post({ type: "run", id: job.id, js: invocation.js, request: invocation.request, env: invocation.env, limits });
     });
   }
@@ -84,7 +95,7 @@ export class SandboxThread {
   check(js: string): Promise<CompileProblem[]> {
     return new Promise((resolve) => {
       const job: Job = { kind: "check", id: this.nextId++, js, resolve };
-      this.begin(job, 5000 + WATCHDOG_GRACE_MS);
+      this.begin(job, CHECK_WATCHDOG_MS, CHECK_WATCHDOG_MS);
       this.post({ type: "check", id: job.id, js });
     });
   }
@@ -133,20 +144,48 @@ export class SandboxThread {
     this.respawnTimer = setTimeout(() => this.spawn(), delay);
   }
 
-  private begin(job: Job, watchdogMs: number): void {
+  private begin(job: Job, wallMs: number, workMs: number): void {
     if (!this.idle) throw new Error("SandboxThread: a job is already running");
-    const current: Current = { job, watchdog: undefined, hostCallsInFlight: 0, startedAt: performance.now() };
-    current.watchdog = setTimeout(() => this.onWatchdog(current), watchdogMs);
+    const now = performance.now();
+    const current: Current = {
+      job,
+      wallTimer: undefined,
+      workTimer: undefined,
+      workBudgetMs: workMs,
+      workedMs: 0,
+      workingSince: now,
+      hostCallsInFlight: 0,
+      startedAt: now,
+    };
+    current.wallTimer = setTimeout(() => this.onWatchdog(current, "wall"), wallMs);
+    current.workTimer = setTimeout(() => this.onWatchdog(current, "work"), workMs);
     this.current = current;
   }
 
+  /** A host call went out: the thread is waiting, not working. */
+  private pauseWork(current: Current): void {
+    if (current.hostCallsInFlight++ > 0) return;
+    clearTimeout(current.workTimer);
+    current.workTimer = undefined;
+    current.workedMs += performance.now() - current.workingSince;
+  }
+
+  /** The last host call came back: the thread works again, with what is left of its budget. */
+  private resumeWork(current: Current): void {
+    if (--current.hostCallsInFlight > 0 || this.current !== current) return;
+    current.workingSince = performance.now();
+    current.workTimer = setTimeout(() => this.onWatchdog(current, "work"), Math.max(0, current.workBudgetMs - current.workedMs));
+  }
+
   /** The thread did not answer in time: whatever it is doing, it is doing it outside the tenant's budget checks. */
-  private onWatchdog(current: Current): void {
+  private onWatchdog(current: Current, which: "wall" | "work"): void {
     if (this.current !== current) return;
-    const waitingOnHost = current.hostCallsInFlight > 0;
-    this.logger?.warn({ job: current.job.kind, waitingOnHost }, "sandbox thread stopped answering; replacing it");
-    if (waitingOnHost) this.fail("timeout", "the workflow did not answer within its wall-clock limit (wallMs)");
-    else this.fail("cpu_limit", "the workflow kept the sandbox busy past its limits and was stopped");
+    this.logger?.warn(
+      { job: current.job.kind, which, waitingOnHost: current.hostCallsInFlight > 0 },
+      "sandbox thread stopped answering; replacing it",
+    );
+    if (which === "wall") this.fail("timeout", "the workflow did not answer within its wall-clock limit (wallMs)");
+    else this.fail("cpu_limit", "the workflow kept the sandbox busy past its CPU limit (cpuMs) and was stopped");
     this.replace(this.worker);
   }
 
@@ -155,7 +194,8 @@ export class SandboxThread {
     const current = this.current;
     if (current === undefined) return;
     this.current = undefined;
-    clearTimeout(current.watchdog);
+    clearTimeout(current.wallTimer);
+    clearTimeout(current.workTimer);
     if (current.job.kind === "run") {
       const name =
         outcome === "timeout"
@@ -172,7 +212,8 @@ export class SandboxThread {
   }
 
   private finish(current: Current): void {
-    clearTimeout(current.watchdog);
+    clearTimeout(current.wallTimer);
+    clearTimeout(current.workTimer);
     this.current = undefined;
     if (!this.closed) this.onIdle();
   }
@@ -203,9 +244,9 @@ export class SandboxThread {
       case "host-call": {
         const current = this.current;
         if (current === undefined || current.job.kind !== "run" || current.job.id !== message.id) return;
-        current.hostCallsInFlight++;
-        serveHostCall(current.job.invocation.host, message.request, this.logger).then((reply) => {
-          current.hostCallsInFlight--;
+        this.pauseWork(current);
+        void serveHostCall(current.job.invocation.host, message.request, this.logger).then((reply) => {
+          this.resumeWork(current);
           if (this.current === current) this.post({ type: "host-result", id: message.id, callId: message.callId, reply });
         });
         return;

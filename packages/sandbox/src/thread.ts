@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { checkModule } from "./check.js";
 import { Engine } from "./engine.js";
 import { runInvocation } from "./invocation.js";
+import { prepareContext, type PreparedContext } from "./prepared-context.js";
 import type { FromThread, HostCallReply, ToThread } from "./protocol.js";
 import type { ThreadData } from "./thread-data.js";
 import { DEFAULT_SANDBOX_LIMITS } from "./limits.js";
@@ -18,6 +19,42 @@ const data = workerData as ThreadData;
 const engine = new Engine(data.memoryBytes);
 const waiting = new Map<string, (reply: HostCallReply) => void>();
 let nextCallId = 1;
+/** The context the next invocation will take, prepared while the thread was idle. */
+let prepared: PreparedContext | undefined;
+
+/** A prepared context of the current module: the one made while idle, or a new one now. */
+async function takeContext(): Promise<PreparedContext> {
+  const module = await engine.module();
+  const context = prepared ?? prepareContext(module);
+  prepared = undefined;
+  return context;
+}
+
+/** Runs after an answer was sent: the next invocation then finds its context ready. */
+function prepareNext(): void {
+  setImmediate(() => {
+    if (prepared !== undefined) return;
+    engine
+      .module()
+      .then((module) => {
+        prepared ??= prepareContext(module);
+      })
+      .catch(fail);
+  });
+}
+
+/** Drops the module, and the context prepared in it. */
+function discardModule(): void {
+  prepared = undefined;
+  engine.discard();
+}
+
+/** A failure of the thread itself: let the pool see it as an error event and start a new thread. */
+function fail(error: unknown): void {
+  setImmediate(() => {
+    throw error;
+  });
+}
 
 const send = (message: FromThread): void => port.postMessage(message);
 
@@ -36,17 +73,16 @@ async function handle(message: ToThread): Promise<void> {
       try {
         problems = checkModule(module, message.js);
       } catch (error) {
-        engine.discard();
+        discardModule();
         problems = [{ message: `the check failed: ${error instanceof Error ? error.message : String(error)}`, line: 1, column: 1 }];
       }
       send({ type: "check-result", id: message.id, problems });
       return;
     }
     case "run": {
-      const module = await engine.module();
       const { id } = message;
       const output = await runInvocation(
-        module,
+        await takeContext(),
         message,
         (request) => {
           const callId = nextCallId++;
@@ -59,24 +95,20 @@ async function handle(message: ToThread): Promise<void> {
       );
       for (const key of [...waiting.keys()]) if (key.startsWith(`${id}:`)) waiting.delete(key);
       // A full memory stays full (WebAssembly memory never shrinks): start the next invocation on a fresh one.
-      if (output.poisoned || engine.nearMemoryCap()) engine.discard();
+      if (output.poisoned || engine.nearMemoryCap()) discardModule();
       send(
         output.internalError === undefined
           ? { type: "result", id, result: output.result }
           : { type: "result", id, result: output.result, internalError: output.internalError },
       );
+      prepareNext();
       return;
     }
   }
 }
 
 port.on("message", (message: ToThread) => {
-  handle(message).catch((error: unknown) => {
-    // A failure of the thread itself: let the pool see it as an error event and start a new thread.
-    setImmediate(() => {
-      throw error;
-    });
-  });
+  handle(message).catch(fail);
 });
 
 /**
@@ -86,7 +118,7 @@ port.on("message", (message: ToThread) => {
  */
 const WARM_UP = `export default async () => new Response("ok");`;
 const warmUp = await runInvocation(
-  await engine.module(),
+  await takeContext(),
   {
     js: WARM_UP,
     request: { method: "GET", url: "http://localhost/", path: "/", params: {}, query: {}, headers: [], body: "" },
@@ -97,4 +129,5 @@ const warmUp = await runInvocation(
   () => engine.nearMemoryCap(),
 );
 if (warmUp.result.outcome !== "ok") throw new Error(`the sandbox thread could not run a workflow: ${JSON.stringify(warmUp.result.error)}`);
+prepared = prepareContext(await engine.module());
 send({ type: "ready" });

@@ -1,12 +1,29 @@
 /**
- * console.* and utils.log write to the execution log. Arguments are formatted here, inside the
- * sandbox and under its CPU budget (a getter that loops is the tenant's own time), into one string
- * per line; the host keeps at most logBytes of them.
+ * console.* and utils.log write to the execution log. Arguments are formatted inside the sandbox
+ * and under its CPU budget (a getter that loops is the tenant's own time) into one string per
+ * line; the host keeps at most logBytes of them. The formatter is a part compiled on first use.
  */
 export const CONSOLE = String.raw`
+let logChars = 65536;
+const format = (args) => part("format").format(args, logChars);
+const writeLog = (level) =>
+  function (...args) {
+    host.log(level, format(args));
+  };
+
+const console = ObjectFreeze({
+  __proto__: null,
+  log: writeLog("log"),
+  info: writeLog("info"),
+  warn: writeLog("warn"),
+  error: writeLog("error"),
+  debug: writeLog("debug"),
+});
+`;
+
+export const FORMAT_PART = String.raw`
 const MAX_DEPTH = 3;
 const MAX_KEYS = 50;
-let logChars = 65536;
 
 const inspect = (value, depth, seen) => {
   if (typeof value === "string") return depth === 0 ? value : JSONStringify(value);
@@ -29,7 +46,8 @@ const inspect = (value, depth, seen) => {
     if (value.length > shown) text += ", ... " + (value.length - shown) + " more";
     return text + (shown > 0 ? " ]" : "]");
   }
-  const tag = value instanceof Headers || value instanceof URLSearchParams ? value[SymbolToStringTag] : null;
+  const urlPart = isLoaded("url") ? part("url") : null;
+  const tag = value instanceof Headers || (urlPart !== null && value instanceof urlPart.URLSearchParams) ? value[SymbolToStringTag] : null;
   if (tag !== null) {
     let text = tag + " {";
     let first = true;
@@ -39,7 +57,7 @@ const inspect = (value, depth, seen) => {
     }
     return text + (first ? "}" : " }");
   }
-  if (value instanceof URL) return "URL " + JSONStringify(value.href);
+  if (urlPart !== null && value instanceof urlPart.URL) return "URL " + JSONStringify(value.href);
   if (value instanceof Response) return "Response { status: " + value.status + " }";
   const names = ObjectKeys(value);
   let text = "{";
@@ -53,7 +71,7 @@ const inspect = (value, depth, seen) => {
   return text + (shown > 0 ? " }" : "}");
 };
 
-const format = (args) => {
+const format = (args, logChars) => {
   let text = "";
   for (let i = 0; i < args.length; i++) {
     let part;
@@ -63,22 +81,11 @@ const format = (args) => {
       part = "[unprintable]";
     }
     text += (i === 0 ? "" : " ") + part;
-    if (text.length > logChars) return slice(text, 0, logChars);
+    // One character past the limit: the host then sees a line over logBytes and marks the log truncated.
+    if (text.length > logChars) return slice(text, 0, logChars + 1);
   }
   return text;
 };
 
-const writeLog = (level) =>
-  function (...args) {
-    host.log(level, format(args));
-  };
-
-const console = ObjectFreeze({
-  __proto__: null,
-  log: writeLog("log"),
-  info: writeLog("info"),
-  warn: writeLog("warn"),
-  error: writeLog("error"),
-  debug: writeLog("debug"),
-});
+return { __proto__: null, format };
 `;

@@ -1,9 +1,9 @@
 /**
- * TextEncoder/TextDecoder (UTF-8 only), atob/btoa and crypto.randomUUID/getRandomValues. The
+ * A part compiled on first use: TextEncoder/TextDecoder (UTF-8 only), atob/btoa and crypto.randomUUID/getRandomValues. The
  * byte work is done by host functions in the worker thread (Buffer, node:crypto), which take and
  * return strings and ArrayBuffers only: a 5 MiB body is not decoded by interpreted JavaScript.
  */
-export const ENCODING = String.raw`
+export const ENCODING_PART = String.raw`
 const UTF8_LABELS = ["utf-8", "utf8", "unicode-1-1-utf-8"];
 
 class TextEncoder {
@@ -101,4 +101,5 @@ const crypto = ObjectFreeze({
     return array;
   },
 });
+return { __proto__: null, TextEncoder, TextDecoder, atob, btoa, crypto };
 `;

@@ -6,151 +6,17 @@
  * be an ArrayBuffer), built by literals: no setter or getter of the tenant's runs while they are built.
  */
 export const ENTRY = String.raw`
-const TOKEN_METHOD = /^[!#$%&'*+\-.^_|~0-9A-Za-z]+$/;
-const ALGORITHMS = ["sha1", "sha256", "sha512"];
-const ENCODINGS = ["hex", "base64", "base64url"];
-const PROVIDERS = ["stripe", "github", "standard"];
-const oneOf = (list, value) => {
-  for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
-  return false;
-};
-
 let currentBody = "";
 let currentHeaders = [];
+const currentRequest = () => ({ __proto__: null, body: currentBody, headers: currentHeaders });
 
-const hostError = (raw) => {
-  let parsed;
-  try {
-    parsed = JSONParse(raw);
-  } catch {
-    parsed = { message: "the host call failed", code: "internal" };
-  }
-  const error = new ErrorC(typeof parsed.message === "string" ? parsed.message : "the host call failed");
-  error.name = "HostCallError";
-  error.code = typeof parsed.code === "string" ? parsed.code : "internal";
-  if (parsed.details !== undefined) error.details = parsed.details;
-  return error;
-};
-
-const optionalString = (value, what) => {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new TypeErrorC(what + " must be a string");
-  return value;
-};
-
-const headerPairsOf = (init) => {
-  const pairs = headerPairs(new Headers(init));
-  const copy = [];
-  for (let i = 0; i < pairs.length; i++) push(copy, [pairs[i][0], pairs[i][1]]);
-  return copy;
-};
-
-const publish = (input) => {
-  try {
-    if (!isObjectLike(input)) throw new TypeErrorC("utils.publish: expected { event_type, data }");
-    const eventType = input.event_type;
-    if (typeof eventType !== "string" || eventType === "") throw new TypeErrorC("utils.publish: event_type must be a non-empty string");
-    const data = JSONStringify(input.data === undefined ? null : input.data);
-    if (data === undefined) throw new TypeErrorC("utils.publish: data cannot be serialized as JSON");
-    const objectId = optionalString(input.object_id, "utils.publish: object_id");
-    const idempotencyKey = optionalString(input.idempotency_key, "utils.publish: idempotency_key");
-    let payload = '{"event_type":' + JSONStringify(eventType) + ',"data":' + data;
-    if (objectId !== undefined) payload += ',"object_id":' + JSONStringify(objectId);
-    if (idempotencyKey !== undefined) payload += ',"idempotency_key":' + JSONStringify(idempotencyKey);
-    payload += "}";
-    return then(
-      host.publish(payload),
-      (json) => {
-        const result = JSONParse(json);
-        return ObjectFreeze({ id: result.id, event_type: result.event_type, deliveries: result.deliveries });
-      },
-      (raw) => {
-        throw hostError(raw);
-      },
-    );
-  } catch (error) {
-    return PromiseReject(error);
-  }
-};
-
-const fetch = (input, init = undefined) => {
-  try {
-    const url = input instanceof URL ? input.href : new URL(StringC(input)).href;
-    const options = isObjectLike(init) ? init : { __proto__: null };
-    const method = options.method === undefined ? "GET" : upper(StringC(options.method));
-    if (!matches(TOKEN_METHOD, method)) throw new TypeErrorC("utils.fetch: invalid method");
-    const headers = new Headers(options.headers);
-    let body;
-    if (options.body !== undefined && options.body !== null) {
-      if (typeof options.body === "string") body = options.body;
-      else {
-        body = searchParamsText(options.body);
-        if (body === null) throw new TypeErrorC("utils.fetch: the body must be a string or URLSearchParams");
-        if (!headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
-      }
-      if (method === "GET" || method === "HEAD") throw new TypeErrorC("utils.fetch: a " + method + " request cannot have a body");
-    }
-    let payload = '{"url":' + JSONStringify(url) + ',"method":' + JSONStringify(method) + ',"headers":' + pairsJson(headerPairs(headers));
-    if (body !== undefined) payload += ',"body":' + JSONStringify(body);
-    payload += "}";
-    return then(
-      host.fetch(payload),
-      (json) => {
-        const result = JSONParse(json);
-        const pairs = [];
-        for (let i = 0; i < result.headers.length; i++) push(pairs, [result.headers[i][0], result.headers[i][1]]);
-        return responseFromHost(result.status, pairs, result.body, url);
-      },
-      (raw) => {
-        throw hostError(raw);
-      },
-    );
-  } catch (error) {
-    return PromiseReject(error);
-  }
-};
-
-const verifyWebhook = (options) => {
-  if (!isObjectLike(options)) throw new TypeErrorC("utils.verifyWebhook: expected { provider, secret }");
-  const provider = options.provider;
-  if (!oneOf(PROVIDERS, provider)) throw new TypeErrorC('utils.verifyWebhook: provider must be "stripe", "github" or "standard"');
-  const secret = options.secret;
-  if (typeof secret !== "string" || secret === "") throw new TypeErrorC("utils.verifyWebhook: secret must be a non-empty string");
-  let payload = currentBody;
-  if (options.payload !== undefined) {
-    if (typeof options.payload === "string") payload = options.payload;
-    else {
-      const bytes = copyBytes(options.payload);
-      if (bytes === null) throw new TypeErrorC("utils.verifyWebhook: payload must be a string or bytes");
-      payload = host.utf8Decode(ReflectApply(TypedArrayBuffer, bytes, []), 0);
-    }
-  }
-  const headers = options.headers === undefined ? currentHeaders : headerPairsOf(options.headers);
-  const tolerance = options.toleranceSeconds === undefined ? 300 : NumberC(options.toleranceSeconds);
-  if (!NumberIsFinite(tolerance) || tolerance < 0) throw new TypeErrorC("utils.verifyWebhook: toleranceSeconds must be a number of seconds");
-  const reason = host.verifyWebhook(provider, secret, payload, pairsJson(headers), tolerance);
-  if (reason !== "") host.log("debug", "utils.verifyWebhook(" + provider + "): " + reason);
-  return reason === "";
-};
-
-const hmac = (algorithm, key, data, encoding = "hex") => {
-  if (!oneOf(ALGORITHMS, algorithm)) throw new TypeErrorC('utils.hmac: algorithm must be "sha1", "sha256" or "sha512"');
-  if (typeof key !== "string" || typeof data !== "string") throw new TypeErrorC("utils.hmac: key and data must be strings");
-  if (!oneOf(ENCODINGS, encoding)) throw new TypeErrorC('utils.hmac: encoding must be "hex", "base64" or "base64url"');
-  return host.hmac(algorithm, key, data, encoding);
-};
-
-const timingSafeEqual = (a, b) => {
-  if (typeof a !== "string" || typeof b !== "string") throw new TypeErrorC("utils.timingSafeEqual: expected two strings");
-  return host.timingSafeEqual(a, b);
-};
-
+/** utils, whose implementations are a part compiled on the first call of any of them. */
 const utils = ObjectFreeze({
-  publish,
-  fetch,
-  verifyWebhook,
-  hmac,
-  timingSafeEqual,
+  publish: (input) => part("utils").publish(input),
+  fetch: (input, init = undefined) => part("utils").fetch(input, init),
+  verifyWebhook: (options) => part("utils").verifyWebhook(options),
+  hmac: (algorithm, key, data, encoding = "hex") => part("utils").hmac(algorithm, key, data, encoding),
+  timingSafeEqual: (a, b) => part("utils").timingSafeEqual(a, b),
   log(...args) {
     host.log("log", format(args));
   },
@@ -241,4 +107,147 @@ const describeError = (thrown) => {
   }
   return { __proto__: null, name: slice(StringC(name), 0, 200), message: slice(StringC(message), 0, 4096), stack: slice(StringC(stack), 0, 16384) };
 };
+`;
+
+/** A part compiled on first use: the implementations behind utils. */
+export const UTILS_PART = String.raw`
+const TOKEN_METHOD = /^[!#$%&'*+\-.^_|~0-9A-Za-z]+$/;
+const ALGORITHMS = ["sha1", "sha256", "sha512"];
+const ENCODINGS = ["hex", "base64", "base64url"];
+const PROVIDERS = ["stripe", "github", "standard"];
+const oneOf = (list, value) => {
+  for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
+  return false;
+};
+
+const hostError = (raw) => {
+  let parsed;
+  try {
+    parsed = JSONParse(raw);
+  } catch {
+    parsed = { message: "the host call failed", code: "internal" };
+  }
+  const error = new ErrorC(typeof parsed.message === "string" ? parsed.message : "the host call failed");
+  error.name = "HostCallError";
+  error.code = typeof parsed.code === "string" ? parsed.code : "internal";
+  if (parsed.details !== undefined) error.details = parsed.details;
+  return error;
+};
+
+const optionalString = (value, what) => {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new TypeErrorC(what + " must be a string");
+  return value;
+};
+
+const headerPairsOf = (init) => {
+  const pairs = headerPairs(new Headers(init));
+  const copy = [];
+  for (let i = 0; i < pairs.length; i++) push(copy, [pairs[i][0], pairs[i][1]]);
+  return copy;
+};
+
+const publish = (input) => {
+  try {
+    if (!isObjectLike(input)) throw new TypeErrorC("utils.publish: expected { event_type, data }");
+    const eventType = input.event_type;
+    if (typeof eventType !== "string" || eventType === "") throw new TypeErrorC("utils.publish: event_type must be a non-empty string");
+    const data = JSONStringify(input.data === undefined ? null : input.data);
+    if (data === undefined) throw new TypeErrorC("utils.publish: data cannot be serialized as JSON");
+    const objectId = optionalString(input.object_id, "utils.publish: object_id");
+    const idempotencyKey = optionalString(input.idempotency_key, "utils.publish: idempotency_key");
+    let payload = '{"event_type":' + JSONStringify(eventType) + ',"data":' + data;
+    if (objectId !== undefined) payload += ',"object_id":' + JSONStringify(objectId);
+    if (idempotencyKey !== undefined) payload += ',"idempotency_key":' + JSONStringify(idempotencyKey);
+    payload += "}";
+    return then(
+      host.publish(payload),
+      (json) => {
+        const result = JSONParse(json);
+        return ObjectFreeze({ id: result.id, event_type: result.event_type, deliveries: result.deliveries });
+      },
+      (raw) => {
+        throw hostError(raw);
+      },
+    );
+  } catch (error) {
+    return PromiseReject(error);
+  }
+};
+
+const fetch = (input, init = undefined) => {
+  try {
+    // A URL object gives its href; the thread checks that it is an http(s) URL.
+    const url = StringC(input);
+    const options = isObjectLike(init) ? init : { __proto__: null };
+    const method = options.method === undefined ? "GET" : upper(StringC(options.method));
+    if (!matches(TOKEN_METHOD, method)) throw new TypeErrorC("utils.fetch: invalid method");
+    const headers = new Headers(options.headers);
+    let body;
+    if (options.body !== undefined && options.body !== null) {
+      if (typeof options.body === "string") body = options.body;
+      else {
+        body = searchParamsText(options.body);
+        if (body === null) throw new TypeErrorC("utils.fetch: the body must be a string or URLSearchParams");
+        if (!headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+      }
+      if (method === "GET" || method === "HEAD") throw new TypeErrorC("utils.fetch: a " + method + " request cannot have a body");
+    }
+    let payload = '{"url":' + JSONStringify(url) + ',"method":' + JSONStringify(method) + ',"headers":' + pairsJson(headerPairs(headers));
+    if (body !== undefined) payload += ',"body":' + JSONStringify(body);
+    payload += "}";
+    return then(
+      host.fetch(payload),
+      (json) => {
+        const result = JSONParse(json);
+        const pairs = [];
+        for (let i = 0; i < result.headers.length; i++) push(pairs, [result.headers[i][0], result.headers[i][1]]);
+        return responseFromHost(result.status, pairs, result.body, url);
+      },
+      (raw) => {
+        throw hostError(raw);
+      },
+    );
+  } catch (error) {
+    return PromiseReject(error);
+  }
+};
+
+const verifyWebhook = (options) => {
+  if (!isObjectLike(options)) throw new TypeErrorC("utils.verifyWebhook: expected { provider, secret }");
+  const provider = options.provider;
+  if (!oneOf(PROVIDERS, provider)) throw new TypeErrorC('utils.verifyWebhook: provider must be "stripe", "github" or "standard"');
+  const secret = options.secret;
+  if (typeof secret !== "string" || secret === "") throw new TypeErrorC("utils.verifyWebhook: secret must be a non-empty string");
+  const current = currentRequest();
+  let payload = current.body;
+  if (options.payload !== undefined) {
+    if (typeof options.payload === "string") payload = options.payload;
+    else {
+      const bytes = copyBytes(options.payload);
+      if (bytes === null) throw new TypeErrorC("utils.verifyWebhook: payload must be a string or bytes");
+      payload = host.utf8Decode(ReflectApply(TypedArrayBuffer, bytes, []), 0);
+    }
+  }
+  const headers = options.headers === undefined ? current.headers : headerPairsOf(options.headers);
+  const tolerance = options.toleranceSeconds === undefined ? 300 : NumberC(options.toleranceSeconds);
+  if (!NumberIsFinite(tolerance) || tolerance < 0) throw new TypeErrorC("utils.verifyWebhook: toleranceSeconds must be a number of seconds");
+  const reason = host.verifyWebhook(provider, secret, payload, pairsJson(headers), tolerance);
+  if (reason !== "") host.log("debug", "utils.verifyWebhook(" + provider + "): " + reason);
+  return reason === "";
+};
+
+const hmac = (algorithm, key, data, encoding = "hex") => {
+  if (!oneOf(ALGORITHMS, algorithm)) throw new TypeErrorC('utils.hmac: algorithm must be "sha1", "sha256" or "sha512"');
+  if (typeof key !== "string" || typeof data !== "string") throw new TypeErrorC("utils.hmac: key and data must be strings");
+  if (!oneOf(ENCODINGS, encoding)) throw new TypeErrorC('utils.hmac: encoding must be "hex", "base64" or "base64url"');
+  return host.hmac(algorithm, key, data, encoding);
+};
+
+const timingSafeEqual = (a, b) => {
+  if (typeof a !== "string" || typeof b !== "string") throw new TypeErrorC("utils.timingSafeEqual: expected two strings");
+  return host.timingSafeEqual(a, b);
+};
+
+return { __proto__: null, publish, fetch, verifyWebhook, hmac, timingSafeEqual };
 `;

@@ -4,11 +4,8 @@
  * (set-cookie kept apart). The list lives in a private field; `headerPairs` is how the prelude
  * (never the tenant) reads it.
  */
-export const HEADERS =
-  String.raw`
-const TOKEN = /^[!#$%&'*+\-.^_|~0-9A-Za-z` +
-  "`" +
-  String.raw`]+$/;
+export const HEADERS = String.raw`
+const TOKEN = /^[!#$%&'*+\-.^_\x60|~0-9A-Za-z]+$/;
 const INVALID_VALUE = /[\0\r\n]|[^\0-\xff]/;
 const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const StringReplace = String.prototype.replace;

@@ -8,30 +8,25 @@
  * Written as JavaScript in a String.raw literal: no backticks and no dollar-brace inside.
  */
 export const PRIMORDIALS = String.raw`
-const ObjectCreate = Object.create;
 const ObjectFreeze = Object.freeze;
 const ObjectKeys = Object.keys;
 const ObjectDefineProperty = Object.defineProperty;
 const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-const ObjectHasOwn = Object.hasOwn;
 const ReflectApply = Reflect.apply;
 const ArrayIsArray = Array.isArray;
 const NumberIsInteger = Number.isInteger;
 const NumberIsFinite = Number.isFinite;
-const MathFloor = Math.floor;
 const StringC = String;
 const NumberC = Number;
 const JSONStringify = JSON.stringify;
 const JSONParse = JSON.parse;
-const PromiseC = Promise;
 const PromiseThen = Promise.prototype.then;
 const PromiseResolve = Promise.resolve.bind(Promise);
 const PromiseReject = Promise.reject.bind(Promise);
 const ErrorC = Error;
 const TypeErrorC = TypeError;
 const RangeErrorC = RangeError;
-const SyntaxErrorC = SyntaxError;
 const Uint8ArrayC = Uint8Array;
 const ArrayBufferC = ArrayBuffer;
 const ArrayBufferIsView = ArrayBuffer.isView;
@@ -48,10 +43,7 @@ const StringToLowerCase = String.prototype.toLowerCase;
 const StringToUpperCase = String.prototype.toUpperCase;
 const StringSlice = String.prototype.slice;
 const StringCharCodeAt = String.prototype.charCodeAt;
-const StringIndexOf = String.prototype.indexOf;
-const StringSplit = String.prototype.split;
 const RegExpExec = RegExp.prototype.exec;
-const FunctionToString = Function.prototype.toString;
 
 const call = (fn, self, ...args) => ReflectApply(fn, self, args);
 const then = (promise, onFulfilled, onRejected) => ReflectApply(PromiseThen, promise, [onFulfilled, onRejected]);
@@ -66,9 +58,6 @@ const push = (array, value) => {
 /** A fresh iterator over a fresh array, so that iteration does not depend on the tenant's array methods. */
 const iterate = (array) => ReflectApply(ArrayValues, array, []);
 const isObjectLike = (value) => (typeof value === "object" && value !== null) || typeof value === "function";
-const defineHidden = (target, name, value) => {
-  ObjectDefineProperty(target, name, { __proto__: null, value, writable: true, enumerable: false, configurable: true });
-};
 /** Copies the bytes of any ArrayBuffer view or ArrayBuffer into a fresh Uint8Array; null when it is neither. */
 const copyBytes = (source) => {
   let view;
@@ -93,4 +82,29 @@ const copyBytes = (source) => {
 };
 /** The ArrayBuffer of a fresh copy: what host functions take for bytes. */
 const bufferOf = (bytes) => ReflectApply(TypedArrayBuffer, copyBytes(bytes), []);
+/** Serializes pairs for the host without JSON.stringify on arrays (a tenant's Array.prototype.toJSON would run). */
+const pairsJson = (list) => {
+  let text = "[";
+  for (let i = 0; i < list.length; i++) {
+    text += (i === 0 ? "[" : ",[") + JSONStringify(list[i][0]) + "," + JSONStringify(list[i][1]) + "]";
+  }
+  return text + "]";
+};
+
+/**
+ * Parts of the prelude compiled on first use (see index.ts): compiling is most of what a fresh
+ * context costs, and most workflows never touch URL or TextEncoder.
+ */
+const loadedParts = { __proto__: null };
+let kit;
+const part = (name) => {
+  let exports = loadedParts[name];
+  if (exports === undefined) {
+    exports = host.loadPart(name)(kit);
+    loadedParts[name] = exports;
+  }
+  return exports;
+};
+const isLoaded = (name) => loadedParts[name] !== undefined;
+const searchParamsText = (value) => (isLoaded("url") ? part("url").searchParamsText(value) : null);
 `;

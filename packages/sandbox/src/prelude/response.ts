@@ -150,7 +150,8 @@ class Response {
   static redirect(url, status = 302) {
     const code = NumberC(status);
     if (code !== 301 && code !== 302 && code !== 303 && code !== 307 && code !== 308) throw new RangeErrorC("Response.redirect: invalid status " + StringC(status));
-    const location = new URL(StringC(url)).href;
+    const UrlClass = part("url").URL;
+    const location = new UrlClass(StringC(url)).href;
     return new Response(null, { __proto__: null, status: code, headers: [["location", location]] });
   }
 

@@ -1,21 +1,10 @@
 /**
- * URL and URLSearchParams. Parsing and serializing follow the WHATWG URL standard exactly because
+ * A part compiled on first use: URL and URLSearchParams. Parsing and serializing follow the WHATWG URL standard exactly because
  * they are done by the worker thread's own URL implementation through host functions that take
  * and return strings only; the classes here hold the parts and keep url.search and
  * url.searchParams in step.
  */
-export const URL_CLASSES = String.raw`
-let searchParamsText;
-
-/** Serializes pairs for the host without JSON.stringify on arrays (a tenant's Array.prototype.toJSON would run). */
-const pairsJson = (list) => {
-  let text = "[";
-  for (let i = 0; i < list.length; i++) {
-    text += (i === 0 ? "[" : ",[") + JSONStringify(list[i][0]) + "," + JSONStringify(list[i][1]) + "]";
-  }
-  return text + "]";
-};
-
+export const URL_PART = String.raw`
 const parseForm = (text) => {
   const parsed = JSONParse(host.formParse(text));
   const list = [];
@@ -181,7 +170,7 @@ class URLSearchParams {
     params.#list = parseForm(search[0] === "?" ? slice(search, 1) : search);
   }
 }
-searchParamsText = URLSearchParams.__text;
+const paramsText = URLSearchParams.__text;
 const linkedSearchParams = URLSearchParams.__linked;
 const resetSearchParams = URLSearchParams.__reset;
 delete URLSearchParams.__text;
@@ -297,4 +286,5 @@ class URL {
     return "URL";
   }
 }
+return { __proto__: null, URL, URLSearchParams, searchParamsText: paramsText };
 `;
