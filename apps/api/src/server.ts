@@ -97,6 +97,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
   const started = () =>
     (pool ??= new SandboxPool({
       threads: config.inbound.sandboxThreads,
+      maxPerTenant: config.inbound.sandboxThreadsPerTenant,
       limits: config.inbound.limits,
       maxQueuedPerTenant: config.inbound.maxQueuedPerTenant,
       logger,

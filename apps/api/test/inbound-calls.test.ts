@@ -409,6 +409,27 @@ describe("what the workflow reaches", () => {
     expect((await h.request("GET", "/v1/endpoints")).status).toBe(200);
   });
 
+  it("a tenant whose workflow awaits a fetch that never answers holds one thread, not the others' calls", async () => {
+    const receiver = await startReceiver(() => ({ status: 200, delayMs: 60_000 }));
+    try {
+      const slow = await setup(
+        {},
+        `export default async ({ utils, env }) => { await utils.fetch(env.TARGET); return new Response("late"); };`,
+      );
+      await slow.request("PUT", `/v1/environments/${slow.preview.id}/variables/TARGET`, { body: { value: `${receiver.url}/slow` } });
+      const quick = await setup();
+      const order: string[] = [];
+      const stuck = slow.call().then((r) => order.push(`slow ${r.status}`));
+      await receiver.waitFor(1);
+      // The slow tenant's workflow is now waiting inside the sandbox; another tenant's calls go on.
+      for (let i = 0; i < 3; i++) order.push(`quick ${(await quick.call()).status}`);
+      await stuck;
+      expect(order).toEqual(["quick 200", "quick 200", "quick 200", "slow 504"]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("counts executions by outcome in /metrics", async () => {
     const s = await setup();
     await s.call();

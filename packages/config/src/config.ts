@@ -77,6 +77,8 @@ export interface Config {
     readonly publicUrl: string | undefined;
     /** Worker threads running workflows in the API process. */
     readonly sandboxThreads: number;
+    /** Threads one tenant's workflows may occupy at once (a workflow awaiting a slow fetch holds its thread). */
+    readonly sandboxThreadsPerTenant: number;
     /** Calls of one tenant that may wait for a sandbox thread; more are answered 503 at once. */
     readonly maxQueuedPerTenant: number;
     readonly limits: {
@@ -128,6 +130,8 @@ function faultRate(read: EnvReader, env: Env): number {
 /** Reads and validates the whole configuration at once; throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): Config {
   const read = new EnvReader(env);
+  // At least two: a tenant awaiting a slow fetch holds its thread, and must not hold the only one.
+  const sandboxThreads = read.int("SANDBOX_THREADS", Math.max(2, availableParallelism()), { min: 1, max: 64 });
   const config: Config = {
     env: read.oneOf("NODE_ENV", "development", ["development", "production", "test"] as const),
     api: {
@@ -171,7 +175,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     inbound: {
       publicUrl: read.optionalUrl("PUBLIC_URL", ["http:", "https:"]),
-      sandboxThreads: read.int("SANDBOX_THREADS", Math.max(1, availableParallelism() - 1), { min: 1, max: 64 }),
+      sandboxThreads,
+      sandboxThreadsPerTenant: read.int("SANDBOX_THREADS_PER_TENANT", Math.ceil(sandboxThreads / 2), { min: 1, max: sandboxThreads }),
       maxQueuedPerTenant: read.int("SANDBOX_QUEUE_PER_TENANT", 100, { min: 1, max: 100_000 }),
       limits: {
         cpuMs: read.int("WORKFLOW_CPU_MS", 50, { min: 1, max: 60_000 }),

@@ -113,8 +113,10 @@ export {
   loadCompiledWorkflow,
   loadEnvironmentVariables,
   loadInboundRoutes,
+  openVariables,
   type InboundRoutes,
   type ServedEndpoint,
+  type StoredVariable,
 } from "./inbound/inbound-routing.js";
 export { recordExecutions, type ExecutionRow } from "./inbound/record-executions.js";
 export { provisionMissingEnvironments } from "./inbound/default-environments.js";

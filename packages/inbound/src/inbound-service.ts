@@ -2,8 +2,8 @@ import type { ExecutionOutcomeName } from "@hookline/api-contract";
 import { AppError, isId, newId, type Logger } from "@hookline/core";
 import {
   loadCompiledWorkflow,
-  loadEnvironmentVariables,
   loadInboundRoutes,
+  openVariables,
   tenantScope,
   type Database,
   type InboundRoutes,
@@ -177,15 +177,15 @@ export function createInboundService(options: InboundServiceOptions): InboundSer
 
       async run(body) {
         const version = endpoint.version!;
-        const [js, variables] = await Promise.all([
-          compiledCode(routes.tenantId, version.id),
-          loadEnvironmentVariables(db, routes.tenantId, routes.environmentId),
-        ]);
+        const js = await compiledCode(routes.tenantId, version.id);
+        const variables = openVariables(db.secrets, routes.environmentId, routes.variables);
         // Deleted between the routing and now: as if it had not been found.
         if (js === null) return { kind: "error", error: notFound(call) };
         const result: InvocationResult = await sandbox.run({
           tenantId: routes.tenantId,
-          codeKey: version.id,
+          // The sandbox may keep a workflow's context warm for the next call with the same key:
+          // one per version and environment, so no state crosses from preview to live.
+          codeKey: `${version.id}:${routes.environmentId}`,
           js,
           request: {
             method: call.method,

@@ -55,9 +55,9 @@ export async function runPreview(
     const saved = endpoint.latestVersion === null ? null : await scope.workflows.compiled(endpoint.id, endpoint.latestVersion);
     if (!saved) throw AppError.conflict("The endpoint has no saved workflow to preview; save one, or send `code`.");
     js = saved.compiled;
-    codeKey = saved.id;
+    codeKey = `preview:${saved.id}:${environment.id}`;
   } else {
-    codeKey = `preview:${createHash("sha256").update(js).digest("base64url")}`;
+    codeKey = `preview:${createHash("sha256").update(js).digest("base64url")}:${environment.id}`;
   }
 
   const path = input.request.path ?? endpoint.path;
