@@ -12,7 +12,26 @@ let h: Harness;
 let routes: { method: string; path: string }[];
 let ids: string[];
 
-const TABLES = ["tenants", "api_keys", "endpoints", "subscriptions", "events", "deliveries", "attempts", "idempotency_keys", "event_types"];
+const TABLES = [
+  "tenants",
+  "api_keys",
+  "endpoints",
+  "subscriptions",
+  "events",
+  "deliveries",
+  "attempts",
+  "idempotency_keys",
+  "event_types",
+  "environments",
+  "environment_brands",
+  "environment_variables",
+  "brands",
+  "inbound_endpoints",
+  "inbound_endpoint_brands",
+  "workflow_versions",
+];
+let environment: string;
+let publicKey: string;
 
 beforeAll(async () => {
   h = await startHarness({ MAX_BODY_BYTES: "65536" });
@@ -35,7 +54,21 @@ beforeAll(async () => {
     })
   ).body.id;
   const key = (await h.request<{ id: string }>("POST", "/v1/api_keys", { body: { name: "spare" } })).body.id;
-  ids = [endpoint, subscription, event, delivery, setting, webhook, key, "fuzz.typed"];
+  environment = (await h.request<{ id: string; kind: string }[]>("GET", "/v1/environments")).body.find((e) => e.kind === "preview")!.id;
+  publicKey = (await h.request<{ public_key: string }>("GET", `/v1/environments/${environment}/keys`)).body.public_key;
+  await h.request("PUT", `/v1/environments/${environment}/variables/FUZZ`, { body: { value: "v", secret: true } });
+  const brand = (await h.request<{ id: string }>("POST", "/v1/brands", { body: { name: "fuzz" } })).body.id;
+  const inbound = (
+    await h.request<{ id: string }>("POST", "/v1/inbound_endpoints", {
+      body: { name: "fuzz", path: "/fz/:id", method: "POST", access_level: "public_key" },
+    })
+  ).body.id;
+  // A workflow that answers whatever it is sent, reading every part of the request.
+  const echo = `export default async ({ request }) => Response.json({
+    id: request.params.id, query: request.query, length: (await request.text()).length, type: request.headers.get("content-type"),
+  });`;
+  await h.request("PUT", `/v1/inbound_endpoints/${inbound}/workflow`, { body: { code: echo } });
+  ids = [endpoint, subscription, event, delivery, setting, webhook, key, "fuzz.typed", environment, brand, inbound];
   const app = h.api.server.listeners("request")[0] as unknown as Express;
   routes = routeTable(app).map((route) => {
     const [method, path] = route.split(" ") as [string, string];
@@ -173,7 +206,51 @@ const request = fc.record({
   ),
 });
 
+const call = fc.record({
+  method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"),
+  path: fc.oneof(
+    fc.constant("/fz/1"),
+    printable.map((s) => `/fz/${encodeURIComponent(s)}`),
+    fc.constantFrom("/fz", "/fz/1/2", "/", "", "/fz/%E0%A4%A", "/fz/%00", "/fz/..", "/FZ/1", `/fz/${"a".repeat(5000)}`),
+  ),
+  environment: fc.oneof({ weight: 8, arbitrary: fc.constant("own") }, { weight: 1, arbitrary: weirdId }),
+  key: fc.oneof({ weight: 6, arbitrary: fc.constant("valid") }, { weight: 1, arbitrary: fc.option(printable, { nil: undefined }) }),
+  body,
+  query,
+});
+
 describe("fuzzing every route", () => {
+  it("answers every call of an inbound endpoint without a 5xx, in the error format, writing nothing but its execution", async () => {
+    const before = await fingerprint();
+    await fc.assert(
+      fc.asyncProperty(call, async (c) => {
+        const headers: Record<string, string> = {};
+        if (c.key === "valid") headers["x-mos-key"] = publicKey;
+        else if (c.key !== undefined) headers["x-mos-key"] = c.key;
+        if (c.body?.type) headers["content-type"] = c.body.type;
+        const env = c.environment === "own" ? environment : c.environment;
+        const hasBody = c.body !== undefined && c.method !== "GET" && c.method !== "HEAD";
+        const response = await fetch(`${h.api.url}/api/v1/envs/${env}/endpoints${c.path}${c.query}`, {
+          method: c.method,
+          headers,
+          body: hasBody ? c.body?.raw : undefined,
+        });
+        const text = await response.text();
+        const where = `${c.method} ${env.slice(0, 40)} ${c.path.slice(0, 80)}${c.query.slice(0, 60)} → ${response.status} ${text.slice(0, 300)}`;
+        expect([where, response.status < 500]).toEqual([where, true]);
+        if (response.status >= 400 && c.method !== "HEAD") {
+          const parsed = JSON.parse(text) as { error?: Record<string, unknown> };
+          expect([where, parsed.error]).toEqual([
+            where,
+            { code: expect.any(String), message: expect.any(String), details: expect.any(Array), request_id: expect.any(String) },
+          ]);
+        }
+      }),
+      { numRuns: 600 },
+    );
+    expect(await fingerprint()).toBe(before);
+  }, 240_000);
+
   it("answers everything without a 5xx, always in the error format, and refusals write nothing", async () => {
     let accepted = 0;
     let before = await fingerprint();

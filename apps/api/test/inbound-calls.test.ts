@@ -161,6 +161,29 @@ describe("calling an inbound endpoint", () => {
     expect(recorded.logs).toEqual([expect.objectContaining({ level: "log", message: "order 42" })]);
   });
 
+  it("answers a browser's CORS preflight with the path's methods, running nothing", async () => {
+    const s = await setup({ access_level: "public_key" });
+    const preflight = await fetch(`${h.api.url}/api/v1/envs/${s.preview.id}/endpoints/hook`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://shop.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "x-mos-key, content-type",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://shop.example");
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("POST");
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("x-mos-key, content-type");
+    const elsewhere = await fetch(`${h.api.url}/api/v1/envs/${s.preview.id}/endpoints/nothing`, {
+      method: "OPTIONS",
+      headers: { origin: "https://shop.example", "access-control-request-method": "POST" },
+    });
+    expect(elsewhere.status).toBe(404);
+    const executions = await s.request<unknown[]>("GET", `/v1/inbound_endpoints/${s.endpointId}/executions`);
+    expect(executions.body).toEqual([]);
+  });
+
   it("answers 404 where no endpoint is, 405 for another method, in the one error format", async () => {
     const s = await setup();
     const missing = await s.call({ path: "/nothing" });

@@ -74,6 +74,12 @@ export interface InboundServiceOptions {
 export interface InboundService {
   /** A refusal (404, 405 with the methods the path answers) or the routed call; nothing is recorded yet. */
   route(call: InboundCall): Promise<{ outcome: "refused"; error: AppError; allow?: string[] } | { outcome: "routed"; call: RoutedCall }>;
+  /**
+   * A browser's CORS preflight (OPTIONS with Access-Control-Request-Method): the methods the path
+   * answers in this environment, or none. No workflow runs and nothing is recorded; the workflow's
+   * own response decides, with its Access-Control-Allow-Origin, what the page may read.
+   */
+  preflight(environmentId: string, path: string): Promise<string[]>;
   /** TypeScript to the JavaScript the sandbox runs; problems name their line and column. */
   compile(source: string): Promise<{ ok: true; js: string } | { ok: false; problems: CompileProblem[] }>;
   preview(scope: TenantScope, endpoint: InboundEndpoint, input: PreviewInput, log: Logger): Promise<PreviewResponse>;
@@ -243,6 +249,14 @@ export function createInboundService(options: InboundServiceOptions): InboundSer
         };
       }
       return { outcome: "routed", call: routed(call, routes, match.endpoint, match.params) };
+    },
+
+    async preflight(environmentId, path) {
+      if (!isId("environment", environmentId)) return [];
+      const routes = await loadInboundRoutes(db, environmentId);
+      if (!routes) return [];
+      const match = matchRoute(routes, "OPTIONS", path);
+      return match.outcome === "wrong_method" ? match.allowed : [];
     },
 
     async compile(source) {

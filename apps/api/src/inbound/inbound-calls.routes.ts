@@ -70,6 +70,24 @@ function headerPairs(raw: readonly string[]): [string, string][] {
 }
 
 /**
+ * Answers a browser's CORS preflight for a frontend calling an endpoint with its public key: the
+ * methods the path takes, the headers asked for (X-MOS-Key, Content-Type, …), any origin. It
+ * exposes nothing: the real response still needs the workflow's own Access-Control-Allow-Origin.
+ */
+async function preflight(inbound: InboundService, environmentId: string, req: Request, res: Response): Promise<void> {
+  const methods = await inbound.preflight(environmentId, req.path);
+  if (methods.length === 0)
+    throw new AppError({ status: 404, code: "not_found", message: `No inbound endpoint answers ${req.path} in this environment.` });
+  res.setHeader("Access-Control-Allow-Origin", req.get("origin") ?? "*");
+  res.setHeader("Vary", "Origin");
+  res.setHeader("Access-Control-Allow-Methods", methods.join(", "));
+  const asked = req.get("access-control-request-headers");
+  if (asked && /^[A-Za-z0-9!#$%&'*+.^_`|~, -]{1,1000}$/.test(asked)) res.setHeader("Access-Control-Allow-Headers", asked);
+  res.setHeader("Access-Control-Max-Age", "600");
+  res.status(204).end();
+}
+
+/**
  * `/api/v1/envs/<environmentId>/endpoints/<path>`: calls from other systems, answered by the
  * tenant's workflow. In order: route (404, 405), the tenant's rate limit (429), the key and the
  * workflow's state (401, 503), the body (415, 413), then the workflow. Mounted before the JSON
@@ -80,6 +98,10 @@ export function inboundCallRoutes(deps: { inbound: InboundService; budget: Tenan
 
   router.use(async (req, res) => {
     const environmentId = (req.params as { environmentId?: string }).environmentId ?? "";
+    if (req.method === "OPTIONS" && req.get("access-control-request-method")) {
+      await preflight(deps.inbound, environmentId, req, res);
+      return;
+    }
     const queryAt = req.originalUrl.indexOf("?");
     const routed = await deps.inbound.route({
       environmentId,
