@@ -12,6 +12,8 @@ export interface TenantAuth {
 declare module "express-serve-static-core" {
   interface Locals {
     auth?: TenantAuth;
+    /** Ids that the request's closing log line carries (see request-context.ts). */
+    logBindings?: Record<string, string>;
   }
 }
 
@@ -38,6 +40,7 @@ export function requireTenant(db: Database): RequestHandler {
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppError.unauthorized("The API key has expired.");
     res.locals.auth = { tenantId: key.tenantId, keyId: key.id, scope: tenantScope(db, key.tenantId) };
     req.log = req.log.child({ tenant_id: key.tenantId });
+    res.locals.logBindings = { tenant_id: key.tenantId };
     next();
   };
 }

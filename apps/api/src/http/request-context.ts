@@ -22,6 +22,10 @@ export function requestLogging(logger: Logger) {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split("?")[0] }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
+    // Ids learnt while handling the request (its tenant, an inbound call's execution) join the
+    // request's closing line too, not only the lines logged after they were learnt.
+    customProps: (_req: IncomingMessage, res: ServerResponse) =>
+      (res as { locals?: { logBindings?: Record<string, string> } }).locals?.logBindings ?? {},
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
     // Errors are logged once, by the error middleware, with their code.
     customErrorMessage: () => "request failed",

@@ -118,6 +118,7 @@ export function inboundCallRoutes(deps: { inbound: InboundService; budget: Tenan
     }
     const call = routed.call;
     req.log = req.log.child({ tenant_id: call.tenantId, execution_id: call.executionId });
+    res.locals.logBindings = { tenant_id: call.tenantId, execution_id: call.executionId };
     await deps.budget(call.tenantId, res);
     res.setHeader("X-Hookline-Execution-Id", call.executionId);
 
