@@ -2,6 +2,7 @@ import { FairQueue } from "./fair-queue.js";
 import { assertPoolLimits, resolveLimits, type SandboxLimits } from "./limits.js";
 import { SandboxThread } from "./sandbox-thread.js";
 import type { CompileProblem, Invocation, InvocationResult, SandboxLogger, SandboxPoolOptions } from "./types.js";
+import { warmContextOptions } from "./warm-contexts.js";
 
 /** Checks share the queue under a key no tenant id can take (ids never contain NUL). */
 const CHECK_KEY = "\u0000check";
@@ -42,8 +43,9 @@ export class SandboxPool {
     if (!Number.isInteger(maxPerTenant) || maxPerTenant < 1) throw new TypeError("SandboxPool: maxPerTenant must be a positive integer");
     if (!Number.isInteger(maxQueued) || maxQueued < 0) throw new TypeError("SandboxPool: maxQueuedPerTenant must be an integer >= 0");
     this.queue = new FairQueue<Job>(maxPerTenant, maxQueued);
+    const warm = warmContextOptions(options.warmContexts);
     for (let i = 0; i < options.threads; i++) {
-      this.threads.push(new SandboxThread(this.limits.memoryBytes, this.logger, () => this.dispatch()));
+      this.threads.push(new SandboxThread(this.limits.memoryBytes, warm, this.logger, () => this.dispatch()));
     }
   }
 
