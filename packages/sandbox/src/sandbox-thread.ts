@@ -73,6 +73,8 @@ export class SandboxThread {
   ready = false;
   /** What the thread said it holds warm (a new thread holds nothing): the pool schedules with it. */
   warm: WarmState = { tenantId: null, codeKeys: [] };
+  /** When the thread last finished a job (performance.now()). */
+  lastFinishedAt = 0;
 
   constructor(
     private readonly memoryBytes: number,
@@ -232,6 +234,7 @@ export class SandboxThread {
     clearTimeout(current.wallTimer);
     clearTimeout(current.workTimer);
     this.current = undefined;
+    this.lastFinishedAt = performance.now();
     if (!this.closed) this.onIdle();
   }
 

@@ -131,5 +131,7 @@ export interface SandboxPoolOptions {
    * perThread 0 gives every invocation a fresh context.
    */
   warmContexts?: Partial<WarmContextOptions>;
+  /** When several threads are free, give an invocation to one already warm for its tenant and code (default true). */
+  preferWarmThreads?: boolean;
   logger?: SandboxLogger;
 }

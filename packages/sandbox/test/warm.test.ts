@@ -38,6 +38,12 @@ const counted = (result: InvocationResult): { calls: number; marker: number } =>
 const call = (pool: SandboxPool, tenantId: string, codeKey: string, body = "", overrides: Partial<Invocation> = {}) =>
   pool.run({ tenantId, codeKey, js: COUNTER, request: request({ body }), env: {}, host: recordingHost(), ...overrides });
 
+/** Waits until every thread of the pool is ready (a test peek at the pool's threads). */
+async function allThreadsReady(pool: SandboxPool): Promise<void> {
+  const threads = (pool as unknown as { threads: { ready: boolean }[] }).threads;
+  while (!threads.every((thread) => thread.ready)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 describe("on one thread", () => {
   let pool: SandboxPool;
   beforeAll(() => {
@@ -244,6 +250,34 @@ describe("memory on one thread", () => {
     expect(await run("holder", "k2", "allocate")).toMatchObject({ outcome: "ok", response: { body: "1" } });
     expect((await run("holder", "k1", "hold")).response?.body).toBe("1");
     expect(restarts).toEqual([]);
+  });
+});
+
+describe("scheduling with two threads", () => {
+  test("when both threads are free, a tenant's invocation goes to the thread warm for it", async () => {
+    const pool = new SandboxPool({ threads: 2, limits: DEFAULT_SANDBOX_LIMITS });
+    try {
+      await allThreadsReady(pool);
+      for (let i = 1; i <= 3; i++) {
+        expect(counted(await call(pool, "t-a", "k")).calls).toBe(i);
+        expect(counted(await call(pool, "t-b", "k")).calls).toBe(i);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("without preferWarmThreads the first free thread takes it, and tenants taking turns on it start over each time", async () => {
+    const pool = new SandboxPool({ threads: 2, limits: DEFAULT_SANDBOX_LIMITS, preferWarmThreads: false });
+    try {
+      await allThreadsReady(pool);
+      for (let i = 1; i <= 3; i++) {
+        expect(counted(await call(pool, "t-a", "k")).calls).toBe(1);
+        expect(counted(await call(pool, "t-b", "k")).calls).toBe(1);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });
 
