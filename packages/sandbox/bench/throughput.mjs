@@ -1,15 +1,22 @@
-// Measures the sandbox on this machine: where one hello-world invocation's time goes, what the
-// alternatives to a fresh runtime and context per invocation would save, and invocations per
-// second through the pool with 1 and 2 threads. Runs the built package: `npm run build` first,
-// then `node bench/throughput.mjs` in packages/sandbox. Prints one JSON document.
-import { compileWorkflow, DEFAULT_SANDBOX_LIMITS, SandboxPool } from "../dist/index.js";
-import { Engine } from "../dist/engine.js";
-import { runInvocation } from "../dist/invocation.js";
-import { prepareContext } from "../dist/prepared-context.js";
-import { PRELUDE_FILE, PRELUDE_SOURCE } from "../dist/prelude/index.js";
-import { createHostObject } from "../dist/host-functions.js";
+// Measures the sandbox on this machine: where one hello-world invocation's time goes (in a fresh
+// context and in a warm one), what the alternatives to a fresh runtime and context per invocation
+// would save, and invocations per second through the pool with 1 and 2 threads. Runs the built
+// package: `npm run build` first, then `node bench/throughput.mjs` in packages/sandbox. Prints one
+// JSON document.
+//
+// SECTIONS (comma-separated, default all): phases, alternatives, pool, affinity.
+// SANDBOX_DIST: another build's dist directory for the pool sections (they use only the public API),
+// e.g. the package as it was before warm contexts, to compare on the same machine.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 2000);
+const SECTIONS = new Set((process.env.SECTIONS ?? "phases,alternatives,pool,affinity").split(","));
+const distUrl = process.env.SANDBOX_DIST
+  ? pathToFileURL(`${resolve(process.env.SANDBOX_DIST)}/`).href
+  : new URL("../dist/", import.meta.url).href;
+const { compileWorkflow, DEFAULT_SANDBOX_LIMITS, SandboxPool } = await import(`${distUrl}index.js`);
+
 const HELLO = compileWorkflow(`const workflow: EndpointWorkflow = async ({ request, env, utils }) => {
   return new Response("hello world");
 };
@@ -30,27 +37,67 @@ const host = {
   fetch: async () => ({ status: 200, headers: [], body: "" }),
 };
 const round = (value, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-const out = {};
+const out = { rounds: ROUNDS, node: process.version, dist: distUrl };
 
-// 1. The phases of one invocation, in this thread (no worker, no messages).
-{
+// 1. The phases of one invocation, in this thread (no worker, no messages): in a fresh context
+// (prepared, run, disposed: the cold path) and in one context reused (the warm path).
+if (SECTIONS.has("phases")) {
+  const { Engine } = await import("../dist/engine.js");
+  const { runInvocation } = await import("../dist/invocation.js");
+  const { disposePrepared, prepareContext } = await import("../dist/prepared-context.js");
   const engine = new Engine(DEFAULT_SANDBOX_LIMITS.memoryBytes);
   const module = await engine.module();
   const noHost = async () => ({ ok: false, error: { message: "none", code: "x" } });
   const input = { js: HELLO.js, request, env: { A: "1" }, limits: DEFAULT_SANDBOX_LIMITS };
-  for (let i = 0; i < 200; i++) await runInvocation(prepareContext(module), input, noHost, () => false); // warm up
-  const sum = { setupMs: 0, preludeMs: 0, moduleMs: 0, callMs: 0, disposeMs: 0 };
-  const started = performance.now();
-  for (let i = 0; i < ROUNDS; i++) {
-    const { phases, result } = await runInvocation(prepareContext(module), input, noHost, () => false);
-    if (result.outcome !== "ok") throw new Error(JSON.stringify(result));
-    for (const key of Object.keys(sum)) sum[key] += phases[key];
+  const keys = ["setupMs", "preludeMs", "moduleMs", "callMs", "disposeMs"];
+  const measure = async (next, done) => {
+    const sum = Object.fromEntries(keys.map((key) => [key, 0]));
+    let contextDisposeMs = 0;
+    const started = performance.now();
+    for (let i = 0; i < ROUNDS; i++) {
+      const context = next();
+      const { phases, result, reusable } = await runInvocation(context, input, noHost, () => false);
+      if (result.outcome !== "ok" || !reusable) throw new Error(JSON.stringify(result));
+      for (const key of keys) sum[key] += phases[key];
+      const t = performance.now();
+      done(context);
+      contextDisposeMs += performance.now() - t;
+    }
+    const total = (performance.now() - started) / ROUNDS;
+    return {
+      ...Object.fromEntries(keys.map((key) => [key, round(sum[key] / ROUNDS)])),
+      contextDisposeMs: round(contextDisposeMs / ROUNDS),
+      totalMs: round(total),
+    };
+  };
+  const fresh = () => prepareContext(module);
+  for (let i = 0; i < 200; i++) {
+    // warm up V8
+    const context = fresh();
+    await runInvocation(context, input, noHost, () => false);
+    disposePrepared(context);
   }
-  const total = (performance.now() - started) / ROUNDS;
-  out.phasesMsPerInvocation = Object.fromEntries(Object.entries(sum).map(([key, value]) => [key, round(value / ROUNDS)]));
-  out.phasesMsPerInvocation.totalMs = round(total);
+  out.phasesMsPerInvocation = {
+    cold: await measure(fresh, disposePrepared),
+    warm: await (async () => {
+      const context = prepareContext(module);
+      const result = await measure(
+        () => context,
+        () => undefined,
+      );
+      disposePrepared(context);
+      return result;
+    })(),
+  };
+}
 
-  // 2. Alternatives, measured with the same module, hello world, no host calls.
+// 2. Alternatives, measured with the same module, hello world, no host calls.
+if (SECTIONS.has("alternatives")) {
+  const { Engine } = await import("../dist/engine.js");
+  const { PRELUDE_FILE, PRELUDE_SOURCE } = await import("../dist/prelude/index.js");
+  const { createHostObject } = await import("../dist/host-functions.js");
+  const engine = new Engine(DEFAULT_SANDBOX_LIMITS.memoryBytes);
+  const module = await engine.module();
   const time = (fn) => {
     for (let i = 0; i < 200; i++) fn();
     const t = performance.now();
@@ -125,53 +172,96 @@ const out = {};
   };
 }
 
-// 3. Through the pool, one invocation at a time (latency as a caller sees it, thread idle between calls).
-{
-  const pool = new SandboxPool({ threads: 1, limits: DEFAULT_SANDBOX_LIMITS });
-  const invocation = { tenantId: "t", codeKey: "v1", js: HELLO.js, request, env: { A: "1" }, host };
-  for (let i = 0; i < 50; i++) await pool.run(invocation);
-  const samples = [];
-  for (let i = 0; i < 500; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 2)); // idle time, as between real requests
-    const started = performance.now();
-    const result = await pool.run(invocation);
-    samples.push(performance.now() - started);
-    if (result.outcome !== "ok") throw new Error(JSON.stringify(result));
-  }
-  samples.sort((a, b) => a - b);
-  out.pool1ThreadOneAtATime = {
-    meanMs: round(samples.reduce((a, b) => a + b, 0) / samples.length),
-    p50Ms: round(samples[250]),
-    p99Ms: round(samples[495]),
-  };
-  await pool.close();
-}
+let codeVersion = 0;
+/** The same code every call (warm after the first on each thread), or a new codeKey every call (always cold). */
+const hello = (tenantId, path) => ({
+  tenantId,
+  codeKey: path === "warm" ? "v1" : `v-cold-${++codeVersion}`,
+  js: HELLO.js,
+  request,
+  env: { A: "1" },
+  host,
+});
 
-// 4. Through the pool: invocations per second with 1 and 2 threads, 32 in flight.
-for (const threads of [1, 2]) {
-  const pool = new SandboxPool({ threads, limits: DEFAULT_SANDBOX_LIMITS, maxPerTenant: threads, maxQueuedPerTenant: 10_000 });
-  const invocation = (i) => ({ tenantId: `t${i % 4}`, codeKey: "v1", js: HELLO.js, request, env: { A: "1" }, host });
-  await Promise.all(Array.from({ length: 50 * threads }, (_, i) => pool.run(invocation(i)))); // threads ready, warm
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  let next = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (next < ROUNDS) {
-      const result = await pool.run(invocation(next++));
-      if (result.outcome !== "ok") failed++;
+if (SECTIONS.has("pool")) {
+  // 3. Through the pool, one invocation at a time (latency as a caller sees it, thread idle between calls).
+  for (const path of ["warm", "cold"]) {
+    const pool = new SandboxPool({ threads: 1, limits: DEFAULT_SANDBOX_LIMITS });
+    for (let i = 0; i < 50; i++) await pool.run(hello("t", path));
+    const samples = [];
+    for (let i = 0; i < 500; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 2)); // idle time, as between real requests
+      const started = performance.now();
+      const result = await pool.run(hello("t", path));
+      samples.push(performance.now() - started);
+      if (result.outcome !== "ok") throw new Error(JSON.stringify(result));
     }
+    samples.sort((a, b) => a - b);
+    out[`pool1ThreadOneAtATime_${path}`] = {
+      meanMs: round(samples.reduce((a, b) => a + b, 0) / samples.length),
+      p50Ms: round(samples[250]),
+      p99Ms: round(samples[495]),
+    };
+    await pool.close();
+  }
+
+  // 4. Through the pool: invocations per second with 1 and 2 threads, 32 in flight. warm: one tenant,
+  // one codeKey; cold: one tenant, a new codeKey every call; fourTenants: four tenants taking turns,
+  // one codeKey each (with one thread, every call switches tenant).
+  const scenarios = {
+    warm: () => hello("t", "warm"),
+    cold: () => hello("t", "cold"),
+    fourTenants: (i) => hello(`t${i % 4}`, "warm"),
   };
-  await Promise.all(Array.from({ length: 32 }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  out[`pool${threads}Thread${threads > 1 ? "s" : ""}`] = {
-    invocationsPerSecond: Math.round(ROUNDS / seconds),
-    meanLatencyMsAt32InFlight: round((seconds * 1000 * 32) / ROUNDS, 1),
-    processCpuMsPerInvocation: round((cpu.user + cpu.system) / 1000 / ROUNDS),
-    failed,
-  };
-  await pool.close();
+  for (const [name, invocation] of Object.entries(scenarios)) {
+    for (const threads of [1, 2]) {
+      const pool = new SandboxPool({ threads, limits: DEFAULT_SANDBOX_LIMITS, maxPerTenant: threads, maxQueuedPerTenant: 10_000 });
+      await Promise.all(Array.from({ length: 50 * threads }, (_, i) => pool.run(invocation(i)))); // threads ready, warm
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      let next = 0;
+      let failed = 0;
+      const worker = async () => {
+        while (next < ROUNDS) {
+          const result = await pool.run(invocation(next++));
+          if (result.outcome !== "ok") failed++;
+        }
+      };
+      await Promise.all(Array.from({ length: 32 }, worker));
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      out[`pool${threads}Thread${threads > 1 ? "s" : ""}_${name}`] = {
+        invocationsPerSecond: Math.round(ROUNDS / seconds),
+        meanLatencyMsAt32InFlight: round((seconds * 1000 * 32) / ROUNDS, 1),
+        processCpuMsPerInvocation: round((cpu.user + cpu.system) / 1000 / ROUNDS),
+        failed,
+      };
+      await pool.close();
+    }
+  }
 }
 
-process.stdout.write(`${JSON.stringify({ rounds: ROUNDS, node: process.version, ...out }, null, 2)}\n`);
+// 5. Scheduling with affinity: two threads, two tenants taking turns, one call at a time (both threads
+// free at every call). With preferWarmThreads each tenant keeps to the thread warm for it; without,
+// every call goes to the first free thread and switches its tenant.
+if (SECTIONS.has("affinity")) {
+  for (const preferWarmThreads of [true, false]) {
+    const pool = new SandboxPool({ threads: 2, limits: DEFAULT_SANDBOX_LIMITS, preferWarmThreads });
+    await Promise.all([pool.run(hello("a", "warm")), pool.run(hello("b", "warm"))]);
+    const samples = [];
+    for (let i = 0; i < ROUNDS / 2; i++) {
+      const started = performance.now();
+      const result = await pool.run(hello(i % 2 === 0 ? "a" : "b", "warm"));
+      samples.push(performance.now() - started);
+      if (result.outcome !== "ok") throw new Error(JSON.stringify(result));
+    }
+    samples.sort((a, b) => a - b);
+    out[`pool2ThreadsTwoTenantsTakingTurns_preferWarmThreads_${preferWarmThreads}`] = {
+      meanMs: round(samples.reduce((a, b) => a + b, 0) / samples.length),
+      p50Ms: round(samples[Math.floor(samples.length / 2)]),
+    };
+    await pool.close();
+  }
+}
+
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

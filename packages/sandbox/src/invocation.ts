@@ -1,9 +1,9 @@
-import type { QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
+import { Scope, type QuickJSDeferredPromise, type QuickJSHandle } from "quickjs-emscripten-core";
 import { Budget } from "./budget.js";
 import type { HostCallKind } from "./host-functions.js";
 import { parseHostCall } from "./host-call-input.js";
 import { LogCollector } from "./logs.js";
-import { disposePrepared, type PreparedContext } from "./prepared-context.js";
+import type { PreparedContext } from "./prepared-context.js";
 import type { HostCallReply, HostCallRequest } from "./protocol.js";
 import type { SandboxLimits } from "./limits.js";
 import type { InvocationResult, Outcome, WorkflowError, WorkflowRequest } from "./types.js";
@@ -33,15 +33,15 @@ export type HostCallPort = (request: HostCallRequest) => Promise<HostCallReply>;
 
 /** Where the time of one invocation went (ms), for benchmarks; a phase not reached stays 0. */
 export interface Phases {
-  /** Runtime and context creation (when the context was prepared, usually before the invocation). */
+  /** Runtime and context creation (when the context was prepared, usually before the invocation; 0 in a warm context). */
   setupMs: number;
   /** Host functions and the prelude's core (likewise). */
   preludeMs: number;
-  /** Compiling and evaluating the workflow module. */
+  /** Compiling and evaluating the workflow module (0 in a warm context). */
   moduleMs: number;
   /** Calling the workflow, running its jobs and host calls, reading the result. */
   callMs: number;
-  /** Disposing the context and runtime. */
+  /** Freeing the invocation's own handles (the context itself is disposed, or kept, by the thread). */
   disposeMs: number;
 }
 
@@ -50,6 +50,12 @@ export interface RunOutput {
   result: InvocationResult;
   /** The WebAssembly module may be in a bad state (an exception escaped QuickJS): the thread makes a new one. */
   poisoned: boolean;
+  /**
+   * The invocation ended cleanly: outcome ok, no job queued, no host call out, no limit hit, nothing
+   * failed in the sandbox. Only then may its context serve the next invocation of the same tenant
+   * and code; otherwise the thread disposes it.
+   */
+  reusable: boolean;
   internalError?: string;
 }
 
@@ -77,9 +83,11 @@ const limitError = (outcome: Outcome, limits: SandboxLimits): WorkflowError => {
 };
 
 /**
- * Runs one invocation in a prepared context (a fresh QuickJS runtime and context that no workflow
- * has used) and disposes both: nothing a workflow does survives its invocation, whoever runs next
- * on this thread.
+ * Runs one invocation in a context: a fresh one (the prelude evaluated, no workflow yet: the module
+ * is evaluated first), or a warm one in which an earlier invocation of the same tenant and code
+ * ended cleanly. Everything of the invocation (request, env, utils, the log, the fetch count, the
+ * published ids, the CPU budget, the deadline) is new; only the workflow's own realm carries over.
+ * The context is not disposed here: the thread keeps it warm when `reusable`, or disposes it.
  */
 export async function runInvocation(
   prepared: PreparedContext,
@@ -94,7 +102,8 @@ export async function runInvocation(
   const publishedEventIds: string[] = [];
   const pending = new Map<number, QuickJSDeferredPromise>();
   const { runtime, vm, startFn, describeFn } = prepared;
-  const scope = prepared.scope; // the prelude's handles, and this invocation's
+  const scope = new Scope(); // this invocation's own handles, freed at its end whatever happens to the context
+  const warm = prepared.workflowLoaded;
   let finished = false;
   let poisoned = false;
   let internalError: string | undefined;
@@ -102,6 +111,9 @@ export async function runInvocation(
   let nextCallId = 1;
   let wake: (() => void) | null = null;
   const phases: Phases = { setupMs: prepared.setupMs, preludeMs: prepared.preludeMs, moduleMs: 0, callMs: 0, disposeMs: 0 };
+  prepared.setupMs = 0;
+  prepared.preludeMs = 0;
+  let called = false;
   let mark = now();
   const lap = (): number => {
     const at = now();
@@ -279,18 +291,24 @@ export async function runInvocation(
     };
 
     try {
-      const evaluated = budget.slice(() => vm.evalCode(input.js, WORKFLOW_FILE, { type: "module" }));
-      if (evaluated.error) {
-        const stop = describeThrown(evaluated.error);
-        evaluated.error.dispose();
-        throw stop;
+      let evaluatedKind = 0;
+      let evaluatedHandle: QuickJSHandle = vm.undefined;
+      if (!warm) {
+        const evaluated = budget.slice(() => vm.evalCode(input.js, WORKFLOW_FILE, { type: "module" }));
+        if (evaluated.error) {
+          const stop = describeThrown(evaluated.error);
+          evaluated.error.dispose();
+          throw stop;
+        }
+        phases.moduleMs = lap();
+        const namespace = scope.manage(evaluated.value);
+        const state = vm.getPromiseState(namespace);
+        evaluatedKind = state.type === "fulfilled" && state.notAPromise === true ? 1 : 2;
+        if (state.type === "fulfilled" && !state.notAPromise) state.value.dispose();
+        if (state.type === "rejected") state.error.dispose();
+        evaluatedHandle = namespace;
       }
-      phases.moduleMs = lap();
-      const namespace = scope.manage(evaluated.value);
-      const state = vm.getPromiseState(namespace);
-      const isPromise = !(state.type === "fulfilled" && state.notAPromise === true);
-      if (state.type === "fulfilled" && !state.notAPromise) state.value.dispose();
-      if (state.type === "rejected") state.error.dispose();
+      called = true;
 
       const meta = {
         method: input.request.method,
@@ -301,8 +319,8 @@ export async function runInvocation(
         headers: input.request.headers.map(([name, value]) => [name.toLowerCase(), value]),
       };
       const args = [
-        namespace,
-        isPromise ? vm.true : vm.false,
+        evaluatedHandle,
+        scope.manage(vm.newNumber(evaluatedKind)),
         scope.manage(vm.newString(JSON.stringify(meta))),
         scope.manage(vm.newString(input.request.body)),
         scope.manage(vm.newString(JSON.stringify(input.env))),
@@ -374,16 +392,32 @@ export async function runInvocation(
     wake = null;
   }
 
-  if (phases.moduleMs > 0) phases.callMs = lap();
+  if (called) phases.callMs = lap();
   else lap();
+  let reusable = false;
+  try {
+    reusable =
+      result.outcome === "ok" &&
+      !poisoned &&
+      internalError === undefined &&
+      pending.size === 0 &&
+      budget.interrupted === null &&
+      !memoryFull() &&
+      !runtime.hasPendingJob();
+  } catch {
+    reusable = false;
+  }
+  prepared.session.current = null;
   try {
     for (const deferred of pending.values()) deferred.dispose();
     pending.clear();
-    disposePrepared(prepared);
+    scope.dispose();
   } catch (error) {
     poisoned = true;
-    internalError ??= `disposing the runtime failed: ${error instanceof Error ? error.message : String(error)}`;
+    reusable = false;
+    internalError ??= `freeing the invocation's handles failed: ${error instanceof Error ? error.message : String(error)}`;
   }
+  if (reusable) prepared.workflowLoaded = true;
   phases.disposeMs = lap();
-  return internalError === undefined ? { result, poisoned, phases } : { result, poisoned, phases, internalError };
+  return internalError === undefined ? { result, poisoned, reusable, phases } : { result, poisoned, reusable, phases, internalError };
 }

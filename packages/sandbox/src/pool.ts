@@ -2,6 +2,7 @@ import { FairQueue } from "./fair-queue.js";
 import { assertPoolLimits, resolveLimits, type SandboxLimits } from "./limits.js";
 import { SandboxThread } from "./sandbox-thread.js";
 import type { CompileProblem, Invocation, InvocationResult, SandboxLogger, SandboxPoolOptions } from "./types.js";
+import { warmContextOptions } from "./warm-contexts.js";
 
 /** Checks share the queue under a key no tenant id can take (ids never contain NUL). */
 const CHECK_KEY = "\u0000check";
@@ -30,6 +31,7 @@ export class SandboxPool {
   private readonly limits: SandboxLimits;
   private readonly logger: SandboxLogger | undefined;
   private readonly settled = new Set<Promise<unknown>>();
+  private readonly preferWarm: boolean;
   private closed = false;
 
   constructor(options: SandboxPoolOptions) {
@@ -42,8 +44,10 @@ export class SandboxPool {
     if (!Number.isInteger(maxPerTenant) || maxPerTenant < 1) throw new TypeError("SandboxPool: maxPerTenant must be a positive integer");
     if (!Number.isInteger(maxQueued) || maxQueued < 0) throw new TypeError("SandboxPool: maxQueuedPerTenant must be an integer >= 0");
     this.queue = new FairQueue<Job>(maxPerTenant, maxQueued);
+    const warm = warmContextOptions(options.warmContexts);
+    this.preferWarm = options.preferWarmThreads ?? true;
     for (let i = 0; i < options.threads; i++) {
-      this.threads.push(new SandboxThread(this.limits.memoryBytes, this.logger, () => this.dispatch()));
+      this.threads.push(new SandboxThread(this.limits.memoryBytes, warm, this.logger, () => this.dispatch()));
     }
   }
 
@@ -81,18 +85,47 @@ export class SandboxPool {
     await Promise.all(this.threads.map((thread) => thread.close()));
   }
 
+  /** The fair queue picks the job (round-robin over tenants, maxPerTenant); then the job picks among the free threads. */
   private dispatch(): void {
     if (this.closed) return;
-    for (const thread of this.threads) {
-      if (!thread.idle) continue;
+    for (;;) {
+      const idle = this.threads.filter((thread) => thread.idle);
+      if (idle.length === 0) return;
       const next = this.queue.next();
       if (next === undefined) return;
+      const thread = this.pick(idle, next.item);
       const tracked = this.runOn(thread, next.key, next.item).finally(() => {
         this.settled.delete(tracked);
         this.dispatch();
       });
       this.settled.add(tracked);
     }
+  }
+
+  /**
+   * The free thread for a job: one warm for its tenant and code; else one warm for its tenant; else
+   * one that holds nothing warm; else the one that has been free longest (its tenant is the least
+   * likely to come back soon). Taking a thread warm for another tenant costs that tenant its contexts.
+   */
+  private pick(idle: SandboxThread[], job: Job): SandboxThread {
+    const first = idle[0] as SandboxThread;
+    if (!this.preferWarm || idle.length === 1) return first;
+    const score = (thread: SandboxThread): number => {
+      const { tenantId, codeKeys } = thread.warm;
+      if (job.kind === "check") return tenantId === null ? 1 : 0;
+      if (tenantId === job.invocation.tenantId) return codeKeys.includes(job.invocation.codeKey) ? 3 : 2;
+      return tenantId === null ? 1 : 0;
+    };
+    let best = first;
+    let bestScore = score(first);
+    for (const thread of idle.slice(1)) {
+      const candidate = score(thread);
+      if (candidate > bestScore || (candidate === bestScore && candidate === 0 && thread.lastFinishedAt < best.lastFinishedAt)) {
+        best = thread;
+        bestScore = candidate;
+      }
+    }
+    return best;
   }
 
   /** Frees the tenant's running slot before its caller hears the result, so a follow-up call is not held back by it. */

@@ -4,23 +4,27 @@ import { createHostObject, type HostSession } from "./host-functions.js";
 import { PRELUDE_FILE, PRELUDE_SOURCE } from "./prelude/index.js";
 
 /**
- * A fresh runtime and context with the prelude evaluated, which no workflow has used. Creating one
- * is most of an invocation's cost (the prelude's compilation above all), and none of it depends on
- * the invocation: a thread prepares the next one while it is idle. Each is used by one invocation
- * and disposed with it; the limits, the interrupt handler and the host session are set when it is
- * taken.
+ * A runtime and context with the prelude evaluated. Creating one is most of a cold invocation's
+ * cost (the prelude's compilation above all), and none of it depends on the invocation: a thread
+ * prepares the next one while it is idle. The first invocation in it evaluates the workflow module;
+ * after a clean ending the thread may keep it warm for the next invocation of the same tenant and
+ * code (see warm-contexts.ts). The limits, the interrupt handler and the host session are set anew
+ * by every invocation.
  */
 export interface PreparedContext {
   runtime: QuickJSRuntime;
   vm: QuickJSContext;
-  /** Owns the prelude's handles; the invocation adds its own and disposes it. */
+  /** Owns the prelude's handles (an invocation's own handles live in a scope of its own). */
   scope: Scope;
   startFn: QuickJSHandle;
   describeFn: QuickJSHandle;
   /** The host functions reach the invocation through this: null while none runs. */
   session: { current: HostSession | null };
+  /** Creation costs, reported by the first invocation only (0 afterwards). */
   setupMs: number;
   preludeMs: number;
+  /** True once an invocation evaluated the workflow module here and ended cleanly: the prelude holds its namespace. */
+  workflowLoaded: boolean;
 }
 
 export function prepareContext(module: QuickJSWASMModule): PreparedContext {
@@ -47,7 +51,17 @@ export function prepareContext(module: QuickJSWASMModule): PreparedContext {
     const internal = scope.manage(vm.callFunction(preludeFn, vm.undefined, hostObject).unwrap());
     const startFn = scope.manage(vm.getProp(internal, "start"));
     const describeFn = scope.manage(vm.getProp(internal, "describeError"));
-    return { runtime, vm, scope, startFn, describeFn, session, setupMs: setupDone - started, preludeMs: performance.now() - setupDone };
+    return {
+      runtime,
+      vm,
+      scope,
+      startFn,
+      describeFn,
+      session,
+      setupMs: setupDone - started,
+      preludeMs: performance.now() - setupDone,
+      workflowLoaded: false,
+    };
   } catch (error) {
     scope.dispose();
     runtime.dispose();

@@ -4,11 +4,15 @@
  */
 import type { SandboxLimits } from "./limits.js";
 import type { CompileProblem, FetchInput, FetchOutput, InvocationResult, PublishInput, PublishOutput, WorkflowRequest } from "./types.js";
+import type { WarmState } from "./warm-contexts.js";
 
 /** Run one invocation. */
 export interface RunMessage {
   type: "run";
   id: number;
+  /** With codeKey (and js), what a warm context is kept for and reused by. */
+  tenantId: string;
+  codeKey: string;
   js: string;
   request: WorkflowRequest;
   env: Record<string, string>;
@@ -61,8 +65,16 @@ export interface ResultMessage {
   type: "result";
   id: number;
   result: InvocationResult;
+  /** What the thread holds warm after this invocation. */
+  warm: WarmState;
   /** Set when the thread itself failed (not the tenant's code): the pool logs it. */
   internalError?: string;
+}
+
+/** Sent when the thread disposed idle warm contexts between invocations. */
+export interface WarmMessage {
+  type: "warm";
+  warm: WarmState;
 }
 
 export interface CheckResultMessage {
@@ -71,4 +83,4 @@ export interface CheckResultMessage {
   problems: CompileProblem[];
 }
 
-export type FromThread = ReadyMessage | HostCallMessage | ResultMessage | CheckResultMessage;
+export type FromThread = ReadyMessage | HostCallMessage | ResultMessage | CheckResultMessage | WarmMessage;

@@ -13,6 +13,7 @@ import type {
   SandboxLogger,
 } from "./types.js";
 import { HostCallError } from "./errors.js";
+import type { WarmContextOptions, WarmState } from "./warm-contexts.js";
 
 /**
  * The watchdog's slack over the limits. QuickJS polls its interrupt handler every 10,000 bytecode
@@ -70,9 +71,14 @@ export class SandboxThread {
   private failedStarts = 0;
   private respawnTimer: NodeJS.Timeout | undefined;
   ready = false;
+  /** What the thread said it holds warm (a new thread holds nothing): the pool schedules with it. */
+  warm: WarmState = { tenantId: null, codeKeys: [] };
+  /** When the thread last finished a job (performance.now()). */
+  lastFinishedAt = 0;
 
   constructor(
     private readonly memoryBytes: number,
+    private readonly warmOptions: WarmContextOptions,
     private readonly logger: SandboxLogger | undefined,
     /** Called whenever the thread becomes free for a job (started, finished one, replaced). */
     private readonly onIdle: () => void,
@@ -88,7 +94,16 @@ export class SandboxThread {
     return new Promise((resolve) => {
       const job: Job = { kind: "run", id: this.nextId++, invocation, limits, resolve };
       this.begin(job, limits.wallMs + WATCHDOG_GRACE_MS, limits.cpuMs + WATCHDOG_GRACE_MS);
-      this.post({ type: "run", id: job.id, js: invocation.js, request: invocation.request, env: invocation.env, limits });
+      this.post({
+        type: "run",
+        id: job.id,
+        tenantId: invocation.tenantId,
+        codeKey: invocation.codeKey,
+        js: invocation.js,
+        request: invocation.request,
+        env: invocation.env,
+        limits,
+      });
     });
   }
 
@@ -110,7 +125,11 @@ export class SandboxThread {
 
   private spawn(): void {
     this.ready = false;
-    const worker = startThread({ memoryBytes: this.memoryBytes }, { maxOldGenerationSizeMb: THREAD_HEAP_MB, stackSizeMb: THREAD_STACK_MB });
+    this.warm = { tenantId: null, codeKeys: [] };
+    const worker = startThread(
+      { memoryBytes: this.memoryBytes, warm: this.warmOptions },
+      { maxOldGenerationSizeMb: THREAD_HEAP_MB, stackSizeMb: THREAD_STACK_MB },
+    );
     this.worker = worker;
     worker.on("message", (message: FromThread) => {
       if (worker === this.worker) this.onMessage(message);
@@ -215,6 +234,7 @@ export class SandboxThread {
     clearTimeout(current.wallTimer);
     clearTimeout(current.workTimer);
     this.current = undefined;
+    this.lastFinishedAt = performance.now();
     if (!this.closed) this.onIdle();
   }
 
@@ -230,6 +250,7 @@ export class SandboxThread {
         if (current === undefined || current.job.kind !== "run" || current.job.id !== message.id) return;
         if (message.internalError !== undefined)
           this.logger?.warn({ reason: message.internalError }, "sandbox thread restarted its QuickJS module");
+        this.warm = message.warm;
         current.job.resolve(message.result);
         this.finish(current);
         return;
@@ -241,6 +262,9 @@ export class SandboxThread {
         this.finish(current);
         return;
       }
+      case "warm":
+        this.warm = message.warm;
+        return;
       case "host-call": {
         const current = this.current;
         if (current === undefined || current.job.kind !== "run" || current.job.id !== message.id) return;

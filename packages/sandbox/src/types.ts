@@ -1,4 +1,5 @@
 import type { SandboxLimits } from "./limits.js";
+import type { WarmContextOptions } from "./warm-contexts.js";
 
 /** A problem found in a workflow's source; line and column are 1-based, in the tenant's own source. */
 export interface CompileProblem {
@@ -56,7 +57,11 @@ export interface HostCalls {
 export interface Invocation {
   /** Fairness key. */
   tenantId: string;
-  /** Immutable identity of `js` (a version id). */
+  /**
+   * Immutable identity of `js` (a version id), unique per code version and environment: a thread
+   * reuses the context of an earlier clean invocation of the same tenant, codeKey and js (module
+   * globals may persist between them; see the README).
+   */
   codeKey: string;
   /** Output of compileWorkflow. */
   js: string;
@@ -121,5 +126,12 @@ export interface SandboxPoolOptions {
   maxPerTenant?: number;
   /** Beyond this many waiting invocations of one tenant, run() answers "busy" at once (default 100). */
   maxQueuedPerTenant?: number;
+  /**
+   * Warm contexts kept per thread (default { perThread: 8, idleMs: 60_000, maxUses: 10_000 });
+   * perThread 0 gives every invocation a fresh context.
+   */
+  warmContexts?: Partial<WarmContextOptions>;
+  /** When several threads are free, give an invocation to one already warm for its tenant and code (default true). */
+  preferWarmThreads?: boolean;
   logger?: SandboxLogger;
 }

@@ -6,27 +6,50 @@
  * be an ArrayBuffer), built by literals: no setter or getter of the tenant's runs while they are built.
  */
 export const ENTRY = String.raw`
-let currentBody = "";
-let currentHeaders = [];
-const currentRequest = () => ({ __proto__: null, body: currentBody, headers: currentHeaders });
+/**
+ * The invocation running now, counted from 1. A context may serve many invocations of one workflow
+ * (a warm context, see the README): request, env and utils are made anew by every call of start,
+ * and a utils object answers only during its own invocation.
+ */
+let currentCall = 0;
+/** The workflow module's namespace, once its evaluation settled (the first invocation in this context). */
+let loadedNamespace = null;
 
-/** utils, whose implementations are a part compiled on the first call of any of them. */
-const utils = ObjectFreeze({
-  publish: (input) => part("utils").publish(input),
-  fetch: (input, init = undefined) => part("utils").fetch(input, init),
-  verifyWebhook: (options) => part("utils").verifyWebhook(options),
-  hmac: (algorithm, key, data, encoding = "hex") => part("utils").hmac(algorithm, key, data, encoding),
-  timingSafeEqual: (a, b) => part("utils").timingSafeEqual(a, b),
-  log(...args) {
-    host.log("log", format(args));
-  },
-});
+const endedError = (name) => new TypeErrorC("utils." + name + ": this utils object belongs to an invocation that has ended");
 
-const makeRequest = (meta, body) => {
+/** The utils of one invocation, whose implementations are a part compiled on the first call of any of them. */
+const makeUtils = (call, body, headerList) => {
+  const live = () => currentCall === call;
+  return ObjectFreeze({
+    publish: (input) => (live() ? part("utils").publish(input) : PromiseReject(endedError("publish"))),
+    fetch: (input, init = undefined) => (live() ? part("utils").fetch(input, init) : PromiseReject(endedError("fetch"))),
+    verifyWebhook: (options) => {
+      if (!live()) throw endedError("verifyWebhook");
+      return part("utils").verifyWebhook(options, body, headerList);
+    },
+    hmac: (algorithm, key, data, encoding = "hex") => {
+      if (!live()) throw endedError("hmac");
+      return part("utils").hmac(algorithm, key, data, encoding);
+    },
+    timingSafeEqual: (a, b) => {
+      if (!live()) throw endedError("timingSafeEqual");
+      return part("utils").timingSafeEqual(a, b);
+    },
+    log(...args) {
+      if (!live()) throw endedError("log");
+      host.log("log", format(args));
+    },
+  });
+};
+
+/** The request's header pairs, copied out of the parsed metadata. */
+const requestPairs = (meta) => {
   const pairs = [];
   for (let i = 0; i < meta.headers.length; i++) push(pairs, [meta.headers[i][0], meta.headers[i][1]]);
-  currentBody = body;
-  currentHeaders = pairs;
+  return pairs;
+};
+
+const makeRequest = (meta, pairs, body) => {
   const copyPairs = [];
   for (let i = 0; i < pairs.length; i++) push(copyPairs, [pairs[i][0], pairs[i][1]]);
   return ObjectFreeze({
@@ -73,14 +96,20 @@ const extract = (value, responseBytes) => {
   return { __proto__: null, kind: "response", status: state.status, headerText, bodyKind: "bytes", body: bufferOf(body) };
 };
 
-const start = (evaluated, evaluatedIsPromise, metaJson, body, envJson, responseBytes, maxLogChars) => {
+/** What start is given for the module: 0 in a warm context (the namespace is loaded already), 1 a namespace, 2 a promise of one. */
+const start = (evaluated, evaluatedKind, metaJson, body, envJson, responseBytes, maxLogChars) => {
+  const call = ++currentCall;
   logChars = maxLogChars;
   const run = async () => {
-    const namespace = evaluatedIsPromise ? await evaluated : evaluated;
-    const workflow = namespace.default;
+    if (evaluatedKind !== 0) loadedNamespace = evaluatedKind === 2 ? await evaluated : evaluated;
+    if (loadedNamespace === null) return invalid("the workflow module was not evaluated");
+    const workflow = loadedNamespace.default;
     if (typeof workflow !== "function") return invalid("the workflow's default export is " + describeValue(workflow) + ", not a function");
-    const request = makeRequest(JSONParse(metaJson), body);
+    const meta = JSONParse(metaJson);
+    const pairs = requestPairs(meta);
+    const request = makeRequest(meta, pairs, body);
     const env = ObjectFreeze(JSONParse(envJson));
+    const utils = makeUtils(call, body, pairs);
     const result = await workflow(ObjectFreeze({ request, env, utils }));
     return extract(result, responseBytes);
   };
@@ -213,14 +242,14 @@ const fetch = (input, init = undefined) => {
   }
 };
 
-const verifyWebhook = (options) => {
+/** body and headerList: the invocation's own request, what is verified unless options say otherwise. */
+const verifyWebhook = (options, body, headerList) => {
   if (!isObjectLike(options)) throw new TypeErrorC("utils.verifyWebhook: expected { provider, secret }");
   const provider = options.provider;
   if (!oneOf(PROVIDERS, provider)) throw new TypeErrorC('utils.verifyWebhook: provider must be "stripe", "github" or "standard"');
   const secret = options.secret;
   if (typeof secret !== "string" || secret === "") throw new TypeErrorC("utils.verifyWebhook: secret must be a non-empty string");
-  const current = currentRequest();
-  let payload = current.body;
+  let payload = body;
   if (options.payload !== undefined) {
     if (typeof options.payload === "string") payload = options.payload;
     else {
@@ -229,7 +258,7 @@ const verifyWebhook = (options) => {
       payload = host.utf8Decode(ReflectApply(TypedArrayBuffer, bytes, []), 0);
     }
   }
-  const headers = options.headers === undefined ? current.headers : headerPairsOf(options.headers);
+  const headers = options.headers === undefined ? headerList : headerPairsOf(options.headers);
   const tolerance = options.toleranceSeconds === undefined ? 300 : NumberC(options.toleranceSeconds);
   if (!NumberIsFinite(tolerance) || tolerance < 0) throw new TypeErrorC("utils.verifyWebhook: toleranceSeconds must be a number of seconds");
   const reason = host.verifyWebhook(provider, secret, payload, pairsJson(headers), tolerance);

@@ -64,7 +64,6 @@ const KIT = [
   "headersFromTrustedPairs",
   "Response",
   "responseFromHost",
-  "currentRequest",
 ];
 
 /** Globals defined at once, and globals whose part is compiled the first time the tenant reads them. */
