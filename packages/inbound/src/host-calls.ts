@@ -93,7 +93,7 @@ async function fetchThrough(options: HostCallOptions, input: FetchInput, timeout
 }
 
 /** What a workflow's `utils.publish` and `utils.fetch` do for a real call: publish for the tenant, fetch through the SSRF guard. */
-export function liveHostCalls(options: HostCallOptions, scope: TenantScope, log: Logger): HostCalls {
+export function liveHostCalls(options: HostCallOptions, scope: TenantScope, log: () => Logger): HostCalls {
   return {
     async publish(input) {
       checkPublishInput(input);
@@ -105,7 +105,7 @@ export function liveHostCalls(options: HostCallOptions, scope: TenantScope, log:
           deliveries: result.outcome === "published" ? result.deliveries.length : result.deliveryCount,
         };
       } catch (error) {
-        throw refusal(error, log, "publishing");
+        throw refusal(error, log(), "publishing");
       }
     },
     fetch: (input, timeoutMs) => fetchThrough(options, input, timeoutMs),

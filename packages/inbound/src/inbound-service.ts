@@ -138,7 +138,10 @@ export function createInboundService(options: InboundServiceOptions): InboundSer
       finish(facts, { outcome, status: error.status, workflowVersion: endpoint.version?.number, ...ending });
       return error;
     };
-    const log = call.log.child({ execution_id: facts.executionId, endpoint_id: endpoint.id, environment_id: routes.environmentId });
+    // Made only when something is logged: most calls log nothing of their own.
+    let child: Logger | undefined;
+    const log = (): Logger =>
+      (child ??= call.log.child({ execution_id: facts.executionId, endpoint_id: endpoint.id, environment_id: routes.environmentId }));
 
     return {
       tenantId: routes.tenantId,
@@ -207,7 +210,7 @@ export function createInboundService(options: InboundServiceOptions): InboundSer
         });
         const answer = answerFor(result, limits);
         const status = answer.kind === "response" ? answer.status : answer.error.status;
-        if (result.outcome !== "ok") log.warn({ outcome: result.outcome, status }, "workflow did not answer");
+        if (result.outcome !== "ok") log().warn({ outcome: result.outcome, status }, "workflow did not answer");
         finish(facts, {
           outcome: result.outcome,
           status,

@@ -14,11 +14,13 @@ import type { FromThread, HostCallReply, ToThread } from "./protocol.js";
 import type { ThreadData } from "./thread-data.js";
 import { DEFAULT_SANDBOX_LIMITS } from "./limits.js";
 import { WarmContexts } from "./warm-contexts.js";
+import { lowerThisThreadsPriority, SANDBOX_THREAD_NICENESS } from "./thread-priority.js";
 
 const port = parentPort;
 if (port === null) throw new Error("thread.ts is the entry of a worker thread");
 
 const data = workerData as ThreadData;
+lowerThisThreadsPriority(SANDBOX_THREAD_NICENESS);
 const engine = new Engine(data.memoryBytes);
 const waiting = new Map<string, (reply: HostCallReply) => void>();
 let nextCallId = 1;

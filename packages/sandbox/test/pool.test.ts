@@ -27,3 +27,17 @@ export default workflow;
   });
   expect(result.logs).toEqual([]);
 });
+
+test("sandbox threads run at a lower scheduling priority than the API's own (Linux)", async () => {
+  // Both threads have served a call, so both exist; their nice value is field 19 of /proc/<pid>/task/<tid>/stat.
+  await Promise.all([
+    pool.run(invocation(`export default async () => new Response("a");`)),
+    pool.run(invocation(`export default async () => new Response("b");`)),
+  ]);
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const nice = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+  const tasks = readdirSync("/proc/self/task");
+  expect(tasks.filter((tid) => nice(tid) === 10).length).toBeGreaterThanOrEqual(2);
+  // This thread (Jest's) is untouched.
+  expect(nice(String(process.pid))).toBe(0);
+});
