@@ -22,3 +22,7 @@ export * from "./inbound/environments.js";
 export * from "./inbound/executions.js";
 export * from "./inbound/inbound-endpoints.js";
 export * from "./inbound/workflows.js";
+export * from "./integrations/customers.js";
+export * from "./integrations/flow-executions.js";
+export * from "./integrations/instances.js";
+export * from "./integrations/integrations.js";

@@ -19,6 +19,10 @@ export const ID_PREFIXES = {
   inboundEndpoint: "iep",
   workflowVersion: "wfv",
   execution: "exe",
+  customer: "cus",
+  integration: "int",
+  instance: "ins",
+  instanceApiKey: "iak",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -30,3 +30,13 @@ export {
 } from "./inbound-paths.js";
 export { generateEnvironmentKey, hashEnvironmentKey, environmentKeyMatches, type EnvironmentKeyKind } from "./environment-keys.js";
 export { findEndpointClash, findEnvironmentClash, type BrandedEnvironment, type RoutedEndpoint } from "./inbound-clashes.js";
+export {
+  endpointConfigProblems,
+  routableFlows,
+  type EndpointConfig,
+  type EndpointConfigType,
+  type FlowSecurity,
+  type IntegrationDefinition,
+  type RequestField,
+  type StoredFlow,
+} from "./integration-definition.js";

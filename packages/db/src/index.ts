@@ -121,5 +121,52 @@ export {
 export { recordExecutions, type ExecutionRow } from "./inbound/record-executions.js";
 export { provisionMissingEnvironments } from "./inbound/default-environments.js";
 
+// Integrations: customers, integrations and their versions, instances, trigger routing, flow executions.
+export {
+  customerRepository,
+  ensureTestCustomer,
+  provisionTestCustomers,
+  type Customer,
+  type CustomerRepository,
+} from "./integrations/customers.repository.js";
+export {
+  integrationRepository,
+  type FlowInput,
+  type Integration,
+  type IntegrationInput,
+  type IntegrationRepository,
+} from "./integrations/integrations.repository.js";
+export {
+  instanceRepository,
+  type ConfigInput,
+  type Instance,
+  type InstanceRefusal,
+  type InstanceRepository,
+} from "./integrations/instances.repository.js";
+export {
+  findInstanceForCustomer,
+  instanceKeyOpens,
+  latestDeployedVersion,
+  loadInstanceTarget,
+  loadIntegrationVersion,
+  loadTrigger,
+  organizationKeyOpens,
+  type InstanceTarget,
+  type TriggerTarget,
+} from "./integrations/trigger-routing.js";
+export {
+  claimFlowExecution,
+  finishFlowExecution,
+  flowExecutionRepository,
+  insertFlowExecution,
+  staleFlowExecutions,
+  type ClaimedFlowExecution,
+  type FlowExecution,
+  type FlowExecutionEnding,
+  type FlowExecutionRepository,
+  type NewFlowExecution,
+} from "./integrations/flow-executions.js";
+export { openInstanceConfig } from "./integrations/integration-secrets.js";
+
 // Secrets at rest: the startup key check.
 export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";

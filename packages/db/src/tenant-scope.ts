@@ -12,6 +12,10 @@ import { environmentVariableRepository } from "./inbound/environment-variables.r
 import { executionRepository } from "./inbound/executions.repository.js";
 import { inboundEndpointRepository } from "./inbound/inbound-endpoints.repository.js";
 import { workflowRepository } from "./inbound/workflows.repository.js";
+import { customerRepository } from "./integrations/customers.repository.js";
+import { flowExecutionRepository } from "./integrations/flow-executions.js";
+import { instanceRepository } from "./integrations/instances.repository.js";
+import { integrationRepository } from "./integrations/integrations.repository.js";
 
 type Db = Pick<Database, "prisma" | "pool" | "secrets">;
 
@@ -30,6 +34,10 @@ const repositories = {
   inboundEndpoints: (db: Db, tenantId: string) => inboundEndpointRepository(db.prisma, tenantId),
   workflows: (db: Db, tenantId: string) => workflowRepository(db.prisma, tenantId),
   executions: (db: Db, tenantId: string) => executionRepository(db.prisma, tenantId),
+  customers: (db: Db, tenantId: string) => customerRepository(db.prisma, tenantId),
+  integrations: (db: Db, tenantId: string) => integrationRepository(db.prisma, db.secrets, tenantId),
+  instances: (db: Db, tenantId: string) => instanceRepository(db.prisma, db.secrets, tenantId),
+  flowExecutions: (db: Db, tenantId: string) => flowExecutionRepository(db.prisma, tenantId),
 };
 
 type Repositories = { readonly [K in keyof typeof repositories]: ReturnType<(typeof repositories)[K]> };

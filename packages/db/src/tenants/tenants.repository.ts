@@ -12,7 +12,7 @@ export interface CreatedTenant {
 
 /**
  * Tenants are not tenant-scoped themselves: only the admin API and operators create them. A
- * tenant starts with one API key and two environments, `preview` and `live`.
+ * tenant starts with one API key, two environments (`preview` and `live`) and its test customer.
  */
 export async function createTenant(db: Pick<Database, "prisma" | "secrets">, input: { name: string }): Promise<CreatedTenant> {
   const { prisma } = db;
@@ -25,6 +25,7 @@ export async function createTenant(db: Pick<Database, "prisma" | "secrets">, inp
       data: { id: apiKeyId, tenantId, name: "default", secretHash: new Uint8Array(key.secretHash) },
     }),
     prisma.environment.createMany({ data: defaultEnvironmentRows(db.secrets, tenantId) }),
+    prisma.customer.create({ data: { id: newId("customer"), tenantId, name: "Test customer", isTest: true } }),
   ]);
   return { tenant, apiKeyId, apiKey: key.plaintext };
 }
