@@ -4,14 +4,14 @@
 // package: `npm run build` first, then `node bench/throughput.mjs` in packages/sandbox. Prints one
 // JSON document.
 //
-// SECTIONS (comma-separated, default all): phases, alternatives, pool, affinity.
+// SECTIONS (comma-separated, default all): phases, alternatives, flows, pool, affinity.
 // SANDBOX_DIST: another build's dist directory for the pool sections (they use only the public API),
 // e.g. the package as it was before warm contexts, to compare on the same machine.
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 2000);
-const SECTIONS = new Set((process.env.SECTIONS ?? "phases,alternatives,pool,affinity").split(","));
+const SECTIONS = new Set((process.env.SECTIONS ?? "phases,alternatives,flows,pool,affinity").split(","));
 const distUrl = process.env.SANDBOX_DIST
   ? pathToFileURL(`${resolve(process.env.SANDBOX_DIST)}/`).href
   : new URL("../dist/", import.meta.url).href;
@@ -48,7 +48,7 @@ if (SECTIONS.has("phases")) {
   const engine = new Engine(DEFAULT_SANDBOX_LIMITS.memoryBytes);
   const module = await engine.module();
   const noHost = async () => ({ ok: false, error: { message: "none", code: "x" } });
-  const input = { js: HELLO.js, request, env: { A: "1" }, limits: DEFAULT_SANDBOX_LIMITS };
+  const input = { js: HELLO.js, request, env: { A: "1" }, limits: DEFAULT_SANDBOX_LIMITS, kind: "endpoint", contextJson: null };
   const keys = ["setupMs", "preludeMs", "moduleMs", "callMs", "disposeMs"];
   const measure = async (next, done) => {
     const sum = Object.fromEntries(keys.map((key) => [key, 0]));
@@ -172,6 +172,60 @@ if (SECTIONS.has("alternatives")) {
   };
 }
 
+// 3. Flows, in this thread on a warm context (the call only): the hello world as an endpoint workflow,
+// a flow returning a small object with a flow's usual context, and flows returning N rows of four
+// fields, to see what serialising a result costs (QuickJS's own JSON.stringify, inside the budget).
+if (SECTIONS.has("flows")) {
+  const { Engine } = await import("../dist/engine.js");
+  const { runInvocation } = await import("../dist/invocation.js");
+  const { disposePrepared, prepareContext } = await import("../dist/prepared-context.js");
+  const engine = new Engine(DEFAULT_SANDBOX_LIMITS.memoryBytes);
+  const module = await engine.module();
+  const noHost = async () => ({ ok: false, error: { message: "none", code: "x" } });
+  const limits = { ...DEFAULT_SANDBOX_LIMITS, cpuMs: 10_000 };
+  const contextJson = JSON.stringify({
+    customer: { id: "cus_1", external_id: "acme-42", name: "Acme" },
+    flow: { name: "orders", attempt: 1, execution_id: "exe_1" },
+  });
+  const compile = (source) => {
+    const compiled = compileWorkflow(source);
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+    return compiled.js;
+  };
+  const rows = (n) =>
+    compile(
+      `const rows = []; for (let i = 0; i < ${n}; i++) rows.push({ id: i, name: "item " + i, tags: ["a", "b"], price: i * 1.5 });\n` +
+        "export default async () => rows;",
+    );
+  const cases = {
+    endpointHello: { js: HELLO.js, kind: "endpoint", contextJson: null },
+    flowSmallObject: {
+      js: compile("export default async ({ customer, flow }) => ({ ok: true, items: 3, customer: customer.id, attempt: flow.attempt });"),
+      kind: "flow",
+      contextJson,
+    },
+    flowRows100: { js: rows(100), kind: "flow", contextJson },
+    flowRows1000: { js: rows(1000), kind: "flow", contextJson },
+    flowRows10000: { js: rows(10_000), kind: "flow", contextJson },
+  };
+  out.flowsWarmCallMs = {};
+  for (const [name, { js, kind, contextJson: context }] of Object.entries(cases)) {
+    const input = { js, request, env: { A: "1" }, limits, kind, contextJson: context };
+    const context1 = prepareContext(module);
+    const rounds = name === "flowRows10000" ? Math.max(10, ROUNDS / 100) : name === "flowRows1000" ? Math.max(50, ROUNDS / 10) : ROUNDS;
+    let callMs = 0;
+    let bytes = 0;
+    for (let i = 0; i < rounds + 20; i++) {
+      const { phases, result, reusable } = await runInvocation(context1, input, noHost, () => false);
+      if (result.outcome !== "ok" || !reusable) throw new Error(JSON.stringify(result.error));
+      if (i >= 20) callMs += phases.callMs; // the first calls evaluate the module and warm V8 up
+      bytes = Buffer.byteLength(result.result ?? result.response.body);
+    }
+    disposePrepared(context1);
+    out.flowsWarmCallMs[name] = { callMs: round(callMs / rounds), resultBytes: bytes, rounds };
+  }
+}
+
 let codeVersion = 0;
 /** The same code every call (warm after the first on each thread), or a new codeKey every call (always cold). */
 const hello = (tenantId, path) => ({
@@ -184,7 +238,7 @@ const hello = (tenantId, path) => ({
 });
 
 if (SECTIONS.has("pool")) {
-  // 3. Through the pool, one invocation at a time (latency as a caller sees it, thread idle between calls).
+  // 4. Through the pool, one invocation at a time (latency as a caller sees it, thread idle between calls).
   for (const path of ["warm", "cold"]) {
     const pool = new SandboxPool({ threads: 1, limits: DEFAULT_SANDBOX_LIMITS });
     for (let i = 0; i < 50; i++) await pool.run(hello("t", path));
@@ -205,7 +259,7 @@ if (SECTIONS.has("pool")) {
     await pool.close();
   }
 
-  // 4. Through the pool: invocations per second with 1 and 2 threads, 32 in flight. warm: one tenant,
+  // 5. Through the pool: invocations per second with 1 and 2 threads, 32 in flight. warm: one tenant,
   // one codeKey; cold: one tenant, a new codeKey every call; fourTenants: four tenants taking turns,
   // one codeKey each (with one thread, every call switches tenant).
   const scenarios = {
@@ -241,7 +295,7 @@ if (SECTIONS.has("pool")) {
   }
 }
 
-// 5. Scheduling with affinity: two threads, two tenants taking turns, one call at a time (both threads
+// 6. Scheduling with affinity: two threads, two tenants taking turns, one call at a time (both threads
 // free at every call). With preferWarmThreads each tenant keeps to the thread warm for it; without,
 // every call goes to the first free thread and switches its tenant.
 if (SECTIONS.has("affinity")) {

@@ -6,8 +6,8 @@ import { LogCollector } from "./logs.js";
 import type { PreparedContext } from "./prepared-context.js";
 import type { HostCallReply, HostCallRequest } from "./protocol.js";
 import type { SandboxLimits } from "./limits.js";
-import type { InvocationResult, Outcome, WorkflowError, WorkflowRequest } from "./types.js";
-import { validateResponse } from "./validate.js";
+import type { InvocationKind, InvocationResult, Outcome, WorkflowError, WorkflowRequest } from "./types.js";
+import { validateFlowResult, validateResponse } from "./validate.js";
 import { errorPosition, tenantStack, WORKFLOW_FILE } from "./stack.js";
 
 /** Jobs run per executePendingJobs call; the budget is checked between batches (a caught interrupt can queue more jobs). */
@@ -26,6 +26,9 @@ export interface RunInput {
   request: WorkflowRequest;
   env: Record<string, string>;
   limits: SandboxLimits;
+  kind: InvocationKind;
+  /** The JSON text of an object whose properties join request, env and utils in the argument; null for none. */
+  contextJson: string | null;
 }
 
 /** How a thread reaches the main thread's HostCalls. */
@@ -122,7 +125,7 @@ export async function runInvocation(
     return spent;
   };
 
-  const finish = (outcome: Outcome, extra: Pick<InvocationResult, "response" | "error">): InvocationResult => ({
+  const finish = (outcome: Outcome, extra: Pick<InvocationResult, "response" | "result" | "error">): InvocationResult => ({
     outcome,
     ...extra,
     logs: logs.lines,
@@ -255,6 +258,12 @@ export async function runInvocation(
     const readRecord = (record: QuickJSHandle): InvocationResult => {
       const kind = field(record, "kind");
       if (kind === "invalid") return finish("error", { error: { name: "TypeError", message: String(field(record, "message") ?? "") } });
+      if (input.kind === "flow") {
+        const checked = validateFlowResult({ kind, json: field(record, "json") }, limits.responseBytes);
+        if (!checked.ok) return finish("error", { error: { name: "TypeError", message: checked.message } });
+        return finish("ok", { result: checked.result });
+      }
+      if (kind !== "response") return finish("error", { error: { name: "TypeError", message: "the response could not be read" } });
       const validated = validateResponse(
         {
           status: field(record, "status"),
@@ -326,6 +335,8 @@ export async function runInvocation(
         scope.manage(vm.newString(JSON.stringify(input.env))),
         scope.manage(vm.newNumber(limits.responseBytes)),
         scope.manage(vm.newNumber(limits.logBytes)),
+        scope.manage(vm.newNumber(input.kind === "flow" ? 1 : 0)),
+        scope.manage(vm.newString(input.contextJson ?? "")),
       ];
       const started = budget.slice(() => vm.callFunction(startFn, vm.undefined, args));
       if (started.error) {

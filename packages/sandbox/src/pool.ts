@@ -1,5 +1,6 @@
 import { FairQueue } from "./fair-queue.js";
 import { assertPoolLimits, resolveLimits, type SandboxLimits } from "./limits.js";
+import { invocationShape, type InvocationShape } from "./invocation-shape.js";
 import { SandboxThread } from "./sandbox-thread.js";
 import type { CompileProblem, Invocation, InvocationResult, SandboxLogger, SandboxPoolOptions } from "./types.js";
 import { warmContextOptions } from "./warm-contexts.js";
@@ -8,7 +9,7 @@ import { warmContextOptions } from "./warm-contexts.js";
 const CHECK_KEY = "\u0000check";
 
 type Job =
-  | { kind: "run"; invocation: Invocation; resolve: (result: InvocationResult) => void }
+  | { kind: "run"; invocation: Invocation; shape: InvocationShape; resolve: (result: InvocationResult) => void }
   | { kind: "check"; js: string; resolve: (problems: CompileProblem[]) => void };
 
 const busy = (message: string): InvocationResult => ({
@@ -51,11 +52,21 @@ export class SandboxPool {
     }
   }
 
-  /** Never rejects for anything tenant code does; "busy" when the tenant already has maxQueuedPerTenant waiting. */
+  /**
+   * Never rejects for anything tenant code does; "busy" when the tenant already has maxQueuedPerTenant
+   * waiting. Rejects with a TypeError for the caller's own mistakes: an unknown kind, or a context
+   * that is not a JSON object or sets request, env or utils.
+   */
   run(invocation: Invocation): Promise<InvocationResult> {
+    let shape: InvocationShape;
+    try {
+      shape = invocationShape(invocation);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     if (this.closed) return Promise.resolve(busy("the sandbox pool is closed"));
     return new Promise((resolve) => {
-      const accepted = this.queue.push(invocation.tenantId, { kind: "run", invocation, resolve });
+      const accepted = this.queue.push(invocation.tenantId, { kind: "run", invocation, shape, resolve });
       if (!accepted) {
         resolve(busy("too many invocations of this tenant are waiting (maxQueuedPerTenant)"));
         return;
@@ -136,7 +147,7 @@ export class SandboxPool {
       job.resolve(problems);
       return;
     }
-    const result = await thread.run(job.invocation, resolveLimits(this.limits, job.invocation.limits));
+    const result = await thread.run(job.invocation, job.shape, resolveLimits(this.limits, job.invocation.limits));
     this.queue.done(key);
     job.resolve(result);
   }

@@ -3,7 +3,16 @@
  * structured clone copies it, and nothing of the main thread's objects is reachable from a thread.
  */
 import type { SandboxLimits } from "./limits.js";
-import type { CompileProblem, FetchInput, FetchOutput, InvocationResult, PublishInput, PublishOutput, WorkflowRequest } from "./types.js";
+import type {
+  CompileProblem,
+  FetchInput,
+  FetchOutput,
+  InvocationKind,
+  InvocationResult,
+  PublishInput,
+  PublishOutput,
+  WorkflowRequest,
+} from "./types.js";
 import type { WarmState } from "./warm-contexts.js";
 
 /** Run one invocation. */
@@ -17,6 +26,9 @@ export interface RunMessage {
   request: WorkflowRequest;
   env: Record<string, string>;
   limits: SandboxLimits;
+  kind: InvocationKind;
+  /** Invocation.context as the JSON text of an object (checked by the pool), or null. */
+  contextJson: string | null;
 }
 
 /** Compile-only check of a module. */

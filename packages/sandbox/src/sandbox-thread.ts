@@ -1,5 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import type { SandboxLimits } from "./limits.js";
+import type { InvocationShape } from "./invocation-shape.js";
 import type { FromThread, HostCallFailure, HostCallReply, HostCallRequest, ToThread } from "./protocol.js";
 import { startThread } from "./thread-entry.js";
 import type {
@@ -90,7 +91,7 @@ export class SandboxThread {
     return this.ready && this.current === undefined && !this.closed;
   }
 
-  run(invocation: Invocation, limits: SandboxLimits): Promise<InvocationResult> {
+  run(invocation: Invocation, shape: InvocationShape, limits: SandboxLimits): Promise<InvocationResult> {
     return new Promise((resolve) => {
       const job: Job = { kind: "run", id: this.nextId++, invocation, limits, resolve };
       this.begin(job, limits.wallMs + WATCHDOG_GRACE_MS, limits.cpuMs + WATCHDOG_GRACE_MS);
@@ -103,6 +104,8 @@ export class SandboxThread {
         request: invocation.request,
         env: invocation.env,
         limits,
+        kind: shape.kind,
+        contextJson: shape.contextJson,
       });
     });
   }

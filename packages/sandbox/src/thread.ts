@@ -172,6 +172,8 @@ const warmUp = await runInvocation(
     request: { method: "GET", url: "http://localhost/", path: "/", params: {}, query: {}, headers: [], body: "" },
     env: {},
     limits: { ...DEFAULT_SANDBOX_LIMITS, memoryBytes: data.memoryBytes, cpuMs: 10_000, wallMs: 10_000 },
+    kind: "endpoint",
+    contextJson: null,
   },
   () => Promise.resolve({ ok: false, error: { message: "no host calls while warming up", code: "internal" } }),
   () => engine.nearMemoryCap(),

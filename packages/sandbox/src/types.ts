@@ -54,6 +54,15 @@ export interface HostCalls {
   fetch(input: FetchInput, timeoutMs: number): Promise<FetchOutput>;
 }
 
+/**
+ * What an invocation runs. "endpoint" (the default): a workflow answering an inbound request with a
+ * Response. "flow": an integration's flow, whose return value is data, handed back as JSON text.
+ */
+export type InvocationKind = "endpoint" | "flow";
+
+/** Names of the default export's argument that Invocation.context may not use. */
+export type ReservedContextName = "request" | "env" | "utils";
+
 export interface Invocation {
   /** Fairness key. */
   tenantId: string;
@@ -70,6 +79,15 @@ export interface Invocation {
   env: Record<string, string>;
   host: HostCalls;
   limits?: Partial<SandboxLimits>;
+  /** Default "endpoint". */
+  kind?: InvocationKind;
+  /**
+   * Extra properties of the argument the default export receives, next to request, env and utils
+   * (for a flow: `customer`, `flow`; the caller decides). Copied as JSON (JSON.stringify here, parsed
+   * inside the sandbox) and deep-frozen there. A context that is not a JSON object, cannot be
+   * serialised, or uses a name of ReservedContextName makes run() reject with a TypeError.
+   */
+  context?: Record<string, unknown>;
 }
 
 export type Outcome = "ok" | "error" | "cpu_limit" | "timeout" | "memory_limit" | "busy";
@@ -101,8 +119,13 @@ export interface WorkflowError {
 
 export interface InvocationResult {
   outcome: Outcome;
-  /** Only when ok. */
+  /** Only when ok, for an endpoint workflow. */
   response?: WorkflowResponse;
+  /**
+   * Only when ok, for a flow: its return value as JSON text (what JSON.stringify gives, at most
+   * responseBytes of UTF-8), or null when it returned undefined.
+   */
+  result?: string | null;
   /** The tenant's error (outcome "error"), or what stopped it (limits, timeout, busy). */
   error?: WorkflowError;
   logs: LogLine[];

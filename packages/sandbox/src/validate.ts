@@ -73,3 +73,33 @@ export function validateResponse(extracted: ExtractedResponse, responseBytes: nu
   }
   return { ok: false, message: "the response body could not be read" };
 }
+
+/** What the prelude's flow extraction hands the host: kind "undefined", or "json" with the text. */
+export interface ExtractedFlowResult {
+  kind: unknown;
+  json: unknown;
+}
+
+export type ValidatedFlowResult = { ok: true; result: string | null } | { ok: false; message: string };
+
+/**
+ * The last gate for a flow's result: JSON text of at most responseBytes of UTF-8 that parses. The
+ * prelude made it with the sandbox's own JSON.stringify (captured before tenant code ran), so it is
+ * JSON by construction; parsing it again here costs little next to making it (a few ms for 5 MiB)
+ * and means no failure of the prelude can hand the caller something that is not.
+ */
+export function validateFlowResult(extracted: ExtractedFlowResult, responseBytes: number): ValidatedFlowResult {
+  const { kind, json } = extracted;
+  if (kind === "undefined") return { ok: true, result: null };
+  if (kind !== "json" || typeof json !== "string") return { ok: false, message: "the flow's result could not be read" };
+  if (Buffer.byteLength(json, "utf8") > responseBytes) return { ok: false, message: flowResultTooLarge(responseBytes) };
+  try {
+    JSON.parse(json);
+  } catch {
+    return { ok: false, message: "the flow's result is not valid JSON" };
+  }
+  return { ok: true, result: json };
+}
+
+export const flowResultTooLarge = (responseBytes: number): string =>
+  `the flow's result is larger than the limit of ${responseBytes} bytes of JSON (responseBytes)`;

@@ -96,22 +96,96 @@ const extract = (value, responseBytes) => {
   return { __proto__: null, kind: "response", status: state.status, headerText, bodyKind: "bytes", body: bufferOf(body) };
 };
 
-/** What start is given for the module: 0 in a warm context (the namespace is loaded already), 1 a namespace, 2 a promise of one. */
-const start = (evaluated, evaluatedKind, metaJson, body, envJson, responseBytes, maxLogChars) => {
+/**
+ * A flow's result as JSON text, with the JSON.stringify captured before any tenant code ran: a
+ * replaced JSON.stringify is never called. toJSON methods (the value's own or inherited, those the
+ * tenant put on Object.prototype or Array.prototype included) run, as JSON.stringify's semantics
+ * say, as the tenant's code under its budget; whatever they return is serialised by the real
+ * JSON.stringify, so the text is JSON whatever they do.
+ */
+const extractFlowResult = (value, responseBytes) => {
+  if (value === undefined) return { __proto__: null, kind: "undefined", json: "" };
+  if (responseState(value) !== null) return invalid("a flow returns data, not a Response: return the value itself");
+  let json;
+  try {
+    json = JSONStringify(value);
+  } catch (thrown) {
+    throw notSerialisable(thrown);
+  }
+  if (json === undefined) return invalid("the flow returned " + describeValue(value) + ", which cannot be serialised as JSON");
+  if (json.length > responseBytes) return invalid("the flow's result is larger than the limit of " + responseBytes + " bytes of JSON (responseBytes)");
+  return { __proto__: null, kind: "json", json };
+};
+
+/**
+ * What JSON.stringify threw (a BigInt, a cycle, a structure too deep, a toJSON that threw), as a
+ * TypeError that says so, keeping the thrown value's stack (a tenant's toJSON keeps its line).
+ * Running out of memory is left as it is: the host reports it as memory_limit.
+ */
+const notSerialisable = (thrown) => {
+  const described = describeError(thrown);
+  if (described.name === "InternalError" && (described.message === "out of memory" || described.message === "string too long")) return thrown;
+  const error = new TypeErrorC("the flow's result cannot be serialised as JSON: " + described.message);
+  if (described.stack !== "") ObjectDefineProperty(error, "stack", { __proto__: null, value: described.stack, writable: true, configurable: true });
+  return error;
+};
+
+/** The caller's context (JSON text of an object), parsed and frozen all the way down: plain data of this realm. */
+const frozenContext = (contextJson) => {
+  const root = JSONParse(contextJson);
+  const stack = [root];
+  while (stack.length > 0) {
+    const value = stack[stack.length - 1];
+    stack.length = stack.length - 1;
+    ObjectFreeze(value);
+    const names = ObjectKeys(value);
+    for (let i = 0; i < names.length; i++) {
+      const child = value[names[i]];
+      if (isObjectLike(child)) push(stack, child);
+    }
+  }
+  return root;
+};
+
+const ARGUMENT_NAMES = ["request", "env", "utils"];
+
+/** The default export's argument: request, env and utils, then the context's properties (the host refuses the three names in it). */
+const makeArgument = (request, env, utils, contextJson) => {
+  const argument = { request, env, utils };
+  if (contextJson !== "") {
+    const context = frozenContext(contextJson);
+    const names = ObjectKeys(context);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      let reserved = false;
+      for (let j = 0; j < ARGUMENT_NAMES.length; j++) if (ARGUMENT_NAMES[j] === name) reserved = true;
+      if (!reserved) ObjectDefineProperty(argument, name, { __proto__: null, value: context[name], writable: true, enumerable: true, configurable: true });
+    }
+  }
+  return ObjectFreeze(argument);
+};
+
+/**
+ * What start is given for the module: 0 in a warm context (the namespace is loaded already), 1 a
+ * namespace, 2 a promise of one. flow: 1 for a flow (its result is data), 0 for an endpoint
+ * workflow (a Response). contextJson: "" for no context.
+ */
+const start = (evaluated, evaluatedKind, metaJson, body, envJson, responseBytes, maxLogChars, flow, contextJson) => {
   const call = ++currentCall;
   logChars = maxLogChars;
+  const noun = flow === 1 ? "flow" : "workflow";
   const run = async () => {
     if (evaluatedKind !== 0) loadedNamespace = evaluatedKind === 2 ? await evaluated : evaluated;
-    if (loadedNamespace === null) return invalid("the workflow module was not evaluated");
+    if (loadedNamespace === null) return invalid("the " + noun + " module was not evaluated");
     const workflow = loadedNamespace.default;
-    if (typeof workflow !== "function") return invalid("the workflow's default export is " + describeValue(workflow) + ", not a function");
+    if (typeof workflow !== "function") return invalid("the " + noun + "'s default export is " + describeValue(workflow) + ", not a function");
     const meta = JSONParse(metaJson);
     const pairs = requestPairs(meta);
     const request = makeRequest(meta, pairs, body);
     const env = ObjectFreeze(JSONParse(envJson));
     const utils = makeUtils(call, body, pairs);
-    const result = await workflow(ObjectFreeze({ request, env, utils }));
-    return extract(result, responseBytes);
+    const result = await workflow(makeArgument(request, env, utils, contextJson));
+    return flow === 1 ? extractFlowResult(result, responseBytes) : extract(result, responseBytes);
   };
   return run();
 };
