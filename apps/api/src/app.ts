@@ -27,7 +27,11 @@ import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
 import { tenantRoutes } from "./routes/tenants.routes.js";
 import { targetCheck } from "./services/target-policy.js";
-import type { InboundService } from "@hookline/inbound";
+import type { InboundService, IntegrationService } from "@hookline/inbound";
+import { customerRoutes } from "./integrations/customers.routes.js";
+import { instanceRoutes } from "./integrations/instances.routes.js";
+import { integrationRoutes } from "./integrations/integrations.routes.js";
+import { triggerCallRoutes } from "./integrations/trigger-calls.routes.js";
 import { brandRoutes } from "./inbound/brands.routes.js";
 import { environmentRoutes } from "./inbound/environments.routes.js";
 import { executionRoutes } from "./inbound/executions.routes.js";
@@ -49,10 +53,13 @@ export interface ApiDependencies {
   readonly engine: DeliveryEngine;
   /** Inbound endpoints: routing calls, running workflows in the sandbox, recording executions. */
   readonly inbound: InboundService;
+  /** Integrations: routing trigger calls to a customer's flow and queueing it; test invocations. */
+  readonly integrations: IntegrationService;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
-export function createApp({ config, logger, db, scheduler, publisher, redis, readiness, engine, inbound }: ApiDependencies): Express {
+export function createApp(deps: ApiDependencies): Express {
+  const { config, logger, db, scheduler, publisher, redis, readiness, engine, inbound, integrations } = deps;
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -64,6 +71,7 @@ export function createApp({ config, logger, db, scheduler, publisher, redis, rea
   // Calls of inbound endpoints come before the JSON body parser and the security headers: their
   // bodies are any text, and what their callers get is what the tenant's workflow answered.
   app.use("/api/v1/envs/:environmentId/endpoints", inboundCallRoutes({ inbound, budget }));
+  app.use("/api/v1/trigger/:token", triggerCallRoutes({ integrations, budget }));
   // The benchmark's ceiling for an inbound call: the same process and middleware, no workflow.
   if (config.api.benchHelloRoute) app.post("/bench/hello", (_req, res) => void res.type("text/plain").end("hello world"));
   app.use(securityHeaders());
@@ -84,6 +92,9 @@ export function createApp({ config, logger, db, scheduler, publisher, redis, rea
     { path: "/v1/brands", router: brandRoutes() },
     { path: "/v1/inbound_endpoints", router: inboundEndpointRoutes({ inbound, publicUrl: config.inbound.publicUrl }) },
     { path: "/v1/executions", router: executionRoutes() },
+    { path: "/v1/customers", router: customerRoutes() },
+    { path: "/v1/integrations", router: integrationRoutes({ integrations, publicUrl: config.inbound.publicUrl }) },
+    { path: "/v1/instances", router: instanceRoutes({ publicUrl: config.inbound.publicUrl }) },
     // API flavours: adapters over the same endpoints, subscriptions and deliveries.
     { path: "/v1/webhook_settings", router: moniteRoutes({ checkTargets }) },
     { path: "/v1/webhooks", router: momentusRoutes({ scheduler, checkTargets }) },

@@ -6,13 +6,14 @@ import {
   connectDatabase,
   createWorkStore,
   provisionMissingEnvironments,
+  provisionTestCustomers,
   sealLegacySecrets,
   verifyEncryptionKey,
   type Database,
 } from "@hookline/db";
 import { createOutbound, type Resolver } from "@hookline/delivery";
 import { createDeliveryEngine } from "@hookline/delivery-engine";
-import { createInboundService } from "@hookline/inbound";
+import { createInboundService, createIntegrationService } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
 import { SandboxPool, type Invocation } from "@hookline/sandbox";
 import { createRedis, JobQueues, Scheduler } from "@hookline/queue";
@@ -62,6 +63,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     await verifyEncryptionKey(db);
     const sealed = await sealLegacySecrets(db);
     if (sealed > 0) logger.info({ endpoints: sealed }, "sealed secrets stored before encryption at rest");
+    await provisionTestCustomers(db);
     const provisioned = await provisionMissingEnvironments(db);
     if (provisioned > 0)
       logger.info({ tenants: provisioned }, "gave tenants created before environments existed their preview and live environments");
@@ -116,6 +118,14 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     fetchResponseMaxBytes: config.inbound.limits.fetchResponseBytes,
     logger,
   });
+  const integrations = createIntegrationService({
+    db,
+    sandbox,
+    scheduler,
+    hostOptions: { publisher, http, fetchResponseMaxBytes: config.inbound.limits.fetchResponseBytes, logger },
+    logger,
+    compile: (source) => inbound.compile(source),
+  });
   const app = createApp({
     config,
     logger,
@@ -125,6 +135,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     redis,
     engine,
     inbound,
+    integrations,
     readiness: () => checkDependencies(db, redis),
   });
   const server = createServer(app);

@@ -29,6 +29,13 @@ const TABLES = [
   "inbound_endpoints",
   "inbound_endpoint_brands",
   "workflow_versions",
+  "customers",
+  "integrations",
+  "integration_versions",
+  "instances",
+  "instance_api_keys",
+  "triggers",
+  "flow_executions",
 ];
 let environment: string;
 let publicKey: string;

@@ -21,6 +21,9 @@ let owned: {
   inbound: string;
   version: string;
   execution: string;
+  customer: string;
+  integration: string;
+  instance: string;
 };
 let intruder: Awaited<ReturnType<Harness["newTenant"]>>;
 
@@ -68,6 +71,16 @@ beforeAll(async () => {
   while ((await h.db.pool.query(`SELECT 1 FROM executions WHERE id = $1`, [execution])).rowCount === 0) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  const customer = (await h.request<{ id: string }>("POST", "/v1/customers", { body: { name: "mine", external_id: "mine-1" } })).body.id;
+  const integration = (
+    await h.request<{ id: string }>("POST", "/v1/integrations", {
+      body: { name: "mine", flows: [{ name: "only", code: "export default async () => ({ ok: true });" }] },
+    })
+  ).body.id;
+  await h.request("POST", `/v1/integrations/${integration}/versions`);
+  const instance = (
+    await h.request<{ id: string }>("POST", "/v1/instances", { body: { integration_id: integration, version: 1, customer_id: customer } })
+  ).body.id;
   owned = {
     endpoint,
     subscription,
@@ -82,6 +95,9 @@ beforeAll(async () => {
     inbound,
     version: "1",
     execution,
+    customer,
+    integration,
+    instance,
   };
   intruder = await h.newTenant("intruder");
 });
@@ -137,7 +153,21 @@ const ROUTES: Route[] = [
   { method: "POST", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/workflow/publish`, body: {} },
   { method: "POST", path: (ids) => `/v1/inbound_endpoints/${ids.inbound}/workflow/preview`, body: {} },
   { method: "GET", path: (ids) => `/v1/executions/${ids.execution}` },
+  { method: "GET", path: (ids) => `/v1/customers/${ids.customer}` },
+  { method: "PATCH", path: (ids) => `/v1/customers/${ids.customer}`, body: { name: "theirs" } },
+  { method: "DELETE", path: (ids) => `/v1/customers/${ids.customer}` },
+  { method: "GET", path: (ids) => `/v1/integrations/${ids.integration}` },
+  { method: "PATCH", path: (ids) => `/v1/integrations/${ids.integration}`, body: { name: "theirs" } },
+  { method: "DELETE", path: (ids) => `/v1/integrations/${ids.integration}` },
+  { method: "POST", path: (ids) => `/v1/integrations/${ids.integration}/versions` },
+  { method: "GET", path: (ids) => `/v1/integrations/${ids.integration}/executions` },
+  { method: "POST", path: (ids) => `/v1/integrations/${ids.integration}/test`, body: {} },
+  { method: "GET", path: (ids) => `/v1/instances/${ids.instance}` },
+  { method: "PATCH", path: (ids) => `/v1/instances/${ids.instance}`, body: { version: 1 } },
+  { method: "DELETE", path: (ids) => `/v1/instances/${ids.instance}` },
+  { method: "GET", path: (ids) => `/v1/instances/${ids.instance}/executions` },
   // Ids in bodies and filters are tenant-scoped too.
+  { method: "POST", path: () => `/v1/instances`, body: { integration_id: "<integration>", version: 1, customer_id: "<customer>" } },
   { method: "POST", path: () => `/v1/subscriptions`, body: { endpoint_id: "<endpoint>", event_types: ["a.b"] } },
   { method: "POST", path: () => `/v1/environments`, body: { name: "x", kind: "preview", brand_ids: ["<brand>"] } },
   { method: "POST", path: () => `/v1/inbound_endpoints`, body: { name: "x", path: "/x", method: "GET", brand_ids: ["<brand>"] } },
@@ -157,6 +187,9 @@ const PLACEHOLDERS = {
   inbound: ":inbound_endpoint",
   version: ":version",
   execution: ":execution",
+  customer: ":customer",
+  integration: ":integration",
+  instance: ":instance",
 };
 const AS_ID = {
   endpoint: ":id",
@@ -172,6 +205,9 @@ const AS_ID = {
   inbound: ":id",
   version: ":version",
   execution: ":id",
+  customer: ":id",
+  integration: ":id",
+  instance: ":id",
 };
 
 function withIds(body: unknown): unknown {
@@ -179,7 +215,9 @@ function withIds(body: unknown): unknown {
     JSON.parse(
       JSON.stringify(body ?? null)
         .replace("<endpoint>", owned.endpoint)
-        .replace("<brand>", owned.brand),
+        .replace("<brand>", owned.brand)
+        .replace("<integration>", owned.integration)
+        .replace("<customer>", owned.customer),
     ) ?? undefined
   );
 }

@@ -2,6 +2,7 @@ import type { Logger } from "@hookline/core";
 import {
   deleteExpiredIdempotencyKeys,
   releaseStrandedHeldDeliveries,
+  staleFlowExecutions,
   withDueDeliveries,
   type Database,
   type DueCursor,
@@ -42,8 +43,19 @@ export function startSweeper(deps: { db: Database; queues: JobQueues; scheduler:
     }
   }
 
-  /** One pass over everything due, in batches; returns how many deliveries it enqueued. */
+  /** Flow executions queued or running past the grace whose job is gone: enqueued again (at least once). */
+  async function requeueFlows(): Promise<number> {
+    const ids = await staleFlowExecutions(deps.db, options.graceMs, batchSize);
+    if (ids.length === 0) return 0;
+    const missing = await deps.queues.missing(JOBS.runFlow, ids);
+    if (!(await deps.scheduler.flowsDue(missing))) throw new EnqueueFailed();
+    return missing.length;
+  }
+
+  /** One pass over everything due, in batches; returns how many deliveries (and flow executions) it enqueued. */
   async function sweepOnce(): Promise<number> {
+    const flows = await requeueFlows();
+    if (flows > 0) deps.logger.warn({ requeued: flows }, "sweeper enqueued flow executions that had no job");
     const released = await releaseStranded();
     if (released > 0) deps.logger.warn({ released }, "sweeper released held deliveries of active endpoints");
     let requeued = 0;

@@ -4,8 +4,11 @@ import { startProcessMetrics, type Logger } from "@hookline/core";
 import { connectDatabase, createWorkStore, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
 import { createOutbound, type Resolver } from "@hookline/delivery";
 import { createDeliveryEngine, EndpointGate, type DeliveryEngine } from "@hookline/delivery-engine";
+import { createFlowRunner } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
+import { SandboxPool, type Invocation } from "@hookline/sandbox";
 import { createRedis, evictionPolicy, isSafeEvictionPolicy, JobQueues, QUEUES, queueSettings, Scheduler } from "@hookline/queue";
+import { processFlow } from "./flow.processor.js";
 import { startSweeper } from "./sweeper.js";
 
 /** What a job's processor needs: the delivery engine, with this process's gate in it. */
@@ -78,6 +81,39 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   });
   const deps: WorkerDependencies = { engine, logger };
 
+  // Integrations' flows run here, in this process's own sandbox threads (started with the first flow).
+  let pool: SandboxPool | undefined;
+  const sandbox = {
+    run: (invocation: Invocation) =>
+      (pool ??= new SandboxPool({
+        threads: config.inbound.sandboxThreads,
+        maxPerTenant: config.inbound.sandboxThreadsPerTenant,
+        limits: config.inbound.limits,
+        maxQueuedPerTenant: config.inbound.maxQueuedPerTenant,
+        logger,
+      })).run(invocation),
+  };
+  const runFlow = createFlowRunner({
+    db,
+    sandbox,
+    hostOptions: { publisher, http, fetchResponseMaxBytes: config.inbound.limits.fetchResponseBytes, logger },
+    logger,
+  });
+  const flows = new Worker(QUEUES.flows, (job) => processFlow(job, runFlow), {
+    connection,
+    prefix: config.queuePrefix,
+    autorun: false,
+    concurrency: config.worker.flowConcurrency,
+    // Renewed while the flow runs; a worker that dies mid-flow loses it and the job runs again.
+    lockDuration: config.worker.flowLockMs,
+    stalledInterval: config.worker.flowLockMs,
+    maxStalledCount: 5,
+  });
+  flows.on("error", (error) => logger.error({ err: error }, "flow worker error"));
+  flows.on("failed", (job, error) => {
+    if (job) logger.error({ job_id: job.id, err: error.message, attempts: job.attemptsMade }, "flow job crashed");
+  });
+
   const worker = new Worker(QUEUES.deliveries, (job, token) => processor(job, deps, token), {
     connection,
     prefix: config.queuePrefix,
@@ -121,7 +157,9 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
       if (!config.worker.allowEvictingRedis) throw new Error(message);
       logger.warn({ policy }, message);
     }
+    await flows.waitUntilReady();
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped unexpectedly"));
+    void flows.run().catch((error: unknown) => logger.error({ err: error }, "flow worker stopped unexpectedly"));
     sweeper = startSweeper({ db, queues, scheduler, logger }, config.sweeper);
   })();
 
@@ -148,13 +186,14 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
       await sweeper?.stop();
       let timer: NodeJS.Timeout | undefined;
       const graceful = await Promise.race([
-        worker.close().then(() => true),
+        Promise.all([worker.close(), flows.close()]).then(() => true),
         new Promise<boolean>((resolve) => {
           timer = setTimeout(() => resolve(false), deadlineMs);
         }),
       ]);
       clearTimeout(timer);
-      if (!graceful) await worker.close(true);
+      if (!graceful) await Promise.all([worker.close(true), flows.close(true)]);
+      await pool?.close();
       await queues.close();
       producer.disconnect();
       connection.disconnect();

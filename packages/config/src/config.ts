@@ -70,6 +70,13 @@ export interface Config {
     readonly healthPort: number | undefined;
     /** Unhealthy when jobs are waiting but none has started for this long. */
     readonly stallTimeoutMs: number;
+    /** Integration flows one worker process runs at the same time (each takes a sandbox thread while it computes). */
+    readonly flowConcurrency: number;
+    /**
+     * How long a worker's hold on a flow job lasts without renewal (renewed at half of it while the
+     * flow runs): a worker killed mid-flow gives the job up after about this long, and another runs it again.
+     */
+    readonly flowLockMs: number;
   };
   /** Inbound endpoints and the sandbox their workflows run in. */
   readonly inbound: {
@@ -172,6 +179,8 @@ export function loadConfig(env: Env = process.env): Config {
       shutdownTimeoutMs: read.seconds("SHUTDOWN_TIMEOUT_SECONDS", 30, { min: 0, max: 3600 }) * 1000,
       healthPort: read.optionalInt("WORKER_HEALTH_PORT", { min: 0, max: 65535 }),
       stallTimeoutMs: read.seconds("WORKER_STALL_SECONDS", 120, { min: 1, max: 86400 }) * 1000,
+      flowConcurrency: read.int("FLOW_CONCURRENCY", 8, { min: 1, max: 1000 }),
+      flowLockMs: read.seconds("FLOW_LOCK_SECONDS", 30, { min: 1, max: 3600 }) * 1000,
     },
     inbound: {
       publicUrl: read.optionalUrl("PUBLIC_URL", ["http:", "https:"]),

@@ -38,6 +38,7 @@ export class MalformedJobError extends Error {
 /** Every queue Hookline uses. Workers run one BullMQ Worker per queue that has a processor. */
 export const QUEUES = {
   deliveries: "deliveries",
+  flows: "flows",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -55,6 +56,22 @@ const deliverSchema: JSONSchemaType<DeliverPayload> = {
   properties: {
     v: { type: "integer", const: 1 },
     deliveryId: { type: "string", minLength: 1, maxLength: 128 },
+  },
+};
+
+/** One run of an integration's flow, for a call of a trigger URL stored as a flow execution. */
+export interface RunFlowPayload {
+  readonly v: 1;
+  readonly executionId: string;
+}
+
+const runFlowSchema: JSONSchemaType<RunFlowPayload> = {
+  type: "object",
+  required: ["v", "executionId"],
+  additionalProperties: false,
+  properties: {
+    v: { type: "integer", const: 1 },
+    executionId: { type: "string", minLength: 1, maxLength: 128 },
   },
 };
 
@@ -76,9 +93,26 @@ export const JOBS = {
     // same timeout); 30 s more covers the reads and writes around it and a missed renewal.
     lockDurationMs: MAX_ENDPOINT_TIMEOUT_SECONDS * 1_000 + 30_000,
   }),
+  runFlow: defineJob<RunFlowPayload>({
+    name: "run-flow",
+    queue: QUEUES.flows,
+    schema: runFlowSchema,
+    // The execution id: one job per stored call, however often the sweeper finds it.
+    jobId: (payload) => payload.executionId,
+    attempts: 5,
+    backoff: { type: "exponential", delayMs: 1_000 },
+    // BullMQ renews the lock while the flow runs, so it need not outlast the flow: a worker that
+    // dies mid-flow gives the job up this long after its last renewal (FLOW_LOCK_SECONDS sets it).
+    lockDurationMs: 30_000,
+  }),
 };
 
 export type JobName = keyof typeof JOBS;
+
+/** The payload of a flow job. */
+export function runFlowPayload(executionId: string): RunFlowPayload {
+  return { v: 1, executionId };
+}
 
 /** The payload of a delivery job. */
 export function deliverPayload(deliveryId: string): DeliverPayload {

@@ -1,5 +1,5 @@
 import type { Logger } from "@hookline/core";
-import { deliverPayload, JOBS } from "./catalog.js";
+import { deliverPayload, JOBS, runFlowPayload } from "./catalog.js";
 import { PRODUCER_COMMAND_TIMEOUT_MS } from "./connection.js";
 import type { JobQueues } from "./job-queues.js";
 
@@ -71,6 +71,17 @@ export class Scheduler {
     return this.due(dueDeliveries(deliveries, publisher), log);
   }
 
+  /** Stored flow executions to run (a call of a trigger URL, or one the sweeper found without a job). */
+  flowsDue(executionIds: readonly string[], log: Logger = this.logger): Promise<boolean> {
+    if (executionIds.length === 0) return Promise.resolve(true);
+    return this.bounded(
+      executionIds.length,
+      log,
+      () => this.options.queues.add(JOBS.runFlow, executionIds.map(runFlowPayload)),
+      "executions",
+    );
+  }
+
   /** One delivery due at `when`: a retry decided outside a worker (a synchronous webhook's). */
   retryAt(deliveryId: string, when: Date, log: Logger = this.logger): Promise<boolean> {
     const delayMs = Math.max(0, when.getTime() - Date.now());
@@ -95,7 +106,12 @@ export class Scheduler {
     });
   }
 
-  private async bounded(count: number, log: Logger, enqueue: () => Promise<void>): Promise<boolean> {
+  private async bounded(
+    count: number,
+    log: Logger,
+    enqueue: () => Promise<void>,
+    what: "deliveries" | "executions" = "deliveries",
+  ): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     try {
       if (this.failureRate > 0 && Math.random() < this.failureRate) throw new Error("injected enqueue failure (test configuration)");
@@ -107,7 +123,7 @@ export class Scheduler {
       ]);
       return true;
     } catch (error) {
-      log.warn({ err: (error as Error).message, deliveries: count }, "enqueue failed; the sweeper will enqueue these deliveries");
+      log.warn({ err: (error as Error).message, [what]: count }, `enqueue failed; the sweeper will enqueue these ${what}`);
       return false;
     } finally {
       clearTimeout(timer);

@@ -112,6 +112,8 @@ export function toEndpointConfig(body: EndpointConfigBody | undefined): Endpoint
 }
 
 export interface TestInvocationBody {
+  /** For an instance-and-flow configuration with several flows: the flow whose URL is called. */
+  flow?: string;
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -123,6 +125,7 @@ export const testInvocationSchema: Schema = {
   type: "object",
   additionalProperties: false,
   properties: {
+    flow: flowName,
     method: { type: "string", enum: ["GET", "POST", "PUT", "DELETE", "PATCH"] },
     headers: {
       type: "object",

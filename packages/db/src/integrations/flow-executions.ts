@@ -1,8 +1,37 @@
 import type { Database, PrismaClient } from "../client.js";
-import type { FlowExecution } from "../generated/prisma/client.js";
+import type { FlowExecution as FlowExecutionRow } from "../generated/prisma/client.js";
 import { toPage, type Page, type PageRequest } from "../pagination.js";
 
-export type { FlowExecution } from "../generated/prisma/client.js";
+/** A flow execution as it leaves the data layer, its JSON columns typed as the writers wrote them. */
+export interface FlowExecution {
+  readonly id: string;
+  readonly integrationId: string;
+  readonly instanceId: string | null;
+  readonly customerId: string | null;
+  readonly version: number | null;
+  readonly flowName: string | null;
+  readonly triggerKind: "shared" | "instance" | "instance_flow" | null;
+  readonly isTest: boolean;
+  readonly status: "queued" | "running" | "succeeded" | "failed" | "refused";
+  readonly attempt: number;
+  readonly method: string;
+  readonly requestHeaders: Record<string, string>;
+  readonly bodySize: number;
+  readonly answerStatus: number;
+  readonly preprocess: unknown;
+  readonly result: unknown;
+  readonly logs: unknown;
+  readonly error: unknown;
+  readonly publishedEventIds: string[];
+  readonly createdAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+}
+
+const toFlowExecution = ({ body: _body, tenantId: _tenantId, requestHeaders, ...row }: FlowExecutionRow): FlowExecution => ({
+  ...row,
+  requestHeaders: requestHeaders as Record<string, string>,
+});
 
 /** A flow execution as the trigger route writes it: queued (to run) or refused (routing or security said no). */
 export interface NewFlowExecution {
@@ -171,10 +200,13 @@ export function flowExecutionRepository(prisma: PrismaClient, tenantId: string) 
       orderBy: { id: "desc" },
       take: request.limit + 1,
     });
-    return toPage(rows, request.limit);
+    return toPage(rows.map(toFlowExecution), request.limit);
   };
   return {
-    find: (id: string): Promise<FlowExecution | null> => prisma.flowExecution.findFirst({ where: { id, tenantId } }),
+    find: async (id: string): Promise<FlowExecution | null> => {
+      const row = await prisma.flowExecution.findFirst({ where: { id, tenantId } });
+      return row && toFlowExecution(row);
+    },
     listForInstance: (instanceId: string, request: PageRequest) => page({ instanceId }, request),
     /** An integration's executions, or only those that never reached an instance (`unrouted`). */
     listForIntegration: (integrationId: string, request: PageRequest, options: { unrouted?: boolean } = {}) =>

@@ -119,16 +119,33 @@ export function integrationRepository(prisma: PrismaClient, cipher: SecretCipher
       return toPage(await Promise.all(rows.map(present)), page.limit);
     },
 
-    /** Edits the draft; published versions stay as they were. */
-    async update(id: string, patch: { name?: string | undefined; draft?: IntegrationInput | undefined }): Promise<Integration | null> {
-      const { count } = await prisma.integration.updateMany({
-        where: { id, tenantId },
-        data: {
-          ...(patch.name !== undefined && { name: patch.name }),
-          ...(patch.draft !== undefined && { draft: asJson(toDefinition(cipher, id, patch.draft)) }),
-        },
+    /** Edits the draft (flows replaced as a whole, the endpoint configuration likewise); published versions stay as they were. */
+    async update(
+      id: string,
+      patch: {
+        name?: string | undefined;
+        flows?: readonly FlowInput[] | undefined;
+        endpointConfig?: IntegrationDefinition["endpointConfig"] | undefined;
+      },
+    ): Promise<Integration | null> {
+      const updated = await prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<
+          { draft: IntegrationDefinition }[]
+        >`SELECT draft FROM integrations WHERE id = ${id} AND tenant_id = ${tenantId} FOR UPDATE`;
+        const current = rows[0]?.draft;
+        if (!current) return false;
+        const flows =
+          patch.flows === undefined
+            ? current.flows
+            : toDefinition(cipher, id, { flows: patch.flows, endpointConfig: current.endpointConfig }).flows;
+        const draft: IntegrationDefinition = { flows, endpointConfig: patch.endpointConfig ?? current.endpointConfig };
+        await tx.integration.update({
+          where: { id, tenantId },
+          data: { ...(patch.name !== undefined && { name: patch.name }), draft: asJson(draft) },
+        });
+        return true;
       });
-      return count === 0 ? null : find(id);
+      return updated ? find(id) : null;
     },
 
     /** The draft as stored (compiled flows, keys sealed), for publishing and test invocations. */
