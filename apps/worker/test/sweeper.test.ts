@@ -1,5 +1,5 @@
-import { createLogger } from "@hookline/core";
-import { createTenant, tenantScope } from "@hookline/db";
+import { createLogger, newId } from "@hookline/core";
+import { createTenant, insertFlowExecution, tenantScope } from "@hookline/db";
 import { JobQueues, QUEUES, Scheduler } from "@hookline/queue";
 import { useTestDatabase, useTestRedis } from "@hookline/testing";
 import { startSweeper } from "../src/sweeper.js";
@@ -113,5 +113,61 @@ describe("the sweeper", () => {
     const jobIds = (await queueFixture.queues.queue(QUEUES.deliveries).getJobs(["waiting", "delayed", "active"])).map((j) => j.id);
     expect(jobIds).toEqual(expect.arrayContaining(stranded.ids));
     for (const id of paused.ids) expect(jobIds).not.toContain(id);
+  });
+});
+
+describe("the sweeper and flow executions", () => {
+  it("enqueues a stored trigger call whose job is missing (at least once), and leaves alone one whose job exists", async () => {
+    const { tenant } = await createTenant(database.db, { name: "flows" });
+    const scope = tenantScope(database.db, tenant.id);
+    const customer = await scope.customers.create({ name: "c", externalId: "c-1" });
+    if (customer === "external_id_taken") throw new Error("taken");
+    const integration = await scope.integrations.create({
+      name: "i",
+      flows: [{ name: "only", source: "x", compiled: "export default async () => 1;", security: { type: "none" } }],
+      endpointConfig: { type: "instance_and_flow" },
+    });
+    await scope.integrations.publish(integration.id);
+    const instance = await scope.instances.deploy({
+      integrationId: integration.id,
+      version: 1,
+      customerId: customer.id,
+      config: {},
+      apiKeys: {},
+    });
+    if ("outcome" in instance) throw new Error(instance.outcome);
+    const stored = (id: string) =>
+      insertFlowExecution(database.db, {
+        id,
+        tenantId: tenant.id,
+        integrationId: integration.id,
+        instanceId: instance.id,
+        customerId: customer.id,
+        version: 1,
+        flowName: "only",
+        triggerKind: "instance_flow",
+        isTest: false,
+        status: "queued",
+        method: "POST",
+        requestHeaders: {},
+        body: "{}",
+        bodySize: 2,
+        answerStatus: 200,
+        preprocess: null,
+        error: null,
+      });
+    const [lost, kept] = [newId("execution"), newId("execution")];
+    await stored(lost);
+    await stored(kept);
+    await queueFixture.scheduler.flowsDue([kept]);
+
+    const sweeper = startSweeper(
+      { db: database.db, queues: queueFixture.queues, scheduler: queueFixture.scheduler, logger },
+      { intervalMs: 3_600_000, graceMs: 0 },
+    );
+    await sweeper.sweepOnce();
+    await sweeper.stop();
+    const jobs = await queueFixture.queues.queue(QUEUES.flows).getJobs(["waiting", "delayed", "active"]);
+    expect(jobs.map((j) => j.id).sort()).toEqual([lost, kept].sort());
   });
 });
