@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { BenchCluster } from "./cluster.js";
 import { composedCeiling, databaseCeiling, httpCeiling, queueCeiling } from "./ceilings.js";
 import { inbound } from "./inbound.js";
+import { integrations } from "./integrations.js";
 import { ingestion } from "./ingestion.js";
 import { chart, table, type Row } from "./report.js";
 import { isolation, latency, noisyNeighbour, recovery, throughput, type Durations } from "./scenarios.js";
@@ -17,7 +18,7 @@ const quick = env.BENCH_QUICK === "1";
 const durations: Durations = quick
   ? { warmupMs: 3_000, throughputMs: 15_000, phaseMs: 10_000 }
   : { warmupMs: 10_000, throughputMs: Number(env.BENCH_S1_SECONDS ?? 60) * 1000, phaseMs: Number(env.BENCH_PHASE_SECONDS ?? 30) * 1000 };
-const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,s1,s2,s3,s4,s5,s6,s7").split(","));
+const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,s1,s2,s3,s4,s5,s6,s7,s8").split(","));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const settings = {
@@ -46,13 +47,14 @@ say(`hookline bench: ${settings.workers} worker process(es), ${quick ? "quick" :
 const cluster = await BenchCluster.start(settings);
 try {
   let k = Number.NaN;
+  let q = Number.NaN;
   let kNode = Number.NaN;
   if (only.has("ceilings")) {
     say("ceilings");
     const seconds = quick ? 3_000 : 8_000;
     const h = await httpCeiling(cluster.receiverUrl, seconds);
     const hNode = await httpCeiling(cluster.receiverUrl, seconds, "node:http");
-    const q = await queueCeiling(settings.redisUrl, `${cluster.queuePrefix}-ceiling`, settings.workerConcurrency ?? 50, seconds);
+    q = await queueCeiling(settings.redisUrl, `${cluster.queuePrefix}-ceiling`, settings.workerConcurrency ?? 50, seconds);
     const d = await databaseCeiling(settings.databaseUrl, seconds);
     k = composedCeiling(h, q, d);
     kNode = composedCeiling(hNode, q, d);
@@ -224,6 +226,19 @@ try {
     add({ scenario: "S7 end to end", metric: "delivered", value: r.endToEnd.deliveredPerSecond, unit: "/s" });
     add({ scenario: "S7 end to end", metric: "call to receipt p50", value: r.endToEnd.p50, unit: "ms" });
     add({ scenario: "S7 end to end", metric: "call to receipt p99", value: r.endToEnd.p99, unit: "ms" });
+  }
+  if (only.has("s8")) {
+    say("S8 integrations (shared endpoint)");
+    const r = await integrations(cluster, quick ? 5 : 15);
+    raw.s8 = r;
+    add({ scenario: "S8 accepted", metric: "requests", value: r.accepted.requestsPerSecond, unit: "/s" });
+    add({ scenario: "S8 accepted", metric: "ratio to Q", value: r.accepted.requestsPerSecond / q, unit: "" });
+    add({ scenario: "S8 accepted", metric: "p99", value: r.accepted.p99, unit: "ms" });
+    if (r.accepted.non2xx > 0) add({ scenario: "S8 accepted", metric: "non-2xx", value: r.accepted.non2xx, unit: "" });
+    add({ scenario: "S8 to start", metric: "offered", value: r.toStart.offeredPerSecond, unit: "/s" });
+    add({ scenario: "S8 to start", metric: "started", value: r.toStart.started, unit: "" });
+    add({ scenario: "S8 to start", metric: "call to flow start p50", value: r.toStart.p50, unit: "ms" });
+    add({ scenario: "S8 to start", metric: "call to flow start p99", value: r.toStart.p99, unit: "ms" });
   }
   const crashed = cluster.crashed();
   if (crashed) throw new Error(crashed);

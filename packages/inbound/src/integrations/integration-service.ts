@@ -1,6 +1,7 @@
 import type { TestInvocationBody } from "@hookline/api-contract";
 import { AppError, newId, type IntegrationDefinition, type Logger, type StoredFlow } from "@hookline/core";
 import {
+  batcher,
   findInstanceForCustomer,
   insertFlowExecution,
   instanceKeyOpens,
@@ -94,6 +95,17 @@ function definitionCache(db: Database) {
 export function createIntegrationService(options: IntegrationServiceOptions): IntegrationService {
   const { db, sandbox, logger } = options;
   const definition = definitionCache(db);
+  // Calls stored together are queued together: one bulk add to Redis for all of them.
+  const enqueue = batcher<{ id: string; log: Logger }, boolean>(
+    async (calls) => {
+      const queued = await options.scheduler.flowsDue(
+        calls.map((call) => call.id),
+        calls[0]!.log,
+      );
+      return calls.map(() => queued);
+    },
+    { maxBatch: 200, maxConcurrent: 2 },
+  );
 
   const keyOpens = async (target: { tenantId: string }, instance: InstanceTarget, flow: StoredFlow, presented: string | undefined) => {
     if (flow.security.type === "none") return true;
@@ -224,7 +236,7 @@ export function createIntegrationService(options: IntegrationServiceOptions): In
 
       await insertFlowExecution(db, { ...base, ...found, status: "queued", body: call.body, answerStatus: 200, error: null });
       // Not queued (Redis away)? The row is queued in Postgres; the sweeper enqueues it.
-      await options.scheduler.flowsDue([executionId], call.log);
+      await enqueue({ id: executionId, log: call.log });
       return { kind: "queued", executionId };
     },
 
