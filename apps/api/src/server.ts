@@ -15,7 +15,7 @@ import { createOutbound, type Resolver } from "@hookline/delivery";
 import { createDeliveryEngine } from "@hookline/delivery-engine";
 import { createInboundService, createIntegrationService } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
-import { SandboxPool, type Invocation } from "@hookline/sandbox";
+import { lazySandboxPool } from "@hookline/sandbox";
 import { createRedis, JobQueues, Scheduler } from "@hookline/queue";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
@@ -95,20 +95,13 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
   });
   // Tenant code runs in worker threads of this process, each with its own QuickJS (WebAssembly)
   // module; the threads start with the first workflow call or save, not with the API.
-  let pool: SandboxPool | undefined;
-  const started = () =>
-    (pool ??= new SandboxPool({
-      threads: config.inbound.sandboxThreads,
-      maxPerTenant: config.inbound.sandboxThreadsPerTenant,
-      limits: config.inbound.limits,
-      maxQueuedPerTenant: config.inbound.maxQueuedPerTenant,
-      logger,
-    }));
-  const sandbox = {
-    run: (invocation: Invocation) => started().run(invocation),
-    check: (js: string) => started().check(js),
-    close: async () => pool?.close(),
-  };
+  const sandbox = lazySandboxPool({
+    threads: config.inbound.sandboxThreads,
+    maxPerTenant: config.inbound.sandboxThreadsPerTenant,
+    limits: config.inbound.limits,
+    maxQueuedPerTenant: config.inbound.maxQueuedPerTenant,
+    logger,
+  });
   const inbound = createInboundService({
     db,
     publisher,

@@ -6,7 +6,7 @@ import { createOutbound, type Resolver } from "@hookline/delivery";
 import { createDeliveryEngine, EndpointGate, type DeliveryEngine } from "@hookline/delivery-engine";
 import { createFlowRunner } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
-import { SandboxPool, type Invocation } from "@hookline/sandbox";
+import { lazySandboxPool } from "@hookline/sandbox";
 import { createRedis, evictionPolicy, isSafeEvictionPolicy, JobQueues, QUEUES, queueSettings, Scheduler } from "@hookline/queue";
 import { processFlow } from "./flow.processor.js";
 import { startSweeper } from "./sweeper.js";
@@ -82,17 +82,13 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   const deps: WorkerDependencies = { engine, logger };
 
   // Integrations' flows run here, in this process's own sandbox threads (started with the first flow).
-  let pool: SandboxPool | undefined;
-  const sandbox = {
-    run: (invocation: Invocation) =>
-      (pool ??= new SandboxPool({
-        threads: config.inbound.sandboxThreads,
-        maxPerTenant: config.inbound.sandboxThreadsPerTenant,
-        limits: config.inbound.limits,
-        maxQueuedPerTenant: config.inbound.maxQueuedPerTenant,
-        logger,
-      })).run(invocation),
-  };
+  const sandbox = lazySandboxPool({
+    threads: config.inbound.sandboxThreads,
+    maxPerTenant: config.inbound.sandboxThreadsPerTenant,
+    limits: config.inbound.limits,
+    maxQueuedPerTenant: config.inbound.maxQueuedPerTenant,
+    logger,
+  });
   const runFlow = createFlowRunner({
     db,
     sandbox,
@@ -193,7 +189,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
       ]);
       clearTimeout(timer);
       if (!graceful) await Promise.all([worker.close(true), flows.close(true)]);
-      await pool?.close();
+      await sandbox.close();
       await queues.close();
       producer.disconnect();
       connection.disconnect();

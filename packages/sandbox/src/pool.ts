@@ -152,3 +152,18 @@ export class SandboxPool {
     job.resolve(result);
   }
 }
+
+/**
+ * A pool whose threads start with its first invocation or check, not when it is made: a process
+ * that never runs tenant code (most test files, an API with no inbound traffic yet) never pays
+ * for the threads and their WebAssembly memories.
+ */
+export function lazySandboxPool(options: SandboxPoolOptions): Pick<SandboxPool, "run" | "check" | "close"> {
+  let pool: SandboxPool | undefined;
+  const started = () => (pool ??= new SandboxPool(options));
+  return {
+    run: (invocation) => started().run(invocation),
+    check: (js) => started().check(js),
+    close: async () => pool?.close(),
+  };
+}
