@@ -24,6 +24,8 @@ import { endpointRoutes } from "./routes/endpoints.routes.js";
 import { momentusRoutes } from "./flavours/momentus.routes.js";
 import { moniteRoutes } from "./flavours/monite.routes.js";
 import { healthRoutes, type Readiness } from "./routes/health.routes.js";
+import { openApiRoutes } from "./routes/openapi.routes.js";
+import { contractCheck, type ContractViolation } from "./http/contract-check.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
 import { tenantRoutes } from "./routes/tenants.routes.js";
 import { targetCheck } from "./services/target-policy.js";
@@ -55,6 +57,8 @@ export interface ApiDependencies {
   readonly inbound: InboundService;
   /** Integrations: routing trigger calls to a customer's flow and queueing it; test invocations. */
   readonly integrations: IntegrationService;
+  /** Tests: told of every response the OpenAPI document does not describe (see contract-check.ts). */
+  readonly onContractViolation?: ((violation: ContractViolation) => void) | undefined;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
@@ -67,6 +71,7 @@ export function createApp(deps: ApiDependencies): Express {
 
   app.use(requestLogging(logger));
   app.use(measureRequests);
+  if (deps.onContractViolation) app.use(contractCheck(deps.onContractViolation));
   const budget = tenantBudget(redis, { perSecond: config.api.rateLimitPerSecond, keyPrefix: config.queuePrefix });
   // Calls of inbound endpoints come before the JSON body parser and the security headers: their
   // bodies are any text, and what their callers get is what the tenant's workflow answered.
@@ -76,6 +81,8 @@ export function createApp(deps: ApiDependencies): Express {
   if (config.api.benchHelloRoute) app.post("/bench/hello", (_req, res) => void res.type("text/plain").end("hello world"));
   app.use(securityHeaders());
   app.use(healthRoutes(readiness));
+  const openApi = openApiRoutes(config.inbound.publicUrl);
+  app.use(openApi.public);
   app.use(jsonBody(config.api.maxBodyBytes));
 
   const checkTargets = targetCheck(createAddressPolicy(config.delivery.allowPrivateTargets));
@@ -92,6 +99,7 @@ export function createApp(deps: ApiDependencies): Express {
     { path: "/v1/brands", router: brandRoutes() },
     { path: "/v1/inbound_endpoints", router: inboundEndpointRoutes({ inbound, publicUrl: config.inbound.publicUrl }) },
     { path: "/v1/executions", router: executionRoutes() },
+    { path: "/v1/openapi.json", router: openApi.tenant },
     { path: "/v1/customers", router: customerRoutes() },
     { path: "/v1/integrations", router: integrationRoutes({ integrations, publicUrl: config.inbound.publicUrl }) },
     { path: "/v1/instances", router: instanceRoutes({ publicUrl: config.inbound.publicUrl }) },

@@ -20,6 +20,7 @@ import { createRedis, JobQueues, Scheduler } from "@hookline/queue";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
 import { createApp } from "./app.js";
+import type { ContractViolation } from "./http/contract-check.js";
 
 /** Each dependency answers within about a second or counts as unavailable. */
 async function checkDependencies(db: Database, redis: Redis): Promise<Record<string, DependencyState>> {
@@ -49,6 +50,8 @@ export interface RunningApi {
 export interface StartOptions {
   /** Replaces DNS for the API's outbound requests (synchronous webhooks); tests play tricks with it. */
   readonly resolve?: Resolver | undefined;
+  /** Tests: told of every response the OpenAPI document does not describe. */
+  readonly onContractViolation?: ((violation: ContractViolation) => void) | undefined;
 }
 
 export async function startApi(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApi> {
@@ -129,6 +132,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     engine,
     inbound,
     integrations,
+    onContractViolation: options.onContractViolation,
     readiness: () => checkDependencies(db, redis),
   });
   const server = createServer(app);

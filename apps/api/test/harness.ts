@@ -4,6 +4,7 @@ import type { Resolver } from "@hookline/delivery";
 import { createTenant, connectDatabase, type Database } from "@hookline/db";
 import { createTestDatabase, jsonClient, testConfig, testQueuePrefix, TEST_ADMIN_TOKEN, type JsonRequest } from "@hookline/testing";
 import { startApi, type RunningApi } from "../src/server.js";
+import type { ContractViolation } from "../src/http/contract-check.js";
 
 export interface Harness {
   readonly api: RunningApi;
@@ -33,8 +34,12 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
   const database = await createTestDatabase();
   const queue = testQueuePrefix();
   const config = testConfig({ databaseUrl: database.url, queuePrefix: queue.prefix, env });
+  // Every response of every API test is checked against the OpenAPI document; closing the
+  // harness fails the file if one did not match.
+  const violations: ContractViolation[] = [];
   const api = await startApi(config, options.logger ?? createLogger({ level: config.logLevel, name: "test-api" }), {
     resolve: options.resolve,
+    onContractViolation: (violation) => violations.push(violation),
   });
   const db = connectDatabase({ url: database.url, encryptionKey: config.encryptionKey, poolMax: 2 });
 
@@ -58,6 +63,10 @@ export async function startHarness(env: Record<string, string> = {}, options: Ha
       await db.close();
       await database.drop();
       await queue.cleanup();
+      if (violations.length > 0) {
+        const seen = [...new Set(violations.map((v) => `${v.route} → ${v.status}: ${v.problem}`))];
+        throw new Error(`responses the OpenAPI document does not describe:\n${seen.join("\n")}`);
+      }
     },
   };
 }

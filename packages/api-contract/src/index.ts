@@ -26,3 +26,7 @@ export * from "./integrations/customers.js";
 export * from "./integrations/flow-executions.js";
 export * from "./integrations/instances.js";
 export * from "./integrations/integrations.js";
+export * from "./responses.js";
+export * from "./openapi/document.js";
+export * from "./openapi/operations.js";
+export { RESPONSE_SCHEMAS } from "./openapi/response-schemas.js";
