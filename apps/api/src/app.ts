@@ -5,7 +5,7 @@ import type { Database } from "@hookline/db";
 import { createAddressPolicy } from "@hookline/delivery";
 import type { DeliveryEngine } from "@hookline/delivery-engine";
 import type { Publisher } from "@hookline/publishing";
-import type { Scheduler } from "@hookline/queue";
+import type { ListenHub, Scheduler } from "@hookline/queue";
 import type { Redis } from "ioredis";
 import { securityHeaders } from "./http/security-headers.js";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
@@ -25,6 +25,7 @@ import { momentusRoutes } from "./flavours/momentus.routes.js";
 import { moniteRoutes } from "./flavours/monite.routes.js";
 import { healthRoutes, type Readiness } from "./routes/health.routes.js";
 import { openApiRoutes } from "./routes/openapi.routes.js";
+import { listenRoutes } from "./routes/listen.routes.js";
 import { contractCheck, type ContractViolation } from "./http/contract-check.js";
 import { subscriptionRoutes } from "./routes/subscriptions.routes.js";
 import { tenantRoutes } from "./routes/tenants.routes.js";
@@ -57,13 +58,15 @@ export interface ApiDependencies {
   readonly inbound: InboundService;
   /** Integrations: routing trigger calls to a customer's flow and queueing it; test invocations. */
   readonly integrations: IntegrationService;
+  /** Relays `hookline listen` deliveries between workers and the CLIs streaming from this process. */
+  readonly listenHub: ListenHub;
   /** Tests: told of every response the OpenAPI document does not describe (see contract-check.ts). */
   readonly onContractViolation?: ((violation: ContractViolation) => void) | undefined;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
 export function createApp(deps: ApiDependencies): Express {
-  const { config, logger, db, scheduler, publisher, redis, readiness, engine, inbound, integrations } = deps;
+  const { config, logger, db, scheduler, publisher, redis, readiness, engine, inbound, integrations, listenHub } = deps;
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -100,6 +103,7 @@ export function createApp(deps: ApiDependencies): Express {
     { path: "/v1/inbound_endpoints", router: inboundEndpointRoutes({ inbound, publicUrl: config.inbound.publicUrl }) },
     { path: "/v1/executions", router: executionRoutes() },
     { path: "/v1/openapi.json", router: openApi.tenant },
+    { path: "/v1/listen", router: listenRoutes({ hub: listenHub, scheduler }) },
     { path: "/v1/customers", router: customerRoutes() },
     { path: "/v1/integrations", router: integrationRoutes({ integrations, publicUrl: config.inbound.publicUrl }) },
     { path: "/v1/instances", router: instanceRoutes({ publicUrl: config.inbound.publicUrl }) },

@@ -16,7 +16,7 @@ import { createDeliveryEngine } from "@hookline/delivery-engine";
 import { createInboundService, createIntegrationService } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
 import { lazySandboxPool } from "@hookline/sandbox";
-import { createRedis, JobQueues, Scheduler } from "@hookline/queue";
+import { createRedis, JobQueues, ListenHub, Scheduler } from "@hookline/queue";
 import type { Redis } from "ioredis";
 import type { DependencyState } from "./routes/health.routes.js";
 import { createApp } from "./app.js";
@@ -54,6 +54,9 @@ export interface StartOptions {
   readonly onContractViolation?: ((violation: ContractViolation) => void) | undefined;
 }
 
+/** How long stopping waits for responses still in flight. */
+const STOP_GRACE_MS = 5_000;
+
 export async function startApi(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApi> {
   startProcessMetrics();
   const db = connectDatabase({
@@ -79,6 +82,10 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
   const redis = createRedis(config.redisUrl, "producer");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const queues = new JobQueues(redis, config.queuePrefix);
+  // `hookline listen` streams: requests from workers arrive on this process's subscriber connection.
+  const listenSubscriber = createRedis(config.redisUrl, "worker");
+  listenSubscriber.on("error", (error) => logger.warn({ err: error.message }, "redis subscriber connection error"));
+  const listenHub = new ListenHub(redis, listenSubscriber, config.queuePrefix);
   const scheduler = new Scheduler({ queues, logger, enqueueFailureRate: config.api.faultEnqueueFailureRate });
   const publisher = createPublisher({ db, scheduler, idempotencyWindowMs: config.api.idempotencyWindowMs });
   const { http, tokens } = createOutbound({
@@ -132,6 +139,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     engine,
     inbound,
     integrations,
+    listenHub,
     onContractViolation: options.onContractViolation,
     readiness: () => checkDependencies(db, redis),
   });
@@ -150,14 +158,19 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     port,
     server,
     async stop() {
+      // Listening CLIs are told to go first (they reconnect elsewhere); their endpoints are paused.
+      await listenHub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // A response its client never reads keeps its connection busy: cut it after a grace.
+        setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS).unref();
       });
       // Executions of the calls just answered are written before the database goes.
       await inbound.close();
       await sandbox.close();
       await queues.close();
+      listenSubscriber.disconnect();
       redis.disconnect();
       http.close();
       await db.close();

@@ -24,6 +24,7 @@ let owned: {
   customer: string;
   integration: string;
   instance: string;
+  listen: string;
 };
 let intruder: Awaited<ReturnType<Harness["newTenant"]>>;
 
@@ -81,7 +82,9 @@ beforeAll(async () => {
   const instance = (
     await h.request<{ id: string }>("POST", "/v1/instances", { body: { integration_id: integration, version: 1, customer_id: customer } })
   ).body.id;
+  const listen = (await h.request<{ id: string }>("POST", "/v1/listen", { body: {} })).body.id;
   owned = {
+    listen,
     endpoint,
     subscription,
     apiKey,
@@ -166,6 +169,14 @@ const ROUTES: Route[] = [
   { method: "PATCH", path: (ids) => `/v1/instances/${ids.instance}`, body: { version: 1 } },
   { method: "DELETE", path: (ids) => `/v1/instances/${ids.instance}` },
   { method: "GET", path: (ids) => `/v1/instances/${ids.instance}/executions` },
+  { method: "GET", path: (ids) => `/v1/listen/${ids.listen}` },
+  { method: "DELETE", path: (ids) => `/v1/listen/${ids.listen}` },
+  { method: "GET", path: (ids) => `/v1/listen/${ids.listen}/stream` },
+  {
+    method: "POST",
+    path: (ids) => `/v1/listen/${ids.listen}/results`,
+    body: { delivery_id: "msg_x", attempt_id: "a", status_code: 200, duration_ms: 1 },
+  },
   // Ids in bodies and filters are tenant-scoped too.
   { method: "POST", path: () => `/v1/instances`, body: { integration_id: "<integration>", version: 1, customer_id: "<customer>" } },
   { method: "POST", path: () => `/v1/subscriptions`, body: { endpoint_id: "<endpoint>", event_types: ["a.b"] } },
@@ -190,6 +201,7 @@ const PLACEHOLDERS = {
   customer: ":customer",
   integration: ":integration",
   instance: ":instance",
+  listen: ":listen",
 };
 const AS_ID = {
   endpoint: ":id",
@@ -208,6 +220,7 @@ const AS_ID = {
   customer: ":id",
   integration: ":id",
   instance: ":id",
+  listen: ":id",
 };
 
 function withIds(body: unknown): unknown {

@@ -44,7 +44,9 @@ describe("the OpenAPI document", () => {
     expect(html).not.toMatch(/src="https?:\/\//);
     const script = /src="\.?\/?([^"]*swagger-ui-bundle\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    expect((await fetch(`${h.api.url}/docs/${script}`)).status).toBe(200);
+    const asset = await fetch(`${h.api.url}/docs/${script}`);
+    expect(asset.status).toBe(200);
+    expect(await asset.text()).toContain("SwaggerUI");
   });
 
   it("for a tenant, lists its event types under webhooks with their JSON Schemas", async () => {

@@ -7,8 +7,18 @@ import { createDeliveryEngine, EndpointGate, type DeliveryEngine } from "@hookli
 import { createFlowRunner } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
 import { lazySandboxPool } from "@hookline/sandbox";
-import { createRedis, evictionPolicy, isSafeEvictionPolicy, JobQueues, QUEUES, queueSettings, Scheduler } from "@hookline/queue";
+import {
+  createRedis,
+  evictionPolicy,
+  isSafeEvictionPolicy,
+  JobQueues,
+  ListenSender,
+  QUEUES,
+  queueSettings,
+  Scheduler,
+} from "@hookline/queue";
 import { processFlow } from "./flow.processor.js";
+import { withListenRelay } from "./listen-transport.js";
 import { startSweeper } from "./sweeper.js";
 
 /** What a job's processor needs: the delivery engine, with this process's gate in it. */
@@ -67,13 +77,21 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   const producer = createRedis(config.redisUrl, "producer");
   producer.on("error", () => undefined);
   const queues = new JobQueues(producer, config.queuePrefix);
+  // Deliveries to `hookline listen` endpoints go to the listening CLI through Redis, not over the network.
+  const listenSubscriber = createRedis(config.redisUrl, "worker");
+  listenSubscriber.on("error", () => undefined);
+  const deliveries = withListenRelay(
+    http,
+    new ListenSender(producer, listenSubscriber, config.queuePrefix),
+    config.delivery.responseBodyMaxBytes,
+  );
   const scheduler = new Scheduler({ queues, logger });
   const publisher = createPublisher({ db, scheduler, idempotencyWindowMs: config.api.idempotencyWindowMs });
   const engine = createDeliveryEngine({
     logger,
     policy: config.delivery,
     work: createWorkStore(db),
-    http,
+    http: deliveries,
     tokens,
     operationalEvents: publisher.operationalEvents,
     waiting: scheduler,
@@ -192,6 +210,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
       await sandbox.close();
       await queues.close();
       producer.disconnect();
+      listenSubscriber.disconnect();
       connection.disconnect();
       http.close();
       await db.close();

@@ -51,6 +51,8 @@ export const RESPONSE_TYPES = [
   "FlowExecutionResponse",
   "TriggerAcceptedResponse",
   "OpenApiDocument",
+  "ListenSessionResponse",
+  "ListenRequestEvent",
 ];
 
 export function generateSchemas() {

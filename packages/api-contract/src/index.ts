@@ -30,3 +30,4 @@ export * from "./responses.js";
 export * from "./openapi/document.js";
 export * from "./openapi/operations.js";
 export { RESPONSE_SCHEMAS } from "./openapi/response-schemas.js";
+export * from "./listen.js";

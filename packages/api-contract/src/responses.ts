@@ -65,3 +65,11 @@ export interface OpenApiDocument {
 export interface BatchPublishedEventResponse extends PublishedEventResponse {
   replayed: boolean;
 }
+
+/** One `delivery` event of a listen stream: the signed request for the CLI to post to its local URL. */
+export interface ListenRequestEvent {
+  delivery_id: string;
+  attempt_id: string;
+  headers: Record<string, string>;
+  body: string;
+}

@@ -16,7 +16,7 @@
  * Which API created an endpoint, and so which body its deliveries carry (the payload-shape
  * registry of @hookline/delivery has one entry per flavour; the database enum one value each).
  */
-export const ENDPOINT_FLAVOURS = ["standard", "monite", "momentus"] as const;
+export const ENDPOINT_FLAVOURS = ["standard", "monite", "momentus", "listen"] as const;
 export type EndpointFlavour = (typeof ENDPOINT_FLAVOURS)[number];
 
 /** OAuth 2.0 client credentials an endpoint authenticates its deliveries with. */

@@ -14,3 +14,4 @@ export { envelope, USER_AGENT, type EventForDelivery } from "./envelope.js";
 export { deliveryBody, PAYLOAD_SHAPES, type PayloadFlavour, type PayloadInput } from "./payloads.js";
 export { createTokenCache, type OAuthClientCredentials, type TokenCache, type TokenResult } from "./oauth.js";
 export { createOutbound, type OutboundOptions } from "./outbound.js";
+export { LISTEN_URL_PREFIX, listenChannel, listenUrl } from "./listen-url.js";

@@ -30,6 +30,8 @@ export const PAYLOAD_SHAPES = {
   },
   /** Momentus webhooks (003): the standard envelope. */
   momentus: ({ event }: PayloadInput) => envelope(event),
+  /** `hookline listen`: the standard envelope, as a real endpoint would get it. */
+  listen: ({ event }: PayloadInput) => envelope(event),
 } as const satisfies Record<EndpointFlavour, (input: PayloadInput) => string>;
 
 export type PayloadFlavour = keyof typeof PAYLOAD_SHAPES;

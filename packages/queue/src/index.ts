@@ -23,3 +23,4 @@ export {
   type SchedulerOptions,
 } from "./scheduler.js";
 export { evictionPolicy, isSafeEvictionPolicy } from "./redis-policy.js";
+export { ListenHub, ListenSender, type ListenOutcome, type ListenRequest, type ListenResult } from "./listen-relay.js";

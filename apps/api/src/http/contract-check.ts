@@ -30,7 +30,7 @@ function schemaFor(operation: Operation, status: number): { key: string; schema:
   if (body === undefined) {
     return errorStatuses(operation).includes(status) ? { key: "error", schema: ref("ErrorResponse") } : "not described";
   }
-  if (body === null) return "no body";
+  if (body === null || (typeof body === "object" && "eventStream" in body)) return "no body";
   if (typeof body !== "string") return { key: `[${body[0]}]`, schema: { type: "array", items: ref(body[0]) } };
   const names = body.split(" | ");
   return { key: body, schema: names.length === 1 ? ref(names[0]!) : { anyOf: names.map(ref) } };

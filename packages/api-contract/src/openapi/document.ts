@@ -24,6 +24,7 @@ function toComponents(schemas: Record<string, unknown>): Record<string, unknown>
 
 function bodySchema(body: Body): unknown {
   if (body === null) return undefined;
+  if (typeof body === "object" && "eventStream" in body) return undefined;
   if (typeof body !== "string") return { type: "array", items: ref(body[0]) };
   const names = body.split(" | ");
   return names.length === 1 ? ref(names[0]!) : { oneOf: names.map(ref) };
@@ -70,6 +71,7 @@ function operationObject(operation: Operation) {
   for (const [status, body] of Object.entries(operation.responses)) {
     const schema = bodySchema(body);
     const isList = Array.isArray(body);
+    const stream = body !== null && typeof body === "object" && "eventStream" in body ? body.eventStream : undefined;
     responses[status] = {
       description:
         status === "204"
@@ -83,6 +85,9 @@ function operationObject(operation: Operation) {
                 : "OK",
       ...(isList && { headers: PAGE_HEADERS }),
       ...(schema !== undefined && { content: { "application/json": { schema } } }),
+      ...(stream !== undefined && {
+        content: { "text/event-stream": { schema: { type: "string", description: `Server-sent events; each \`data\` is a ${stream}` } } },
+      }),
     };
   }
   for (const status of errorStatuses(operation).filter((s) => operation.responses[s] === undefined)) {

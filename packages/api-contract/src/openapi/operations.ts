@@ -22,6 +22,7 @@ import { executionsQuerySchema } from "../inbound/executions.js";
 import { createCustomerSchema, updateCustomerSchema } from "../integrations/customers.js";
 import { createIntegrationSchema, testInvocationSchema, updateIntegrationSchema } from "../integrations/integrations.js";
 import { deployInstanceSchema, updateInstanceSchema } from "../integrations/instances.js";
+import { createListenSchema, listenResultSchema } from "../listen.js";
 
 /**
  * Every operation of the API, described once: what it takes (the request schemas the API
@@ -31,8 +32,8 @@ import { deployInstanceSchema, updateInstanceSchema } from "../integrations/inst
  */
 export type Security = "tenant" | "admin" | "none";
 
-/** A response: a component name, a list of one (`[name]`), or nothing (204). */
-export type Body = string | readonly [string] | null;
+/** A response: a component name (or names joined by ` | `), a list of one (`[name]`), a stream of server-sent events, or nothing. */
+export type Body = string | readonly [string] | { readonly eventStream: string } | null;
 
 export interface Operation {
   readonly method: "get" | "post" | "put" | "patch" | "delete";
@@ -633,5 +634,36 @@ export const OPERATIONS: readonly Operation[] = [
     "List the instance's executions, newest first",
     { 200: list("FlowExecutionResponse") },
     { query: paged },
+  ),
+
+  op(
+    "post",
+    "/v1/listen",
+    "createListenSession",
+    "Listen",
+    "Create a temporary endpoint whose deliveries stream to `hookline listen`",
+    { 201: "ListenSessionResponse" },
+    { body: createListenSchema, errors: [422] },
+  ),
+  op("get", "/v1/listen/{id}", "getListenSession", "Listen", "Get a listen session", { 200: "ListenSessionResponse" }),
+  op("delete", "/v1/listen/{id}", "deleteListenSession", "Listen", "End a listen session: its endpoint goes", { 204: null }),
+  op(
+    "get",
+    "/v1/listen/{id}/stream",
+    "streamListenSession",
+    "Listen",
+    "Receive the session's deliveries as server-sent events (`ready`, then `delivery` with the signed request)",
+    {
+      200: { eventStream: "ListenRequestEvent" },
+    },
+  ),
+  op(
+    "post",
+    "/v1/listen/{id}/results",
+    "reportListenResult",
+    "Listen",
+    "Report what the local URL answered to one delivery",
+    { 202: null },
+    { body: listenResultSchema },
   ),
 ];

@@ -1513,6 +1513,63 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     ],
     "additionalProperties": false
   },
+  "ListenRequestEvent": {
+    "type": "object",
+    "properties": {
+      "delivery_id": {
+        "type": "string"
+      },
+      "attempt_id": {
+        "type": "string"
+      },
+      "headers": {
+        "type": "object",
+        "additionalProperties": {
+          "type": "string"
+        }
+      },
+      "body": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "delivery_id",
+      "attempt_id",
+      "headers",
+      "body"
+    ],
+    "additionalProperties": false,
+    "description": "One `delivery` event of a listen stream: the signed request for the CLI to post to its local URL."
+  },
+  "ListenSessionResponse": {
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string",
+        "description": "The temporary endpoint's id (`ep_…`): its deliveries and attempts are those of any endpoint."
+      },
+      "secret": {
+        "type": "string",
+        "description": "Signs every delivery, as for any endpoint: verify the local requests with it."
+      },
+      "event_types": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      },
+      "created_at": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "id",
+      "secret",
+      "event_types",
+      "created_at"
+    ],
+    "additionalProperties": false
+  },
   "MomentusSecretResponse": {
     "type": "object",
     "properties": {

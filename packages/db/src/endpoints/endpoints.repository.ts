@@ -44,8 +44,8 @@ export interface NewEndpoint extends EngineFields {
   readonly secret: string;
   readonly headers: Record<string, string>;
   readonly timeoutSeconds: number;
-  /** INACTIVE: created switched off (it gets no deliveries until activated). */
-  readonly status?: "ACTIVE" | "INACTIVE" | undefined;
+  /** INACTIVE: created switched off (it gets no deliveries until activated); PAUSED: created holding them. */
+  readonly status?: "ACTIVE" | "INACTIVE" | "PAUSED" | undefined;
 }
 
 export interface EndpointPatch extends EngineFields {
@@ -126,6 +126,7 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
             headersJson: input.headers,
             timeoutSeconds: input.timeoutSeconds,
             ...(input.status !== undefined && { status: input.status }),
+            ...(input.status === "PAUSED" && { pausedAt: new Date() }),
             ...engineColumns(cipher, id, input),
           },
         }),
