@@ -14,5 +14,14 @@ export type { Events, PublishOptions } from "./resources/events.js";
 export type { EventTypes } from "./resources/event-types.js";
 export type { Inbound, ListExecutionsParams } from "./resources/inbound.js";
 export type { ListSubscriptionsParams, Subscriptions } from "./resources/subscriptions.js";
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  Webhook,
+  WebhookVerificationError,
+  type WebhookErrorCode,
+  type WebhookEvent,
+  type WebhookHeaders,
+  type WebhookOptions,
+} from "./webhook.js";
 export type * from "./types.js";
 export type { components, operations, paths } from "./generated/openapi.js";
