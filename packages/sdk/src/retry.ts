@@ -35,6 +35,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   const value = header.trim();
   let ms: number;
   if (/^\d+$/.test(value)) ms = Number(value) * 1000;
+  else if (!/[a-z]/i.test(value))
+    return undefined; // "-1" is no delay, though Date.parse reads it as a year
   else {
     const date = Date.parse(value);
     if (Number.isNaN(date)) return undefined;

@@ -105,7 +105,10 @@ describe("Webhook.verify", () => {
 
   it("ignores signatures of other versions and malformed entries", async () => {
     const headers = signed(payload);
-    const noisy = { ...headers, "webhook-signature": `v1a,abc v2,${headers["webhook-signature"].slice(3)} v1,%%% ${headers["webhook-signature"]}` };
+    const noisy = {
+      ...headers,
+      "webhook-signature": `v1a,abc v2,${headers["webhook-signature"].slice(3)} v1,%%% ${headers["webhook-signature"]}`,
+    };
     await expect(new Webhook(secret).verify(payload, noisy)).resolves.toMatchObject({ id: "evt_1" });
     const onlyOthers = { ...headers, "webhook-signature": `v2,${headers["webhook-signature"].slice(3)}` };
     expect((await rejection(new Webhook(secret).verify(payload, onlyOthers))).code).toBe("invalid_signature");
