@@ -1,0 +1,70 @@
+import { pageQuery, paginate, unwrap, type Context, type RequestOptions } from "../context.js";
+import type { PageIterator, PageParams } from "../pagination.js";
+import type {
+  CreateEndpointParams,
+  Endpoint,
+  Recovered,
+  RecoverParams,
+  RotatedSecret,
+  RotateSecretParams,
+  UpdateEndpointParams,
+} from "../types.js";
+
+/** `/v1/endpoints`: where deliveries go. */
+export class Endpoints {
+  constructor(private readonly ctx: Context) {}
+
+  /** Every endpoint of the tenant, oldest first. */
+  list(params: PageParams = {}, options?: RequestOptions): PageIterator<Endpoint> {
+    return paginate(params, (cursor) =>
+      this.ctx.raw.GET("/v1/endpoints", { params: { query: pageQuery(params, cursor) }, ...this.ctx.init(options) }),
+    );
+  }
+
+  /** Registers an endpoint; without a `secret`, Hookline generates one (see `secret()`). */
+  create(params: CreateEndpointParams, options?: RequestOptions): Promise<Endpoint> {
+    return unwrap(this.ctx.raw.POST("/v1/endpoints", { body: params, ...this.ctx.init(options) }));
+  }
+
+  get(id: string, options?: RequestOptions): Promise<Endpoint> {
+    return unwrap(this.ctx.raw.GET("/v1/endpoints/{id}", { params: { path: { id } }, ...this.ctx.init(options) }));
+  }
+
+  /** Changes only the fields given. A `secret` here replaces the old one at once; see `rotateSecret`. */
+  update(id: string, params: UpdateEndpointParams, options?: RequestOptions): Promise<Endpoint> {
+    return unwrap(this.ctx.raw.PATCH("/v1/endpoints/{id}", { params: { path: { id } }, body: params, ...this.ctx.init(options) }));
+  }
+
+  /** Deletes the endpoint with its subscriptions and deliveries (its events stay). */
+  async delete(id: string, options?: RequestOptions): Promise<void> {
+    await unwrap(this.ctx.raw.DELETE("/v1/endpoints/{id}", { params: { path: { id } }, ...this.ctx.init(options) }));
+  }
+
+  /** Holds new deliveries (stored as `held`) until the endpoint is resumed. */
+  pause(id: string, options?: RequestOptions): Promise<Endpoint> {
+    return this.update(id, { status: "PAUSED" }, options);
+  }
+
+  /** Makes the endpoint active again, releasing its held deliveries in publish order. */
+  resume(id: string, options?: RequestOptions): Promise<Endpoint> {
+    return this.update(id, { status: "ACTIVE" }, options);
+  }
+
+  /** The signing secret (`whsec_…`), for a receiver's `Webhook`. */
+  async secret(id: string, options?: RequestOptions): Promise<string> {
+    const { secret } = await unwrap(this.ctx.raw.GET("/v1/endpoints/{id}/secret", { params: { path: { id } }, ...this.ctx.init(options) }));
+    return secret;
+  }
+
+  /** A new secret (generated unless given); the old one keeps signing for the grace period. */
+  rotateSecret(id: string, params: RotateSecretParams = {}, options?: RequestOptions): Promise<RotatedSecret> {
+    return unwrap(
+      this.ctx.raw.POST("/v1/endpoints/{id}/secret/rotate", { params: { path: { id } }, body: params, ...this.ctx.init(options) }),
+    );
+  }
+
+  /** Sends again every failed delivery to the endpoint since `since`. */
+  recover(id: string, params: RecoverParams, options?: RequestOptions): Promise<Recovered> {
+    return unwrap(this.ctx.raw.POST("/v1/endpoints/{id}/recover", { params: { path: { id } }, body: params, ...this.ctx.init(options) }));
+  }
+}
