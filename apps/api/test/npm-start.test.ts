@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +27,18 @@ afterAll(async () => {
   await queue.cleanup();
   rmSync(keyDir, { recursive: true, force: true });
 });
+
+it("npx hookline runs the CLI from a clone after npm ci, building it first when its build is missing or stale", () => {
+  const env = { PATH: process.env.PATH ?? "", HOME: keyDir, HOOKLINE_CONFIG_DIR: keyDir, TURBO_TELEMETRY_DISABLED: "1" };
+  const version = spawnSync("npx", ["--no-install", "hookline", "--version"], { cwd: ROOT, env, encoding: "utf8" });
+  expect(version.stderr).not.toContain("building the CLI failed");
+  expect(version.stdout.trim()).toBe("0.1.0");
+  expect(existsSync(join(ROOT, "apps/cli/dist/main.js"))).toBe(true);
+  // Not logged in: a sentence and exit code 3, not a stack trace.
+  const list = spawnSync("npx", ["--no-install", "hookline", "endpoints", "list"], { cwd: ROOT, env, encoding: "utf8" });
+  expect(list.status).toBe(3);
+  expect(list.stderr).toContain("hookline login");
+}, 120_000);
 
 it("npm start migrates a new database and runs the API and the worker until SIGTERM", async () => {
   const url = new URL(TEST_SERVER_URL);

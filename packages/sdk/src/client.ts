@@ -6,6 +6,7 @@ import { Endpoints } from "./resources/endpoints.js";
 import { EventTypes } from "./resources/event-types.js";
 import { Events } from "./resources/events.js";
 import { Inbound } from "./resources/inbound.js";
+import { Listen } from "./resources/listen.js";
 import { Subscriptions } from "./resources/subscriptions.js";
 import { DEFAULT_MAX_RETRIES } from "./retry.js";
 import { createTransport, type FetchFn } from "./transport.js";
@@ -38,6 +39,7 @@ export class Hookline {
   readonly deliveries: Deliveries;
   readonly eventTypes: EventTypes;
   readonly inbound: Inbound;
+  readonly listen: Listen;
 
   constructor(options: HooklineOptions) {
     if (!options.apiKey) throw new TypeError("Hookline: apiKey is required");
@@ -68,5 +70,6 @@ export class Hookline {
     this.deliveries = new Deliveries(context);
     this.eventTypes = new EventTypes(context);
     this.inbound = new Inbound(context);
+    this.listen = new Listen(context);
   }
 }

@@ -13,6 +13,7 @@ export type { Endpoints } from "./resources/endpoints.js";
 export type { Events, PublishOptions } from "./resources/events.js";
 export type { EventTypes } from "./resources/event-types.js";
 export type { Inbound, ListExecutionsParams } from "./resources/inbound.js";
+export type { Listen } from "./resources/listen.js";
 export type { ListSubscriptionsParams, Subscriptions } from "./resources/subscriptions.js";
 export {
   DEFAULT_TOLERANCE_SECONDS,

@@ -45,5 +45,9 @@ export type UpdateInboundEndpointParams = JsonBody<"updateInboundEndpoint">;
 export type InboundExecution = Schemas["ExecutionResponse"];
 export type ExecutionOutcome = Schemas["ExecutionOutcomeName"];
 
+export type ListenSession = Schemas["ListenSessionResponse"];
+export type CreateListenParams = JsonBody<"createListenSession">;
+export type ListenResult = JsonBody<"reportListenResult">;
+
 export type ErrorCode = Schemas["ErrorCode"];
 export type FieldProblem = Schemas["FieldProblem"];

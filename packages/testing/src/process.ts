@@ -17,8 +17,8 @@ export interface SpawnedProcess {
  * Runs a TypeScript entry point of this repository as its own Node process, from source (tsx),
  * the way a test needs a real separate worker or API process.
  */
-export function spawnTsProcess(entry: string, env: Record<string, string>): SpawnedProcess {
-  const child = spawn(process.execPath, ["--conditions=hookline-source", "--import", "tsx", entry], {
+export function spawnTsProcess(entry: string, env: Record<string, string>, args: readonly string[] = []): SpawnedProcess {
+  const child = spawn(process.execPath, ["--conditions=hookline-source", "--import", "tsx", entry, ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...TEST_PROCESS_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -96,6 +96,7 @@ export interface DeliveryView {
     attempt_number: number;
     status_code: number | null;
     error_kind: string | null;
+    error_message: string | null;
     duration_ms: number;
     response_body: string | null;
   }[];
