@@ -30,4 +30,5 @@ export * from "./responses.js";
 export * from "./openapi/document.js";
 export * from "./openapi/operations.js";
 export { RESPONSE_SCHEMAS } from "./openapi/response-schemas.js";
+export { REQUEST_EXAMPLES } from "./openapi/examples.js";
 export * from "./listen.js";

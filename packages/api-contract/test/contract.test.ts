@@ -76,3 +76,23 @@ describe("the contract", () => {
     });
   });
 });
+
+describe("the document's request examples", () => {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  addFormats(ajv, ["date-time"]);
+  for (const [format, { validate }] of Object.entries(contract.STRING_FORMATS)) ajv.addFormat(format, { type: "string", validate });
+  const examples = Object.entries(contract.REQUEST_EXAMPLES);
+
+  it("name operations that exist and take a body", () => {
+    const withBody = contract.OPERATIONS.filter((operation) => operation.body !== undefined).map((operation) => operation.operationId);
+    expect(examples.map(([id]) => id).filter((id) => !withBody.includes(id))).toEqual([]);
+    expect(examples.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(examples)("%s's example is a body the API accepts", (operationId, example) => {
+    const operation = contract.OPERATIONS.find((candidate) => candidate.operationId === operationId)!;
+    const validate = ajv.compile(operation.body!);
+    validate(example);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import { ERROR_STATUS_DESCRIPTIONS } from "./errors-doc.js";
 import { OPERATIONS, type Body, type Operation } from "./operations.js";
 import type { OpenApiDocument } from "../responses.js";
 import { RESPONSE_SCHEMAS } from "./response-schemas.js";
+import { REQUEST_EXAMPLES } from "./examples.js";
 
 /** The version of the API the document describes. */
 export const HOOKLINE_VERSION = "0.1.0";
@@ -104,7 +105,17 @@ function operationObject(operation: Operation) {
     tags: [operation.tag],
     security: operation.security === "tenant" ? [{ apiKey: [] }] : operation.security === "admin" ? [{ adminToken: [] }] : [],
     parameters: [...pathParameters(operation.path), ...queryParameters(operation.query)],
-    ...(operation.body !== undefined && { requestBody: { required: true, content: { "application/json": { schema: operation.body } } } }),
+    ...(operation.body !== undefined && {
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: operation.body,
+            ...(REQUEST_EXAMPLES[operation.operationId] !== undefined && { example: REQUEST_EXAMPLES[operation.operationId] }),
+          },
+        },
+      },
+    }),
     responses,
   };
 }

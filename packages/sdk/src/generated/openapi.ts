@@ -1843,6 +1843,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Acme"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                 };
@@ -2013,6 +2018,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "ci",
+                 *       "expires_at": "2030-01-01T00:00:00Z"
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     /** Format: date-time */
@@ -2289,6 +2300,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "my-webhook",
+                 *       "url": "https://example.com/webhook",
+                 *       "headers_json": {
+                 *         "X-Env": "prod"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     /** Format: http-url */
@@ -2577,6 +2597,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "PAUSED"
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     /** Format: http-url */
@@ -2786,6 +2811,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "grace_period_seconds": 3600
+                 *     }
+                 */
                 "application/json": {
                     /** Format: webhook-secret */
                     secret?: string;
@@ -2886,6 +2916,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "since": "2026-11-20T00:00:00Z"
+                 *     }
+                 */
                 "application/json": {
                     /** Format: date-time */
                     since: string;
@@ -3172,6 +3207,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "endpoint_id": "ep_0193c5d2a8f27d4e9b1c6a3f5e7d9b21",
+                 *       "event_types": [
+                 *         "entity.updated",
+                 *         "payment.*"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     endpoint_id: string;
                     event_types: string[];
@@ -3462,6 +3506,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "event_types": [
+                 *         "role.*"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     endpoint_id?: string;
                     event_types?: string[];
@@ -3568,6 +3619,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "event_type": "entity.updated",
+                 *       "data": {
+                 *         "entity_id": "e_1"
+                 *       },
+                 *       "object_id": "e_1",
+                 *       "idempotency_key": "upd-e_1-42"
+                 *     }
+                 */
                 "application/json": {
                     event_type: string;
                     data: Record<string, unknown>;
@@ -3677,6 +3738,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         {
+                 *           "event_type": "entity.created",
+                 *           "data": {
+                 *             "entity_id": "e_2"
+                 *           }
+                 *         },
+                 *         {
+                 *           "event_type": "entity.updated",
+                 *           "data": {
+                 *             "entity_id": "e_1"
+                 *           },
+                 *           "idempotency_key": "upd-e_1-43"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     events: {
                         event_type: string;
@@ -4165,6 +4245,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "payment.created",
+                 *       "description": "A payment was made",
+                 *       "schema": {
+                 *         "type": "object",
+                 *         "required": [
+                 *           "amount"
+                 *         ],
+                 *         "properties": {
+                 *           "amount": {
+                 *             "type": "number"
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -4476,6 +4573,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "deprecated": true
+                 *     }
+                 */
                 "application/json": {
                     description?: string;
                     schema?: Record<string, unknown> | boolean | null;
@@ -4665,6 +4767,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "strict_event_types": true
+                 *     }
+                 */
                 "application/json": {
                     strict_event_types?: boolean;
                 };
@@ -4849,6 +4956,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "object_type": "entity",
+                 *       "url": "https://yourendpointurl.com",
+                 *       "name": "My webhook"
+                 *     }
+                 */
                 "application/json": {
                     object_type: string;
                     /** Format: http-url */
@@ -5141,6 +5255,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "object_type": "payment"
+                 *     }
+                 */
                 "application/json": {
                     object_type?: string;
                     /** Format: http-url */
@@ -5429,6 +5548,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Account Update",
+                 *       "trigger_action": "account.updated",
+                 *       "url": "https://crm.example/hooks",
+                 *       "asynchronous": true,
+                 *       "ignore_for_api": true,
+                 *       "active": true,
+                 *       "authentication": {
+                 *         "method": "oauth",
+                 *         "token_url": "https://crm.example/oauth/token",
+                 *         "client_id": "hookline",
+                 *         "client_secret": "s3cr3t",
+                 *         "scope": "webhooks"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     /** Format: http-url */
@@ -5736,6 +5872,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "active": false
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     /** Format: http-url */
@@ -6540,6 +6681,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "key": "public_key"
+                 *     }
+                 */
                 "application/json": {
                     /** @enum {string} */
                     key?: "secret_key" | "public_key";
@@ -7503,6 +7649,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Stripe",
+                 *       "path": "/webhook/stripe",
+                 *       "method": "POST",
+                 *       "access_level": "none"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string | null;
@@ -8803,6 +8957,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Customer A",
+                 *       "external_id": "abc-123"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     external_id?: string | null;
@@ -9296,6 +9456,33 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Acme ERP",
+                 *       "flows": [
+                 *         {
+                 *           "name": "Update Inventory",
+                 *           "code": "export default async ({ request, env, customer, flow }) => ({ ok: true })"
+                 *         },
+                 *         {
+                 *           "name": "Process Order",
+                 *           "code": "export default async ({ request }) => { const o = await request.json(); return { id: o.id }; }",
+                 *           "security": {
+                 *             "type": "customer"
+                 *           }
+                 *         }
+                 *       ],
+                 *       "endpoint_config": {
+                 *         "type": "shared",
+                 *         "flow_name": {
+                 *           "header": "myflowname"
+                 *         },
+                 *         "customer_external_id": {
+                 *           "payload": "myCustomerId"
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     flows: {
@@ -10628,6 +10815,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "event_types": [
+                 *         "payment.*"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     event_types?: string[];
                 };
@@ -11009,6 +11203,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "delivery_id": "msg_0193c5d2a8f27d4e9b1c6a3f5e7d9b21",
+                 *       "attempt_id": "5f0c1e7a-3b1d-4c58-9a3e-2f4b6d8e0a1c",
+                 *       "status_code": 200,
+                 *       "body": "ok",
+                 *       "duration_ms": 12
+                 *     }
+                 */
                 "application/json": {
                     delivery_id: string;
                     attempt_id: string;
