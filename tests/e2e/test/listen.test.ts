@@ -131,4 +131,18 @@ describe("listen", () => {
     expect((await tenant.request("DELETE", `/v1/listen/${session.body.id}`)).status).toBe(204);
     expect((await tenant.request("GET", `/v1/endpoints/${session.body.id}`)).status).toBe(404);
   });
+
+  it("deletes a session abandoned for a day when the tenant starts a new one, and keeps a recent one", async () => {
+    const tenant = await engine.newTenant("listen-abandoned");
+    const old = (await tenant.request<{ id: string }>("POST", "/v1/listen", { body: {} })).body.id;
+    const recent = (await tenant.request<{ id: string }>("POST", "/v1/listen", { body: {} })).body.id;
+    await engine.db.pool.query(`UPDATE endpoints SET updated_at = now() - interval '25 hours' WHERE id = $1`, [old]);
+    await publish(tenant.request, "held.event", {});
+
+    expect((await tenant.request("POST", "/v1/listen", { body: {} })).status).toBe(201);
+    expect((await tenant.request("GET", `/v1/listen/${old}`)).status).toBe(404);
+    expect((await tenant.request("GET", `/v1/listen/${recent}`)).status).toBe(200);
+    const left = await engine.db.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1`, [old]);
+    expect(left.rows[0]).toEqual({ n: 0 });
+  });
 });

@@ -23,6 +23,11 @@ const parseCreate = validator<CreateListenBody>(createListenSchema, "body");
 const parseResult = validator<ListenResultBody>(listenResultSchema, "body");
 const LISTEN = { flavour: "listen" } as const;
 const notFound = () => AppError.notFound("The listen session");
+/**
+ * A session paused this long has lost its CLI for good (a killed CLI started again resumes its
+ * session well within it): the tenant's next new session deletes it with its deliveries.
+ */
+export const LISTEN_ABANDONED_AFTER_MS = 24 * 3600 * 1000;
 /** A comment line now and then keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 
@@ -63,6 +68,9 @@ export function listenRoutes(deps: { hub: ListenHub; scheduler: Scheduler }): Ro
     checkPatterns(eventTypes);
     const scope = tenantOf(res).scope;
     await checkSubscriptionTypes(scope, eventTypes);
+    for (const id of await scope.endpoints.pausedSince("listen", new Date(Date.now() - LISTEN_ABANDONED_AFTER_MS))) {
+      await scope.endpoints.delete(id, LISTEN);
+    }
     const endpoint = await scope.endpoints.create({
       flavour: "listen",
       name: `hookline listen ${new Date().toISOString()}`,

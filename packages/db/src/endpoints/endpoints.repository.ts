@@ -243,6 +243,17 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
       return releaseHeldDeliveries(prisma, { tenantId, endpointId: id }, released);
     },
 
+    /** Ids of this flavour's endpoints paused and untouched since `before` (abandoned listen sessions). */
+    async pausedSince(flavour: EndpointFlavour, before: Date): Promise<string[]> {
+      const rows = await prisma.endpoint.findMany({
+        where: { tenantId, flavour, status: "PAUSED", updatedAt: { lt: before } },
+        select: { id: true },
+        orderBy: { id: "asc" },
+        take: 100,
+      });
+      return rows.map((row) => row.id);
+    },
+
     /** With its subscriptions, deliveries and their attempts, a batch at a time (see endpoint-deletion.ts). */
     delete(id: string, scope: FlavourScope = {}): Promise<boolean> {
       return deleteEndpoint(prisma, { id, tenantId, ...(scope.flavour !== undefined && { flavour: scope.flavour }) });
