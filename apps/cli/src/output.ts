@@ -21,6 +21,8 @@ export interface Output {
   progress(message: string): void;
   /** Ends a progress line. */
   done(): void;
+  /** What a `delete` says: `{ <key>: …, deleted: true }` as JSON, `deleted …` for people. */
+  deleted(key: "id" | "name", value: string): void;
 }
 
 const text = (value: unknown): string => {
@@ -90,6 +92,10 @@ export function createOutput(options: { json: boolean; stdout?: NodeJS.WriteStre
     done() {
       if (progressShown) stderr.write("\n");
       progressShown = false;
+    },
+    deleted(key, value) {
+      if (options.json) write(JSON.stringify({ [key]: value, deleted: true }, null, 2));
+      else write(`deleted ${value}`);
     },
   };
 }

@@ -81,8 +81,7 @@ export function endpointsCommand(): Command {
     .action(async (id: string, _options: object, self: Command) => {
       const ctx = contextOf(self);
       await (await ctx.client()).endpoints.delete(id);
-      if (ctx.out.json) ctx.out.record({ id, deleted: true });
-      else ctx.out.say(`deleted ${id}`);
+      ctx.out.deleted("id", id);
     });
 
   command

@@ -70,8 +70,7 @@ export function eventTypesCommand(): Command {
     .action(async (name: string, _options: object, self: Command) => {
       const ctx = contextOf(self);
       await (await ctx.client()).eventTypes.delete(name);
-      if (ctx.out.json) ctx.out.record({ name, deleted: true });
-      else ctx.out.say(`deleted ${name}`);
+      ctx.out.deleted("name", name);
     });
 
   return command;

@@ -32,7 +32,7 @@ export function eventsCommand(): Command {
       if (!eventType) throw new CliError("publish needs an event type (or --file).", EXIT.usage);
       const event = await publishOne(await ctx.client(), eventType, options);
       if (ctx.out.json) ctx.out.record(event);
-      else ctx.out.say(`published ${event.id} (${event.event_type}) to ${event.deliveries} endpoint${event.deliveries === 1 ? "" : "s"}`);
+      else ctx.out.say(describePublished(event));
     });
 
   command
@@ -50,6 +50,10 @@ export function eventsCommand(): Command {
 
   return command;
 }
+
+/** `published evt_… (type) to 2 endpoints`, for people. */
+export const describePublished = (event: { id: string; event_type: string; deliveries: number }): string =>
+  `published ${event.id} (${event.event_type}) to ${event.deliveries} endpoint${event.deliveries === 1 ? "" : "s"}`;
 
 export async function publishOne(client: Hookline, eventType: string, options: PublishOptions) {
   const data = options.data ?? {};

@@ -54,8 +54,7 @@ export function inboundCommand(): Command {
     .action(async (id: string, _options: object, self: Command) => {
       const ctx = contextOf(self);
       await (await ctx.client()).inbound.delete(id);
-      if (ctx.out.json) ctx.out.record({ id, deleted: true });
-      else ctx.out.say(`deleted ${id}`);
+      ctx.out.deleted("id", id);
     });
 
   return command;

@@ -55,8 +55,7 @@ export function subscriptionsCommand(): Command {
     .action(async (id: string, _options: object, self: Command) => {
       const ctx = contextOf(self);
       await (await ctx.client()).subscriptions.delete(id);
-      if (ctx.out.json) ctx.out.record({ id, deleted: true });
-      else ctx.out.say(`deleted ${id}`);
+      ctx.out.deleted("id", id);
     });
 
   return command;

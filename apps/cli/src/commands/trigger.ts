@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { sample } from "openapi-sampler";
 import { contextOf } from "../context.js";
 import { CliError, EXIT } from "../exit-codes.js";
-import { publishOne } from "./events.js";
+import { describePublished, publishOne } from "./events.js";
 import { jsonArgument } from "./shared.js";
 
 /**
@@ -36,7 +36,7 @@ export function triggerCommand(): Command {
       }
       const event = await publishOne(client, eventType, { data, objectId: options.objectId });
       if (ctx.out.json) return ctx.out.record({ ...event, data });
-      ctx.out.say(`published ${event.id} (${event.event_type}) to ${event.deliveries} endpoint${event.deliveries === 1 ? "" : "s"}`);
+      ctx.out.say(describePublished(event));
       ctx.out.say(JSON.stringify(data, null, 2));
     });
 }
