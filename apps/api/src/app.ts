@@ -5,7 +5,7 @@ import type { Database } from "@hookline/db";
 import { createAddressPolicy } from "@hookline/delivery";
 import type { DeliveryEngine } from "@hookline/delivery-engine";
 import type { Publisher } from "@hookline/publishing";
-import type { ListenHub, Scheduler } from "@hookline/queue";
+import type { JobQueues, ListenHub, Scheduler } from "@hookline/queue";
 import type { Redis } from "ioredis";
 import { securityHeaders } from "./http/security-headers.js";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
@@ -40,6 +40,10 @@ import { environmentRoutes } from "./inbound/environments.routes.js";
 import { executionRoutes } from "./inbound/executions.routes.js";
 import { inboundCallRoutes } from "./inbound/inbound-calls.routes.js";
 import { inboundEndpointRoutes } from "./inbound/inbound-endpoints.routes.js";
+import { dashboardPages } from "./ui/pages.routes.js";
+import { WEB_ASSETS_DIR } from "./ui/shell.js";
+import { QUEUES_BOARD_PATH, queuesBoard } from "./ui/queues-board.js";
+import { sessionRoutes } from "./ui/session.routes.js";
 
 export interface ApiDependencies {
   readonly config: Config;
@@ -47,6 +51,8 @@ export interface ApiDependencies {
   readonly db: Database;
   /** Hands committed work to the queue (resumes, recoveries, retries). */
   readonly scheduler: Scheduler;
+  /** The BullMQ queues themselves, for the admin's queue board. */
+  readonly queues: JobQueues;
   /** The one path events take into the engine. */
   readonly publisher: Publisher;
   /** Shared with the queue's producer; also holds the rate limit counters. */
@@ -66,7 +72,7 @@ export interface ApiDependencies {
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
 export function createApp(deps: ApiDependencies): Express {
-  const { config, logger, db, scheduler, publisher, redis, readiness, engine, inbound, integrations, listenHub } = deps;
+  const { config, logger, db, scheduler, queues, publisher, redis, readiness, engine, inbound, integrations, listenHub } = deps;
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -82,11 +88,24 @@ export function createApp(deps: ApiDependencies): Express {
   app.use("/api/v1/trigger/:token", triggerCallRoutes({ integrations, budget }));
   // The benchmark's ceiling for an inbound call: the same process and middleware, no workflow.
   if (config.api.benchHelloRoute) app.post("/bench/hello", (_req, res) => void res.type("text/plain").end("hello world"));
+  // Pages carry a content policy of their own (scripts and styles from this origin).
+  const admin = requireAdmin(config.api.adminToken, db);
+  app.use(QUEUES_BOARD_PATH, requireAdmin(config.api.adminToken, db, { sameOriginOnly: true }), queuesBoard(queues));
+  app.use(dashboardPages(WEB_ASSETS_DIR));
   app.use(securityHeaders());
   app.use(healthRoutes(readiness));
   const openApi = openApiRoutes(config.inbound.publicUrl);
   app.use(openApi.public);
   app.use(jsonBody(config.api.maxBodyBytes));
+  app.use(
+    "/dashboard/api/session",
+    sessionRoutes({
+      db,
+      adminToken: config.api.adminToken,
+      ttlSeconds: config.api.dashboardSessionSeconds,
+      publicUrl: config.inbound.publicUrl,
+    }),
+  );
 
   const checkTargets = targetCheck(createAddressPolicy(config.delivery.allowPrivateTargets));
   const adminMounts: Mount[] = [{ path: "/v1/tenants", router: tenantRoutes(db) }];
@@ -111,7 +130,6 @@ export function createApp(deps: ApiDependencies): Express {
     { path: "/v1/webhook_settings", router: moniteRoutes({ checkTargets }) },
     { path: "/v1/webhooks", router: momentusRoutes({ scheduler, checkTargets }) },
   ];
-  const admin = requireAdmin(config.api.adminToken);
   // Prometheus scrapes with the admin token as its bearer credential.
   app.get("/metrics", admin, serveMetrics);
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);

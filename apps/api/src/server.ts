@@ -134,6 +134,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     logger,
     db,
     scheduler,
+    queues,
     publisher,
     redis,
     engine,

@@ -16,6 +16,7 @@ export const RESPONSE_TYPES = [
   "HealthResponse",
   "ReadinessResponse",
   "CreatedTenantResponse",
+  "TenantResponse",
   "ApiKeyResponse",
   "CreatedApiKeyResponse",
   "EndpointResponse",

@@ -32,3 +32,4 @@ export * from "./openapi/operations.js";
 export { RESPONSE_SCHEMAS } from "./openapi/response-schemas.js";
 export { REQUEST_EXAMPLES } from "./openapi/examples.js";
 export * from "./listen.js";
+export * from "./dashboard.js";

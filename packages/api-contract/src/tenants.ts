@@ -67,3 +67,14 @@ export function presentCreatedTenant(
 ): CreatedTenantResponse {
   return { id: tenant.id, name: tenant.name, api_key: apiKey, created_at: iso(tenant.createdAt) };
 }
+
+/** A tenant as the admin's list shows it. */
+export interface TenantResponse {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export function presentTenant(tenant: { readonly id: string; readonly name: string; readonly createdAt: Date }): TenantResponse {
+  return { id: tenant.id, name: tenant.name, created_at: iso(tenant.createdAt) };
+}

@@ -10,7 +10,7 @@ export type { Page, PageRequest } from "./pagination.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
 
 // Tenants, their API keys and settings.
-export { createTenant, type CreatedTenant } from "./tenants/tenants.repository.js";
+export { createTenant, listTenants, type CreatedTenant } from "./tenants/tenants.repository.js";
 export {
   apiKeyRepository,
   findApiKeyForAuth,
@@ -19,6 +19,7 @@ export {
   type KeyForAuth,
 } from "./tenants/api-keys.repository.js";
 export { tenantSettingsRepository, type TenantSettings } from "./tenants/tenant-settings.repository.js";
+export { dashboardSessions, type DashboardSession, type OpenedSession } from "./tenants/dashboard-sessions.js";
 
 // Endpoints (every API flavour) and subscriptions.
 export {

@@ -1,6 +1,7 @@
 import createClient from "openapi-fetch";
 import type { Context, RawClient, RequestOptions } from "./context.js";
 import type { paths } from "./generated/openapi.js";
+import { Customers } from "./resources/customers.js";
 import { Deliveries } from "./resources/deliveries.js";
 import { Endpoints } from "./resources/endpoints.js";
 import { EventTypes } from "./resources/event-types.js";
@@ -14,8 +15,13 @@ import { createTransport, type FetchFn } from "./transport.js";
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface HooklineOptions {
-  /** A tenant's API key (`key_….…`). */
-  readonly apiKey: string;
+  /** A tenant's API key (`key_….…`). Give this or `csrfToken`. */
+  readonly apiKey?: string;
+  /**
+   * In a page signed in to the Hookline dashboard: the session's CSRF token. The browser's session
+   * cookie authenticates; the token proves each change comes from the page itself.
+   */
+  readonly csrfToken?: string;
   /** Where the API answers, without `/v1`: `https://hookline.example.com`. */
   readonly baseUrl: string;
   /** The longest one attempt of a call may take; 30 s by default. */
@@ -40,9 +46,10 @@ export class Hookline {
   readonly eventTypes: EventTypes;
   readonly inbound: Inbound;
   readonly listen: Listen;
+  readonly customers: Customers;
 
   constructor(options: HooklineOptions) {
-    if (!options.apiKey) throw new TypeError("Hookline: apiKey is required");
+    if (!options.apiKey === !options.csrfToken) throw new TypeError("Hookline: apiKey (or, in a dashboard page, csrfToken) is required");
     if (!options.baseUrl) throw new TypeError("Hookline: baseUrl is required");
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
@@ -54,7 +61,7 @@ export class Hookline {
     this.raw = createClient<paths>({
       baseUrl: options.baseUrl,
       fetch: transport(),
-      headers: { Authorization: `Bearer ${options.apiKey}` },
+      headers: options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : { "X-CSRF-Token": options.csrfToken },
     });
     const context: Context = {
       raw: this.raw,
@@ -71,5 +78,6 @@ export class Hookline {
     this.eventTypes = new EventTypes(context);
     this.inbound = new Inbound(context);
     this.listen = new Listen(context);
+    this.customers = new Customers(context);
   }
 }

@@ -8,6 +8,7 @@ export { HooklineError, type ClientErrorCode, type HooklineErrorCode, type Hookl
 export { PageIterator, type Page, type PageParams } from "./pagination.js";
 export { DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER_MS } from "./retry.js";
 export type { FetchFn } from "./transport.js";
+export type { Customers } from "./resources/customers.js";
 export type { Deliveries, ListDeliveriesParams } from "./resources/deliveries.js";
 export type { Endpoints } from "./resources/endpoints.js";
 export type { Events, PublishOptions } from "./resources/events.js";

@@ -49,5 +49,9 @@ export type ListenSession = Schemas["ListenSessionResponse"];
 export type CreateListenParams = JsonBody<"createListenSession">;
 export type ListenResult = JsonBody<"reportListenResult">;
 
+export type Customer = Schemas["CustomerResponse"];
+export type CreateCustomerParams = JsonBody<"createCustomer">;
+export type UpdateCustomerParams = JsonBody<"updateCustomer">;
+
 export type ErrorCode = Schemas["ErrorCode"];
 export type FieldProblem = Schemas["FieldProblem"];

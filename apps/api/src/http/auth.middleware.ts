@@ -1,11 +1,14 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { AppError, parseApiKey, secretMatches } from "@hookline/core";
-import { findApiKeyForAuth, tenantScope, type Database, type TenantScope } from "@hookline/db";
+import { dashboardSessions, findApiKeyForAuth, tenantScope, type DashboardSession, type Database, type TenantScope } from "@hookline/db";
+import { checkCsrf, checkSameOrigin, sessionToken } from "./session-cookie.js";
 
 export interface TenantAuth {
   readonly tenantId: string;
+  /** The API key of the request, or the one its dashboard session was opened with. */
   readonly keyId: string;
+  readonly via: "api_key" | "session";
   readonly scope: TenantScope;
 }
 
@@ -31,6 +34,20 @@ function bearerToken(header: string | undefined): string | undefined {
  */
 export function requireTenant(db: Database): RequestHandler {
   return async (req, res, next) => {
+    if (req.headers.authorization === undefined && sessionToken(req) !== undefined) {
+      const session = await liveSession(db, req);
+      if (session.kind !== "tenant")
+        throw AppError.unauthorized("The admin's dashboard session cannot act as a tenant; sign in with an API key.");
+      checkCsrf(req, session);
+      authenticate(req, res, {
+        tenantId: session.tenantId,
+        keyId: session.apiKeyId,
+        via: "session",
+        scope: tenantScope(db, session.tenantId),
+      });
+      next();
+      return;
+    }
     const token = bearerToken(req.headers.authorization);
     const parsed = token === undefined ? undefined : parseApiKey(token);
     if (!parsed) throw AppError.unauthorized("The API key is malformed.");
@@ -38,11 +55,23 @@ export function requireTenant(db: Database): RequestHandler {
     if (!key || !secretMatches(parsed.secret, key.secretHash)) throw AppError.unauthorized("The API key is not valid.");
     if (key.revokedAt) throw AppError.unauthorized("The API key has been revoked.");
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw AppError.unauthorized("The API key has expired.");
-    res.locals.auth = { tenantId: key.tenantId, keyId: key.id, scope: tenantScope(db, key.tenantId) };
-    req.log = req.log.child({ tenant_id: key.tenantId });
-    res.locals.logBindings = { tenant_id: key.tenantId };
+    authenticate(req, res, { tenantId: key.tenantId, keyId: key.id, via: "api_key", scope: tenantScope(db, key.tenantId) });
     next();
   };
+}
+
+function authenticate(req: Request, res: Response, auth: TenantAuth): void {
+  res.locals.auth = auth;
+  req.log = req.log.child({ tenant_id: auth.tenantId });
+  res.locals.logBindings = { tenant_id: auth.tenantId };
+}
+
+/** The session the request's cookie names; an unknown or ended one is a 401 the page turns into its sign-in. */
+export async function liveSession(db: Database, req: Request): Promise<DashboardSession> {
+  const token = sessionToken(req);
+  const session = token === undefined ? null : await dashboardSessions.find(db, token);
+  if (!session) throw AppError.unauthorized("The dashboard session has ended; sign in again.");
+  return session;
 }
 
 /** The authenticated tenant of this request; only reachable behind requireTenant. */
@@ -54,14 +83,30 @@ export function tenantOf(res: Response): TenantAuth {
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
-export function requireAdmin(adminToken: string | undefined): RequestHandler {
-  const expected = adminToken === undefined ? undefined : digest(adminToken);
-  return (req, _res, next) => {
-    if (!expected) throw AppError.unauthorized("The admin API is disabled: set ADMIN_TOKEN to enable it.");
-    const token = bearerToken(req.headers.authorization);
-    if (token === undefined || !timingSafeEqual(digest(token), expected)) {
-      throw AppError.unauthorized("The admin token is not valid.");
+/** Whether a string is the admin token, compared in constant time. */
+export function isAdminToken(adminToken: string | undefined, candidate: string): boolean {
+  return adminToken !== undefined && timingSafeEqual(digest(candidate), digest(adminToken));
+}
+
+/**
+ * The admin token as a bearer credential, or an admin's dashboard session. `sameOriginOnly`: the
+ * session's requests are checked by Sec-Fetch-Site instead of the CSRF header, for pages whose
+ * scripts are not ours (Bull Board).
+ */
+export function requireAdmin(adminToken: string | undefined, db: Database, options: { sameOriginOnly?: boolean } = {}): RequestHandler {
+  return async (req, _res, next) => {
+    if (adminToken === undefined) throw AppError.unauthorized("The admin API is disabled: set ADMIN_TOKEN to enable it.");
+    if (req.headers.authorization === undefined && sessionToken(req) !== undefined) {
+      const session = await liveSession(db, req);
+      if (session.kind !== "admin")
+        throw new AppError({ status: 403, code: "forbidden", message: "This needs the admin; sign in with the admin token." });
+      if (options.sameOriginOnly) checkSameOrigin(req);
+      else checkCsrf(req, session);
+      next();
+      return;
     }
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined || !isAdminToken(adminToken, token)) throw AppError.unauthorized("The admin token is not valid.");
     next();
   };
 }

@@ -103,6 +103,18 @@ export const OPERATIONS: readonly Operation[] = [
     { 201: "CreatedTenantResponse" },
     { security: "admin", body: createTenantSchema },
   ),
+  op(
+    "get",
+    "/v1/tenants",
+    "listTenants",
+    "Tenants",
+    "List tenants, oldest first (admin)",
+    { 200: list("TenantResponse") },
+    {
+      security: "admin",
+      query: paged,
+    },
+  ),
 
   op(
     "post",

@@ -2020,6 +2020,27 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     ],
     "additionalProperties": false
   },
+  "TenantResponse": {
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "created_at": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "id",
+      "name",
+      "created_at"
+    ],
+    "additionalProperties": false,
+    "description": "A tenant as the admin's list shows it."
+  },
   "TriggerAcceptedResponse": {
     "type": "object",
     "properties": {

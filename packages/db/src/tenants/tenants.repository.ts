@@ -1,5 +1,6 @@
 import { issueApiKey, newId } from "@hookline/core";
 import type { Database } from "../client.js";
+import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 import type { Tenant } from "../generated/prisma/client.js";
 import { defaultEnvironmentRows } from "../inbound/default-environments.js";
 
@@ -28,4 +29,11 @@ export async function createTenant(db: Pick<Database, "prisma" | "secrets">, inp
     prisma.customer.create({ data: { id: newId("customer"), tenantId, name: "Test customer", isTest: true } }),
   ]);
   return { tenant, apiKeyId, apiKey: key.plaintext };
+}
+
+/** Every tenant, for the admin: not tenant-scoped, as tenants are not. */
+export async function listTenants(db: Pick<Database, "prisma">, page: PageRequest): Promise<Page<Tenant>> {
+  const { idAfter, ...rest } = pageQuery(page);
+  const rows = await db.prisma.tenant.findMany({ where: { ...idAfter }, ...rest });
+  return toPage(rows, page.limit);
 }

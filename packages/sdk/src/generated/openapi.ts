@@ -77,7 +77,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List tenants, oldest first (admin) */
+        get: operations["listTenants"];
         put?: never;
         /** Create a tenant and its first API key (admin) */
         post: operations["createTenant"];
@@ -1617,6 +1618,12 @@ export interface components {
             error_kind: string | null;
             response_body: string | null;
         };
+        /** @description A tenant as the admin's list shows it. */
+        TenantResponse: {
+            id: string;
+            name: string;
+            created_at: string;
+        };
         /** @description A trigger call, stored and queued: its execution's id. */
         TriggerAcceptedResponse: {
             execution_id: string;
@@ -1815,6 +1822,80 @@ export interface operations {
                     "RateLimit-Limit"?: number;
                     "RateLimit-Remaining"?: number;
                     "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `service_unavailable`: Postgres is unreachable, or the request lost a deadlock repeatedly; nothing changed; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listTenants: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"`, when there is one */
+                    Link?: string;
+                    /** @description The cursor of the next page, when there is one */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantResponse"][];
+                };
+            };
+            /** @description Invalid: `validation_error` (each field in `details`) or `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unauthorized`: the key or token is missing, malformed, unknown, revoked or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not JSON */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,0 +1,36 @@
+import { Route, Router } from "preact-iso";
+import { Layout } from "./layout.js";
+import { useDashboard } from "./session.js";
+import { CustomersPage } from "./pages/customers.js";
+import { DeliveryPage } from "./pages/delivery.js";
+import { EndpointPage } from "./pages/endpoint.js";
+import { EndpointsPage } from "./pages/endpoints.js";
+import { EventTypesPage } from "./pages/event-types.js";
+import { NotFound } from "./pages/not-found.js";
+import { OverviewPage } from "./pages/overview.js";
+import { TenantsPage } from "./pages/tenants.js";
+
+export function Routes() {
+  const { session } = useDashboard();
+  return (
+    <Layout>
+      {session.kind === "admin" ? (
+        <Router>
+          <Route path="/dashboard" component={TenantsPage} />
+          <Route path="/dashboard/tenants" component={TenantsPage} />
+          <Route default component={NotFound} />
+        </Router>
+      ) : (
+        <Router>
+          <Route path="/dashboard" component={OverviewPage} />
+          <Route path="/dashboard/endpoints" component={EndpointsPage} />
+          <Route path="/dashboard/endpoints/:id" component={EndpointPage} />
+          <Route path="/dashboard/deliveries/:id" component={DeliveryPage} />
+          <Route path="/dashboard/event-types" component={EventTypesPage} />
+          <Route path="/dashboard/customers" component={CustomersPage} />
+          <Route default component={NotFound} />
+        </Router>
+      )}
+    </Layout>
+  );
+}
