@@ -7,6 +7,7 @@ import { EventTypes } from "./resources/event-types.js";
 import { Events } from "./resources/events.js";
 import { Inbound } from "./resources/inbound.js";
 import { Listen } from "./resources/listen.js";
+import { Stats } from "./resources/stats.js";
 import { Subscriptions } from "./resources/subscriptions.js";
 import { DEFAULT_MAX_RETRIES } from "./retry.js";
 import { createTransport, type FetchFn } from "./transport.js";
@@ -40,6 +41,7 @@ export class Hookline {
   readonly eventTypes: EventTypes;
   readonly inbound: Inbound;
   readonly listen: Listen;
+  readonly stats: Stats;
 
   constructor(options: HooklineOptions) {
     if (!options.apiKey) throw new TypeError("Hookline: apiKey is required");
@@ -71,5 +73,6 @@ export class Hookline {
     this.eventTypes = new EventTypes(context);
     this.inbound = new Inbound(context);
     this.listen = new Listen(context);
+    this.stats = new Stats(context);
   }
 }
