@@ -20,6 +20,7 @@ import { deliveryRoutes } from "./routes/deliveries.routes.js";
 import { eventTypeRoutes } from "./routes/event-types.routes.js";
 import { eventRoutes } from "./routes/events.routes.js";
 import { settingsRoutes } from "./routes/settings.routes.js";
+import { statsRoutes } from "./routes/stats.routes.js";
 import { endpointRoutes } from "./routes/endpoints.routes.js";
 import { momentusRoutes } from "./flavours/momentus.routes.js";
 import { moniteRoutes } from "./flavours/monite.routes.js";
@@ -117,6 +118,7 @@ export function createApp(deps: ApiDependencies): Express {
     { path: "/v1/deliveries", router: deliveryRoutes({ scheduler }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes() },
+    { path: "/v1/stats", router: statsRoutes() },
     { path: "/v1/environments", router: environmentRoutes() },
     { path: "/v1/brands", router: brandRoutes() },
     { path: "/v1/inbound_endpoints", router: inboundEndpointRoutes({ inbound, publicUrl: config.inbound.publicUrl }) },

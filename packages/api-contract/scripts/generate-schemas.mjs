@@ -29,6 +29,8 @@ export const RESPONSE_TYPES = [
   "PublishedEventResponse",
   "BatchPublishedEventResponse",
   "EventResponse",
+  "EventSummaryResponse",
+  "StatsResponse",
   "EventTypeResponse",
   "SettingsResponse",
   "WebhookSettingResponse",

@@ -1,4 +1,6 @@
 import type { DeliveryStatus } from "./endpoints.js";
+import type { Schema } from "ajv";
+import { createdWindowProperties, type CreatedWindowQuery } from "./lists.js";
 import { iso } from "./timestamps.js";
 
 /** What the delivery presenter reads of a stored delivery. */
@@ -96,3 +98,20 @@ export function presentDeliveryWithAttempts(
 ): DeliveryWithAttemptsResponse {
   return { ...presentDelivery(delivery), attempts: delivery.attempts.map(presentAttempt) };
 }
+
+/** `GET /v1/deliveries` filters, each narrowing the list. Newest first, paged. */
+export interface DeliveryListQuery extends CreatedWindowQuery {
+  status?: DeliveryStatus;
+  endpoint_id?: string;
+  event_id?: string;
+}
+
+export const deliveryListQuerySchema: Schema = {
+  type: "object",
+  properties: {
+    status: { type: "string", enum: ["pending", "held", "succeeded", "failed"] },
+    endpoint_id: { type: "string", maxLength: 64 },
+    event_id: { type: "string", maxLength: 64 },
+    ...createdWindowProperties,
+  },
+};

@@ -1,5 +1,6 @@
 import type { Schema } from "ajv";
 import { presentDelivery, type DeliveryRecord, type DeliveryResponse } from "./deliveries.js";
+import { createdWindowProperties, type CreatedWindowQuery } from "./lists.js";
 import { iso } from "./timestamps.js";
 
 export interface PublishEventBody {
@@ -46,25 +47,50 @@ export interface EventRecord {
   readonly createdAt: Date;
 }
 
-export interface EventResponse {
+/** An event as `GET /v1/events` lists it: with its data, without its deliveries. */
+export interface EventSummaryResponse {
   id: string;
   event_type: string;
   object_id: string | null;
   data: unknown;
   created_at: string;
+}
+
+export interface EventResponse extends EventSummaryResponse {
   deliveries: DeliveryResponse[];
 }
 
-export function presentEvent(event: EventRecord & { readonly deliveries: readonly DeliveryRecord[] }): EventResponse {
+export function presentEventSummary(event: EventRecord): EventSummaryResponse {
   return {
     id: event.id,
     event_type: event.eventType,
     object_id: event.objectId,
     data: event.data,
     created_at: iso(event.createdAt),
-    deliveries: event.deliveries.map(presentDelivery),
   };
 }
+
+export function presentEvent(event: EventRecord & { readonly deliveries: readonly DeliveryRecord[] }): EventResponse {
+  return { ...presentEventSummary(event), deliveries: event.deliveries.map(presentDelivery) };
+}
+
+/**
+ * `GET /v1/events` filters. `event_type` is a type's name, or a prefix ending in `.*`
+ * (`invoice.*` is every type starting `invoice.`); no other wildcard. Newest first, paged.
+ */
+export interface EventListQuery extends CreatedWindowQuery {
+  event_type?: string;
+  object_id?: string;
+}
+
+export const eventListQuerySchema: Schema = {
+  type: "object",
+  properties: {
+    event_type: { type: "string", maxLength: 128, pattern: "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*(\\.\\*)?$" },
+    object_id: { type: "string", minLength: 1, maxLength: 255, pattern: "^[^\\u0000]+$" },
+    ...createdWindowProperties,
+  },
+};
 
 /** What `POST /v1/events` answers for one event (and the batch for each). */
 export interface PublishedEventResponse {

@@ -12,6 +12,7 @@ export * from "./events.js";
 export * from "./formats.js";
 export * from "./lists.js";
 export * from "./settings.js";
+export * from "./stats.js";
 export * from "./subscriptions.js";
 export * from "./tenants.js";
 export * from "./timestamps.js";

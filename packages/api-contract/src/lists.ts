@@ -20,3 +20,14 @@ export const listQuerySchema: Schema = {
     cursor: { type: "string", maxLength: 512 },
   },
 };
+
+/** `since` and `until` of the lists that take a time window: bounds on `created_at`, both inclusive. */
+export interface CreatedWindowQuery {
+  since?: string;
+  until?: string;
+}
+
+export const createdWindowProperties = {
+  since: { type: "string", format: "date-time" },
+  until: { type: "string", format: "date-time" },
+} as const;

@@ -43,6 +43,7 @@ export {
   eventRepository,
   type Event,
   type EventRepository,
+  type EventFilter,
   type EventWithDeliveries,
   type NewEvent,
   type PublishOptions,
@@ -61,9 +62,18 @@ export {
   type Attempt,
   type Delivery,
   type DeliveryRepository,
+  type DeliveryFilter,
   type DeliveryStatus,
   type DeliveryWithAttempts,
 } from "./events/deliveries.repository.js";
+export {
+  statsRepository,
+  type DeliveryStats,
+  type FailingEndpoint,
+  type MinuteCounts,
+  type StatsOptions,
+  type StatsRepository,
+} from "./events/delivery-stats.js";
 
 // The workers' side: the delivery engine's work store, the sweeper's queries.
 export { createWorkStore } from "./work/work-store.js";

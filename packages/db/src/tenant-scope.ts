@@ -3,6 +3,7 @@ import { apiKeyRepository } from "./tenants/api-keys.repository.js";
 import { deliveryRepository } from "./events/deliveries.repository.js";
 import { eventTypeRepository } from "./events/event-types.repository.js";
 import { eventRepository } from "./events/events.repository.js";
+import { statsRepository } from "./events/delivery-stats.js";
 import { tenantSettingsRepository } from "./tenants/tenant-settings.repository.js";
 import { endpointRepository } from "./endpoints/endpoints.repository.js";
 import { subscriptionRepository } from "./endpoints/subscriptions.repository.js";
@@ -26,6 +27,7 @@ const repositories = {
   subscriptions: (db: Db, tenantId: string) => subscriptionRepository(db.prisma, tenantId),
   events: (db: Db, tenantId: string) => eventRepository(db.prisma, db.pool, tenantId),
   deliveries: (db: Db, tenantId: string) => deliveryRepository(db.prisma, tenantId),
+  stats: (db: Db, tenantId: string) => statsRepository(db.pool, tenantId),
   eventTypes: (db: Db, tenantId: string) => eventTypeRepository(db.prisma, db.pool, tenantId),
   settings: (db: Db, tenantId: string) => tenantSettingsRepository(db.prisma, tenantId),
   brands: (db: Db, tenantId: string) => brandRepository(db.prisma, tenantId),

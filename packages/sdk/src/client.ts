@@ -8,6 +8,7 @@ import { EventTypes } from "./resources/event-types.js";
 import { Events } from "./resources/events.js";
 import { Inbound } from "./resources/inbound.js";
 import { Listen } from "./resources/listen.js";
+import { Stats } from "./resources/stats.js";
 import { Subscriptions } from "./resources/subscriptions.js";
 import { DEFAULT_MAX_RETRIES } from "./retry.js";
 import { createTransport, type FetchFn } from "./transport.js";
@@ -47,6 +48,7 @@ export class Hookline {
   readonly inbound: Inbound;
   readonly listen: Listen;
   readonly customers: Customers;
+  readonly stats: Stats;
 
   constructor(options: HooklineOptions) {
     if (!options.apiKey === !options.csrfToken) throw new TypeError("Hookline: apiKey (or, in a dashboard page, csrfToken) is required");
@@ -79,5 +81,6 @@ export class Hookline {
     this.inbound = new Inbound(context);
     this.listen = new Listen(context);
     this.customers = new Customers(context);
+    this.stats = new Stats(context);
   }
 }

@@ -50,6 +50,9 @@ export function pageQuery(params: PageParams, cursor: string | undefined): { lim
   return { limit: params.limit === undefined ? undefined : String(params.limit), cursor };
 }
 
+/** A time bound of a list's query as the API takes it: an ISO date-time (a Date is converted). */
+export const isoTime = (time: string | Date | undefined): string | undefined => (time instanceof Date ? time.toISOString() : time);
+
 /** A list route as a lazy, cursor-following iterator. */
 export function paginate<T>(
   params: PageParams,

@@ -9,13 +9,14 @@ export { PageIterator, type Page, type PageParams } from "./pagination.js";
 export { DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER_MS } from "./retry.js";
 export type { FetchFn } from "./transport.js";
 export type { Customers } from "./resources/customers.js";
-export type { Deliveries, ListDeliveriesParams } from "./resources/deliveries.js";
+export type { Deliveries, ListAllDeliveriesParams, ListDeliveriesParams } from "./resources/deliveries.js";
 export type { Endpoints } from "./resources/endpoints.js";
-export type { Events, PublishOptions } from "./resources/events.js";
+export type { Events, ListEventsParams, PublishOptions } from "./resources/events.js";
 export type { EventTypes } from "./resources/event-types.js";
 export type { Inbound, ListExecutionsParams } from "./resources/inbound.js";
 export type { Listen } from "./resources/listen.js";
 export type { ListSubscriptionsParams, Subscriptions } from "./resources/subscriptions.js";
+export type { Stats } from "./resources/stats.js";
 export {
   DEFAULT_TOLERANCE_SECONDS,
   Webhook,

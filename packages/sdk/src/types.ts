@@ -29,11 +29,15 @@ export type PublishEventParams = JsonBody<"publishEvent">;
 export type PublishedEvent = Schemas["PublishedEventResponse"];
 export type BatchPublishedEvent = Schemas["BatchPublishedEventResponse"];
 export type Event = Schemas["EventResponse"];
+export type EventSummary = Schemas["EventSummaryResponse"];
 
 export type Delivery = Schemas["DeliveryResponse"];
 export type DeliveryStatus = Schemas["DeliveryStatus"];
 export type DeliveryWithAttempts = Schemas["DeliveryWithAttemptsResponse"];
 export type Attempt = Schemas["AttemptResponse"];
+
+/** `GET /v1/stats`. */
+export type StatsOverview = Schemas["StatsResponse"];
 
 export type EventType = Schemas["EventTypeResponse"];
 export type CreateEventTypeParams = JsonBody<"createEventType">;

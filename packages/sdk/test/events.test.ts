@@ -111,6 +111,32 @@ describe("events", () => {
   });
 });
 
+describe("the dashboard's reads", () => {
+  it("lists events newest first with filters, deliveries across endpoints, and the stats", async () => {
+    const since = new Date();
+    const first = await hookline.events.publish({ event_type: "order.listed", data: { n: 1 }, object_id: "ord_list" });
+    const second = await hookline.events.publish({ event_type: "order.listed", data: { n: 2 }, object_id: "ord_list" });
+    const page = await hookline.events.list({ eventType: "order.*", objectId: "ord_list", since, limit: 1 }).page();
+    expect(page.items).toEqual([
+      { id: second.id, event_type: "order.listed", object_id: "ord_list", data: { n: 2 }, created_at: second.created_at },
+    ]);
+    expect(page.nextCursor).toEqual(expect.any(String));
+    const all = await hookline.events.list({ eventType: "order.listed", limit: 1 }).toArray();
+    expect(all.map((e) => e.id)).toEqual([second.id, first.id]);
+
+    const deliveries = await hookline.deliveries.list({ endpointId, since, status: "pending" }).toArray();
+    expect(deliveries.map((d) => d.event_id)).toEqual([second.id, first.id]);
+    // The per-endpoint list keeps its signature.
+    expect((await hookline.deliveries.list(endpointId).toArray()).map((d) => d.id)).toContain(deliveries[0]!.id);
+
+    const stats = await hookline.stats.get({ windowMinutes: 10 });
+    expect(stats.deliveries_per_minute).toHaveLength(10);
+    expect(stats.success_rate).toBeNull();
+    expect(stats.endpoints.active).toBeGreaterThan(0);
+    await expect(hookline.stats.get({ windowMinutes: 2000 })).rejects.toMatchObject({ status: 400, code: "validation_error" });
+  });
+});
+
 describe("event types", () => {
   const schema = { type: "object", required: ["amount"], properties: { amount: { type: "integer", minimum: 0 } } };
 

@@ -1,7 +1,10 @@
 import { Router } from "express";
 import {
+  eventListQuerySchema,
   iso,
   presentEvent,
+  presentEventSummary,
+  type EventListQuery,
   type PublishBatchBody,
   publishBatchSchema,
   type PublishEventBody,
@@ -15,11 +18,20 @@ import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
+import { pageRequest, sendPage } from "../http/pagination.js";
+import { createdWindow } from "../http/time-window.js";
 import { validator } from "../http/validation.js";
 import { deliverSynchronously } from "../services/synchronous-delivery.js";
 
 const parsePublish = validator<PublishEventBody>(publishEventSchema, "body");
 const parseBatch = validator<PublishBatchBody>(publishBatchSchema, "body");
+const parseListQuery = validator<EventListQuery>(eventListQuerySchema, "query");
+
+/** `invoice.*` asks for every type starting `invoice.`; any other value is one type's name. */
+function typeFilter(eventType: string | undefined) {
+  if (eventType === undefined) return {};
+  return eventType.endsWith(".*") ? { eventTypePrefix: eventType.slice(0, -1) } : { eventType };
+}
 
 /** The key may come in the body or, as many APIs take it, in an Idempotency-Key header. */
 function idempotencyKey(body: PublishEventBody, header: string | undefined): string | undefined {
@@ -104,6 +116,20 @@ export function eventRoutes(deps: EventDeps): Router {
     );
     if (deprecated) res.setHeader("Deprecation", "true");
     res.status(202).json(await present(deps, req.log, results));
+  });
+
+  /**
+   * Newest first, each with its data but not its deliveries (one GET /v1/events/{id} each): a
+   * page of 100 events is as large as their data, which the body limit bounds per event.
+   */
+  router.get("/", async (req, res) => {
+    const query = parseListQuery(req.query);
+    const page = await tenantOf(res).scope.events.list(pageRequest(req), {
+      ...typeFilter(query.event_type),
+      objectId: query.object_id,
+      ...createdWindow(query),
+    });
+    sendPage(req, res, page, presentEventSummary);
   });
 
   router.get("/:id", async (req, res) => {

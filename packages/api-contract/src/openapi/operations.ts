@@ -8,7 +8,9 @@ import {
   updateEndpointSchema,
 } from "../endpoints.js";
 import { createSubscriptionSchema, subscriptionListQuerySchema, updateSubscriptionSchema } from "../subscriptions.js";
-import { publishBatchSchema, publishEventSchema } from "../events.js";
+import { eventListQuerySchema, publishBatchSchema, publishEventSchema } from "../events.js";
+import { deliveryListQuerySchema } from "../deliveries.js";
+import { statsQuerySchema } from "../stats.js";
 import { createEventTypeSchema, updateEventTypeSchema } from "../event-types.js";
 import { updateSettingsSchema } from "../settings.js";
 import { listQuerySchema } from "../lists.js";
@@ -226,7 +228,26 @@ export const OPERATIONS: readonly Operation[] = [
     { 202: list("BatchPublishedEventResponse") },
     { body: publishBatchSchema, errors: [422] },
   ),
+  op(
+    "get",
+    "/v1/events",
+    "listEvents",
+    "Events",
+    "List events, newest first, with their data (deliveries: GET /v1/events/{id})",
+    { 200: list("EventSummaryResponse") },
+    { query: withList(eventListQuerySchema) },
+  ),
   op("get", "/v1/events/{id}", "getEvent", "Events", "Get an event with its deliveries", { 200: "EventResponse" }),
+
+  op(
+    "get",
+    "/v1/deliveries",
+    "listDeliveries",
+    "Deliveries",
+    "List deliveries across endpoints, newest first",
+    { 200: list("DeliveryResponse") },
+    { query: withList(deliveryListQuerySchema) },
+  ),
 
   op("get", "/v1/deliveries/{id}", "getDelivery", "Deliveries", "Get a delivery with its attempts", {
     200: "DeliveryWithAttemptsResponse",
@@ -262,6 +283,16 @@ export const OPERATIONS: readonly Operation[] = [
     { body: updateEventTypeSchema, errors: [422] },
   ),
   op("delete", "/v1/event_types/{name}", "deleteEventType", "Event types", "Delete an event type", { 204: null }, { errors: [409] }),
+
+  op(
+    "get",
+    "/v1/stats",
+    "getStats",
+    "Stats",
+    "Attempts per minute over a window, the success rate, endpoints by status and the failing ones",
+    { 200: "StatsResponse" },
+    { query: statsQuerySchema },
+  ),
 
   op("get", "/v1/settings", "getSettings", "Settings", "Get the tenant's settings", { 200: "SettingsResponse" }),
   op(

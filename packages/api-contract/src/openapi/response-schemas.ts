@@ -686,14 +686,44 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       }
     },
     "required": [
+      "created_at",
+      "data",
+      "deliveries",
+      "event_type",
+      "id",
+      "object_id"
+    ],
+    "additionalProperties": false
+  },
+  "EventSummaryResponse": {
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "event_type": {
+        "type": "string"
+      },
+      "object_id": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "data": {},
+      "created_at": {
+        "type": "string"
+      }
+    },
+    "required": [
       "id",
       "event_type",
       "object_id",
       "data",
-      "created_at",
-      "deliveries"
+      "created_at"
     ],
-    "additionalProperties": false
+    "additionalProperties": false,
+    "description": "An event as `GET /v1/events` lists it: with its data, without its deliveries."
   },
   "EventTypeResponse": {
     "type": "object",
@@ -891,6 +921,35 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       "error",
       "published_event_ids",
       "created_at"
+    ],
+    "additionalProperties": false
+  },
+  "FailingEndpointResponse": {
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "url": {
+        "type": "string"
+      },
+      "status": {
+        "$ref": "#/definitions/EndpointStatus"
+      },
+      "failing_since": {
+        "type": "string",
+        "description": "Start of its current run of failed attempts."
+      }
+    },
+    "required": [
+      "id",
+      "name",
+      "url",
+      "status",
+      "failing_since"
     ],
     "additionalProperties": false
   },
@@ -1570,6 +1629,32 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     ],
     "additionalProperties": false
   },
+  "MinuteStatsResponse": {
+    "type": "object",
+    "properties": {
+      "minute": {
+        "type": "string",
+        "description": "The minute's start."
+      },
+      "succeeded": {
+        "type": "number"
+      },
+      "failed": {
+        "type": "number"
+      },
+      "attempts": {
+        "type": "number"
+      }
+    },
+    "required": [
+      "minute",
+      "succeeded",
+      "failed",
+      "attempts"
+    ],
+    "additionalProperties": false,
+    "description": "Attempts started in one minute: `succeeded` were answered 2xx, `failed` the others (other codes, timeouts, refused connections)."
+  },
   "MomentusSecretResponse": {
     "type": "object",
     "properties": {
@@ -1932,6 +2017,69 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       "strict_event_types"
     ],
     "additionalProperties": false
+  },
+  "StatsResponse": {
+    "type": "object",
+    "properties": {
+      "window_minutes": {
+        "type": "number"
+      },
+      "deliveries_per_minute": {
+        "type": "array",
+        "items": {
+          "$ref": "#/definitions/MinuteStatsResponse"
+        },
+        "description": "One bucket per minute of the window, oldest first; the last is the current minute, still counting."
+      },
+      "success_rate": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "Succeeded attempts over all attempts of the window; null when there were none."
+      },
+      "endpoints": {
+        "type": "object",
+        "properties": {
+          "active": {
+            "type": "number"
+          },
+          "paused": {
+            "type": "number"
+          },
+          "disabled": {
+            "type": "number"
+          },
+          "inactive": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "active",
+          "paused",
+          "disabled",
+          "inactive"
+        ],
+        "additionalProperties": false,
+        "description": "Endpoints by status, every flavour (as `GET /v1/endpoints` lists them)."
+      },
+      "failing": {
+        "type": "array",
+        "items": {
+          "$ref": "#/definitions/FailingEndpointResponse"
+        },
+        "description": "Endpoints whose latest attempts failed (at most 20), longest failing first."
+      }
+    },
+    "required": [
+      "window_minutes",
+      "deliveries_per_minute",
+      "success_rate",
+      "endpoints",
+      "failing"
+    ],
+    "additionalProperties": false,
+    "description": "`GET /v1/stats`: the tenant's delivery activity over the last `window_minutes`, and its endpoints now."
   },
   "SubscriptionResponse": {
     "type": "object",

@@ -1,11 +1,22 @@
 import type { PrismaClient } from "../client.js";
 import type { Attempt, Delivery } from "../generated/prisma/client.js";
 import { recoverFailedDeliveries, type ReleasedBatch } from "./due-again.js";
-import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
+import { createdWithin, newestFirstQuery, pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 
 export type { Attempt, Delivery } from "../generated/prisma/client.js";
 export type DeliveryStatus = Delivery["status"];
 export type DeliveryWithAttempts = Delivery & { attempts: Attempt[] };
+
+/** What `GET /v1/deliveries` may narrow the list to; each only when given. */
+export interface DeliveryFilter {
+  readonly status?: DeliveryStatus | undefined;
+  readonly endpointId?: string | undefined;
+  readonly eventId?: string | undefined;
+  /** Created (published) at or after. */
+  readonly since?: Date | undefined;
+  /** Created at or before. */
+  readonly until?: Date | undefined;
+}
 
 /** The control plane's view of deliveries, bound to one tenant. */
 export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
@@ -21,6 +32,26 @@ export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
       const { idAfter, ...rest } = pageQuery(page);
       const rows = await prisma.delivery.findMany({
         where: { tenantId, endpointId, ...(status !== undefined && { status }), ...idAfter },
+        ...rest,
+      });
+      return toPage(rows, page.limit);
+    },
+
+    /** The tenant's deliveries across its endpoints, newest first. */
+    async list(page: PageRequest, filter: DeliveryFilter = {}): Promise<Page<Delivery>> {
+      const cursor =
+        page.after === undefined
+          ? null
+          : await prisma.delivery.findFirst({ where: { id: page.after, tenantId }, select: { id: true, createdAt: true } });
+      const { after, ...rest } = newestFirstQuery(page, cursor);
+      const rows = await prisma.delivery.findMany({
+        where: {
+          tenantId,
+          ...(filter.status !== undefined && { status: filter.status }),
+          ...(filter.endpointId !== undefined && { endpointId: filter.endpointId }),
+          ...(filter.eventId !== undefined && { eventId: filter.eventId }),
+          AND: [...createdWithin(filter), ...after],
+        },
         ...rest,
       });
       return toPage(rows, page.limit);

@@ -3,6 +3,7 @@ import type { PrismaClient } from "../client.js";
 import type pg from "pg";
 import { type Delivery, type Event } from "../generated/prisma/client.js";
 import { prepared } from "../prepared.js";
+import { createdWithin, newestFirstQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 
 export type { Event } from "../generated/prisma/client.js";
 
@@ -32,6 +33,22 @@ export type PublishResult =
   | { readonly outcome: "duplicate"; readonly event: Event; readonly deliveryCount: number };
 
 export type EventWithDeliveries = Event & { deliveries: Delivery[] };
+
+/** Prisma's `startsWith` is a LIKE whose pattern it leaves as given: `_` in a type's name would match any character. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** What `GET /v1/events` may narrow the list to; each only when given. */
+export interface EventFilter {
+  /** Exactly this type. */
+  readonly eventType?: string | undefined;
+  /** Types starting with this (`invoice.` for `invoice.*`). */
+  readonly eventTypePrefix?: string | undefined;
+  readonly objectId?: string | undefined;
+  /** Created at or after. */
+  readonly since?: Date | undefined;
+  /** Created at or before. */
+  readonly until?: Date | undefined;
+}
 
 /**
  * Publishing, bound to one tenant. The event and one delivery per subscribed endpoint are written
@@ -195,6 +212,29 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
 
     find(id: string): Promise<EventWithDeliveries | null> {
       return prisma.event.findFirst({ where: { id, tenantId }, include: { deliveries: { orderBy: { seq: "asc" } } } });
+    },
+
+    /** The tenant's events, newest first (what just happened is what one looks for), without their deliveries. */
+    async list(page: PageRequest, filter: EventFilter = {}): Promise<Page<Event>> {
+      const cursor =
+        page.after === undefined
+          ? null
+          : await prisma.event.findFirst({ where: { id: page.after, tenantId }, select: { id: true, createdAt: true } });
+      const { after, ...rest } = newestFirstQuery(page, cursor);
+      const rows = await prisma.event.findMany({
+        where: {
+          tenantId,
+          ...(filter.eventType !== undefined && { eventType: filter.eventType }),
+          ...(filter.objectId !== undefined && { objectId: filter.objectId }),
+          AND: [
+            ...(filter.eventTypePrefix === undefined ? [] : [{ eventType: { startsWith: escapeLike(filter.eventTypePrefix) } }]),
+            ...createdWithin(filter),
+            ...after,
+          ],
+        },
+        ...rest,
+      });
+      return toPage(rows, page.limit);
     },
   };
 }

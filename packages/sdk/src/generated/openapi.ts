@@ -272,7 +272,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List events, newest first, with their data (deliveries: GET /v1/events/{id}) */
+        get: operations["listEvents"];
         put?: never;
         /** Publish an event to every subscribed endpoint */
         post: operations["publishEvent"];
@@ -308,6 +309,23 @@ export interface paths {
         };
         /** Get an event with its deliveries */
         get: operations["getEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List deliveries across endpoints, newest first */
+        get: operations["listDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -385,6 +403,23 @@ export interface paths {
         head?: never;
         /** Update an event type */
         patch: operations["updateEventType"];
+        trace?: never;
+    };
+    "/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attempts per minute over a window, the success rate, endpoints by status and the failing ones */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/settings": {
@@ -1278,6 +1313,14 @@ export interface components {
             created_at: string;
             deliveries: components["schemas"]["DeliveryResponse"][];
         };
+        /** @description An event as `GET /v1/events` lists it: with its data, without its deliveries. */
+        EventSummaryResponse: {
+            id: string;
+            event_type: string;
+            object_id: string | null;
+            data: unknown;
+            created_at: string;
+        };
         EventTypeResponse: {
             name: string;
             description: string;
@@ -1322,6 +1365,14 @@ export interface components {
             error: components["schemas"]["ExecutionErrorView"] | null;
             published_event_ids: string[];
             created_at: string;
+        };
+        FailingEndpointResponse: {
+            id: string;
+            name: string;
+            url: string;
+            status: components["schemas"]["EndpointStatus"];
+            /** @description Start of its current run of failed attempts. */
+            failing_since: string;
         };
         /** @description A problem with one field of a request, named by its dotted path (for example `headers_json.X-Env`). */
         FieldProblem: {
@@ -1497,6 +1548,14 @@ export interface components {
             event_types: string[];
             created_at: string;
         };
+        /** @description Attempts started in one minute: `succeeded` were answered 2xx, `failed` the others (other codes, timeouts, refused connections). */
+        MinuteStatsResponse: {
+            /** @description The minute's start. */
+            minute: string;
+            succeeded: number;
+            failed: number;
+            attempts: number;
+        };
         /** @description `GET /v1/webhooks/{id}/secret` (Momentus's name for it). */
         MomentusSecretResponse: {
             secret_key: string;
@@ -1597,6 +1656,23 @@ export interface components {
         };
         SettingsResponse: {
             strict_event_types: boolean;
+        };
+        /** @description `GET /v1/stats`: the tenant's delivery activity over the last `window_minutes`, and its endpoints now. */
+        StatsResponse: {
+            window_minutes: number;
+            /** @description One bucket per minute of the window, oldest first; the last is the current minute, still counting. */
+            deliveries_per_minute: components["schemas"]["MinuteStatsResponse"][];
+            /** @description Succeeded attempts over all attempts of the window; null when there were none. */
+            success_rate: number | null;
+            /** @description Endpoints by status, every flavour (as `GET /v1/endpoints` lists them). */
+            endpoints: {
+                active: number;
+                paused: number;
+                disabled: number;
+                inactive: number;
+            };
+            /** @description Endpoints whose latest attempts failed (at most 20), longest failing first. */
+            failing: components["schemas"]["FailingEndpointResponse"][];
         };
         SubscriptionResponse: {
             id: string;
@@ -3691,6 +3767,98 @@ export interface operations {
             };
         };
     };
+    listEvents: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+                event_type?: string;
+                object_id?: string;
+                since?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"`, when there is one */
+                    Link?: string;
+                    /** @description The cursor of the next page, when there is one */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventSummaryResponse"][];
+                };
+            };
+            /** @description Invalid: `validation_error` (each field in `details`) or `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unauthorized`: the key or token is missing, malformed, unknown, revoked or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `rate_limited`: over RATE_LIMIT_PER_SECOND; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit"?: number;
+                    "RateLimit-Remaining"?: number;
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `service_unavailable`: Postgres is unreachable, or the request lost a deadlock repeatedly; nothing changed; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     publishEvent: {
         parameters: {
             query?: never;
@@ -3984,6 +4152,99 @@ export interface operations {
             };
             /** @description `not_found`: no such resource for this tenant (another tenant's is the same) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `rate_limited`: over RATE_LIMIT_PER_SECOND; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit"?: number;
+                    "RateLimit-Remaining"?: number;
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `service_unavailable`: Postgres is unreachable, or the request lost a deadlock repeatedly; nothing changed; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+                status?: "pending" | "held" | "succeeded" | "failed";
+                endpoint_id?: string;
+                event_id?: string;
+                since?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"`, when there is one */
+                    Link?: string;
+                    /** @description The cursor of the next page, when there is one */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"][];
+                };
+            };
+            /** @description Invalid: `validation_error` (each field in `details`) or `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unauthorized`: the key or token is missing, malformed, unknown, revoked or expired */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4724,6 +4985,89 @@ export interface operations {
             };
             /** @description `unprocessable`: well-formed, but the registry (or a workflow) says no */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `rate_limited`: over RATE_LIMIT_PER_SECOND; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit"?: number;
+                    "RateLimit-Remaining"?: number;
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `service_unavailable`: Postgres is unreachable, or the request lost a deadlock repeatedly; nothing changed; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: {
+                window_minutes?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsResponse"];
+                };
+            };
+            /** @description Invalid: `validation_error` (each field in `details`) or `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unauthorized`: the key or token is missing, malformed, unknown, revoked or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,16 @@
-import { unwrap, type Context, type RequestOptions } from "../context.js";
-import type { BatchPublishedEvent, Event, PublishedEvent, PublishEventParams } from "../types.js";
+import { isoTime, pageQuery, paginate, unwrap, type Context, type RequestOptions } from "../context.js";
+import type { PageIterator, PageParams } from "../pagination.js";
+import type { BatchPublishedEvent, Event, EventSummary, PublishedEvent, PublishEventParams } from "../types.js";
+
+export interface ListEventsParams extends PageParams {
+  /** One type's name, or every type under a prefix: `invoice.*`. */
+  readonly eventType?: string;
+  readonly objectId?: string;
+  /** Created at or after (an ISO date-time or a Date). */
+  readonly since?: string | Date;
+  /** Created at or before. */
+  readonly until?: string | Date;
+}
 
 export interface PublishOptions extends RequestOptions {
   /**
@@ -10,7 +21,7 @@ export interface PublishOptions extends RequestOptions {
   readonly idempotencyKey?: string;
 }
 
-/** `/v1/events`: publishing, and reading an event with its deliveries. */
+/** `/v1/events`: publishing, listing, and reading an event with its deliveries. */
 export class Events {
   constructor(private readonly ctx: Context) {}
 
@@ -28,6 +39,24 @@ export class Events {
   publishBatch(events: readonly PublishEventParams[], options?: RequestOptions): Promise<BatchPublishedEvent[]> {
     const keyed = events.map((event) => ({ ...event, idempotency_key: event.idempotency_key ?? globalThis.crypto.randomUUID() }));
     return unwrap(this.ctx.raw.POST("/v1/events/batch", { body: { events: keyed }, ...this.ctx.init(options) }));
+  }
+
+  /** The tenant's events, newest first, with their data (`get` adds their deliveries). */
+  list(params: ListEventsParams = {}, options?: RequestOptions): PageIterator<EventSummary> {
+    return paginate(params, (cursor) =>
+      this.ctx.raw.GET("/v1/events", {
+        params: {
+          query: {
+            ...pageQuery(params, cursor),
+            event_type: params.eventType,
+            object_id: params.objectId,
+            since: isoTime(params.since),
+            until: isoTime(params.until),
+          },
+        },
+        ...this.ctx.init(options),
+      }),
+    );
   }
 
   /** The event with its data and one delivery per endpoint it fanned out to. */
