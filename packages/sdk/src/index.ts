@@ -9,7 +9,7 @@ export { PageIterator, type Page, type PageParams } from "./pagination.js";
 export { DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER_MS } from "./retry.js";
 export type { FetchFn } from "./transport.js";
 export type { Deliveries, ListDeliveriesParams } from "./resources/deliveries.js";
-export type { Endpoints } from "./resources/endpoints.js";
+export type { Endpoints, ListEndpointsParams } from "./resources/endpoints.js";
 export type { Events, PublishOptions } from "./resources/events.js";
 export type { EventTypes } from "./resources/event-types.js";
 export type { Inbound, ListExecutionsParams } from "./resources/inbound.js";

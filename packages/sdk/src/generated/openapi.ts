@@ -129,7 +129,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List endpoints */
+        /** List endpoints (of one customer with customer_id) */
         get: operations["listEndpoints"];
         put?: never;
         /** Create an endpoint */
@@ -273,7 +273,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish an event to every subscribed endpoint */
+        /** Publish an event to every subscribed endpoint (of its customer, if it names one) */
         post: operations["publishEvent"];
         delete?: never;
         options?: never;
@@ -1144,6 +1144,8 @@ export interface components {
         BatchPublishedEventResponse: {
             id: string;
             event_type: string;
+            /** @description Only on an event published for a customer. */
+            customer_id?: string;
             created_at: string;
             /** @description How many endpoints it fanned out to. */
             deliveries: number;
@@ -1180,6 +1182,8 @@ export interface components {
             url: string;
             name: string;
             status: components["schemas"]["EndpointStatus"];
+            /** @description Only on a setting of a customer, so the shape of 001 stays exact for the others. */
+            customer_id?: string;
             created_at: string;
             updated_at: string;
             secret: string;
@@ -1237,6 +1241,8 @@ export interface components {
             /** @description Only on a DISABLED endpoint, so the shape of 002 stays exact for ACTIVE and PAUSED ones. */
             disabled_at?: string | null;
             disabled_reason?: string | null;
+            /** @description Only on an endpoint of a customer, so the shape of 002 stays exact for the others. */
+            customer_id?: string;
             created_at: string;
             updated_at: string;
         };
@@ -1274,6 +1280,8 @@ export interface components {
             event_type: string;
             object_id: string | null;
             data: unknown;
+            /** @description Only on an event published for a customer. */
+            customer_id?: string;
             created_at: string;
             deliveries: components["schemas"]["DeliveryResponse"][];
         };
@@ -1517,6 +1525,8 @@ export interface components {
                 client_id: string | null;
                 scope: string | null;
             };
+            /** @description Only on a webhook of a customer, so the shape of 003 stays exact for the others. */
+            customer_id?: string;
             created_at: string;
             updated_at: string;
         };
@@ -1559,6 +1569,8 @@ export interface components {
         PublishedEventResponse: {
             id: string;
             event_type: string;
+            /** @description Only on an event published for a customer. */
+            customer_id?: string;
             created_at: string;
             /** @description How many endpoints it fanned out to. */
             deliveries: number;
@@ -1635,6 +1647,8 @@ export interface components {
             url: string;
             name: string;
             status: components["schemas"]["EndpointStatus"];
+            /** @description Only on a setting of a customer, so the shape of 001 stays exact for the others. */
+            customer_id?: string;
             created_at: string;
             updated_at: string;
         };
@@ -2208,6 +2222,7 @@ export interface operations {
             query?: {
                 limit?: string;
                 cursor?: string;
+                customer_id?: string;
             };
             header?: never;
             path?: never;
@@ -2319,6 +2334,7 @@ export interface operations {
                         [key: string]: string;
                     };
                     timeout_seconds?: number;
+                    customer_id?: string | null;
                 };
             };
         };
@@ -2614,6 +2630,7 @@ export interface operations {
                     timeout_seconds?: number;
                     /** @enum {string} */
                     status?: "ACTIVE" | "PAUSED";
+                    customer_id?: string | null;
                 };
             };
         };
@@ -3635,6 +3652,8 @@ export interface operations {
                     object_id?: string;
                     idempotency_key?: string;
                     origin?: string;
+                    customer_id?: string;
+                    customer_external_id?: string;
                 };
             };
         };
@@ -3764,6 +3783,8 @@ export interface operations {
                         object_id?: string;
                         idempotency_key?: string;
                         origin?: string;
+                        customer_id?: string;
+                        customer_external_id?: string;
                     }[];
                 };
             };
@@ -4864,6 +4885,7 @@ export interface operations {
             query?: {
                 limit?: string;
                 cursor?: string;
+                customer_id?: string;
             };
             header?: never;
             path?: never;
@@ -4968,6 +4990,7 @@ export interface operations {
                     /** Format: http-url */
                     url: string;
                     name?: string;
+                    customer_id?: string | null;
                 };
             };
         };
@@ -5265,6 +5288,7 @@ export interface operations {
                     /** Format: http-url */
                     url?: string;
                     name?: string;
+                    customer_id?: string | null;
                 };
             };
         };
@@ -5456,6 +5480,7 @@ export interface operations {
             query?: {
                 limit?: string;
                 cursor?: string;
+                customer_id?: string;
             };
             header?: never;
             path?: never;
@@ -5575,6 +5600,7 @@ export interface operations {
                     asynchronous?: boolean;
                     ignore_for_api?: boolean;
                     active?: boolean;
+                    customer_id?: string | null;
                     trigger_action: string;
                     authentication: {
                         /** @enum {string} */
@@ -5887,6 +5913,7 @@ export interface operations {
                     asynchronous?: boolean;
                     ignore_for_api?: boolean;
                     active?: boolean;
+                    customer_id?: string | null;
                     trigger_action?: string;
                     authentication?: {
                         /** @enum {string} */
