@@ -280,6 +280,43 @@ describe("events for a customer", () => {
   });
 });
 
+describe("events an inbound workflow publishes", () => {
+  it("are for no customer unless the workflow names one (customer_id or customer_external_id, as POST /v1/events)", async () => {
+    const t = await engine.newTenant();
+    const customerA = await customer(t.request, "A", "ext-a");
+    const [rA, rNone] = await Promise.all([receivers.start(), receivers.start()]);
+    await endpointFor(t.request, rA.url, ["stock.changed"], { customer_id: customerA });
+    await endpointFor(t.request, rNone.url, ["stock.changed"]);
+
+    const live = (await t.request<{ id: string; kind: string }[]>("GET", "/v1/environments")).body.find((e) => e.kind === "live")!;
+    const inbound = await t.request<{ id: string; urls: { environment_id: string; url: string }[] }>("POST", "/v1/inbound_endpoints", {
+      body: { name: "stock", path: "/stock", method: "POST", access_level: "none" },
+    });
+    const code = `export default async ({ request, utils }) => {
+      const body = await request.json();
+      const published = await utils.publish({ event_type: "stock.changed", data: body, ...(body.customer ? { customer_external_id: body.customer } : {}) });
+      return Response.json({ event: published.id, deliveries: published.deliveries });
+    };`;
+    expect((await t.request("PUT", `/v1/inbound_endpoints/${inbound.body.id}/workflow`, { body: { code, publish: true } })).status).toBe(
+      200,
+    );
+    const url = inbound.body.urls.find((u) => u.environment_id === live.id)!.url;
+    const call = async (body: object) => {
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as { event: string; deliveries: number; error?: { code: string } } };
+    };
+
+    const plain = await call({ sku: 1 });
+    const forA = await call({ sku: 2, customer: "ext-a" });
+    expect([plain.body.deliveries, forA.body.deliveries]).toEqual([1, 1]);
+    await Promise.all([rA.waitFor(1), rNone.waitFor(1)]);
+    expect(eventIds(rA.requests)).toEqual([forA.body.event]);
+    expect(eventIds(rNone.requests)).toEqual([plain.body.event]);
+    // An unknown customer is an error the workflow may catch (the API's 404); this one does not, so its call fails.
+    expect((await call({ sku: 3, customer: "nobody" })).status).toBe(500);
+  });
+});
+
 describe("deleting a customer", () => {
   it("deletes its endpoints of every flavour with their subscriptions, deliveries and attempts, and its events; others stay", async () => {
     const t = await engine.newTenant();
