@@ -133,7 +133,14 @@ export function previewHostCalls(options: HostCallOptions, scope: TenantScope, l
       try {
         await admitEvents(
           scope,
-          [{ eventType: input.event_type, data: input.data, customerId: input.customer_id, customerExternalId: input.customer_external_id }],
+          [
+            {
+              eventType: input.event_type,
+              data: input.data,
+              customerId: input.customer_id,
+              customerExternalId: input.customer_external_id,
+            },
+          ],
           { batch: false },
         );
       } catch (error) {

@@ -35,7 +35,8 @@ export function parseHostCall(kind: HostCallKind, payload: string, limits: Sandb
     if (objectId !== undefined && typeof objectId !== "string") return { ok: false, message: "utils.publish: object_id must be a string" };
     if (idempotencyKey !== undefined && typeof idempotencyKey !== "string")
       return { ok: false, message: "utils.publish: idempotency_key must be a string" };
-    if (customerId !== undefined && typeof customerId !== "string") return { ok: false, message: "utils.publish: customer_id must be a string" };
+    if (customerId !== undefined && typeof customerId !== "string")
+      return { ok: false, message: "utils.publish: customer_id must be a string" };
     if (customerExternalId !== undefined && typeof customerExternalId !== "string")
       return { ok: false, message: "utils.publish: customer_external_id must be a string" };
     const input: PublishInput = { event_type: eventType, data };
