@@ -36,19 +36,36 @@ const headersJson = {
 };
 const timeoutSeconds = { type: "integer", minimum: 1, maximum: MAX_TIMEOUT_SECONDS };
 
+/**
+ * The customer (`cus_…`) an endpoint of any flavour belongs to; null for none (on an update:
+ * detaches it). An id the tenant has no customer for is 404, as any foreign id.
+ */
+export const endpointCustomerId = { type: ["string", "null"], maxLength: 64 };
+
+/** `?customer_id=`: only the endpoints of that customer (every flavour's list takes it). */
+export interface EndpointListQuery {
+  customer_id?: string;
+}
+
+export const endpointListQuerySchema: Schema = {
+  type: "object",
+  properties: { customer_id: { type: "string", pattern: "^cus_[0-9a-f-]{36}$" } },
+};
+
 export interface CreateEndpointBody {
   name: string;
   url: string;
   secret?: string;
   headers_json?: Record<string, string>;
   timeout_seconds?: number;
+  customer_id?: string | null;
 }
 
 export const createEndpointSchema: Schema = {
   type: "object",
   required: ["name", "url"],
   additionalProperties: false,
-  properties: { name, url, secret, headers_json: headersJson, timeout_seconds: timeoutSeconds },
+  properties: { name, url, secret, headers_json: headersJson, timeout_seconds: timeoutSeconds, customer_id: endpointCustomerId },
 };
 
 export interface UpdateEndpointBody {
@@ -58,6 +75,7 @@ export interface UpdateEndpointBody {
   headers_json?: Record<string, string>;
   timeout_seconds?: number;
   status?: "ACTIVE" | "PAUSED";
+  customer_id?: string | null;
 }
 
 export const updateEndpointSchema: Schema = {
@@ -70,6 +88,7 @@ export const updateEndpointSchema: Schema = {
     headers_json: headersJson,
     timeout_seconds: timeoutSeconds,
     status: { type: "string", enum: ["ACTIVE", "PAUSED"] },
+    customer_id: endpointCustomerId,
   },
 };
 
@@ -123,6 +142,7 @@ export interface EndpointRecord {
   readonly pausedAt: Date | null;
   readonly disabledAt: Date | null;
   readonly disabledReason: string | null;
+  readonly customerId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -138,6 +158,8 @@ export interface EndpointResponse {
   /** Only on a DISABLED endpoint, so the shape of 002 stays exact for ACTIVE and PAUSED ones. */
   disabled_at?: string | null;
   disabled_reason?: string | null;
+  /** Only on an endpoint of a customer, so the shape of 002 stays exact for the others. */
+  customer_id?: string;
   created_at: string;
   updated_at: string;
 }
@@ -153,6 +175,7 @@ export function presentEndpoint(endpoint: EndpointRecord): EndpointResponse {
     status: endpoint.status,
     paused_at: iso(endpoint.pausedAt),
     ...(endpoint.status === "DISABLED" && { disabled_at: iso(endpoint.disabledAt), disabled_reason: endpoint.disabledReason }),
+    ...(endpoint.customerId !== null && { customer_id: endpoint.customerId }),
     created_at: iso(endpoint.createdAt),
     updated_at: iso(endpoint.updatedAt),
   };

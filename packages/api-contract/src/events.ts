@@ -9,6 +9,10 @@ export interface PublishEventBody {
   object_id?: string;
   idempotency_key?: string;
   origin?: string;
+  /** The customer it is for (`cus_…`): it reaches only that customer's endpoints. */
+  customer_id?: string;
+  /** Or the customer by the tenant's own id for it; not both (400). */
+  customer_external_id?: string;
 }
 
 export const publishEventSchema: Schema = {
@@ -21,6 +25,8 @@ export const publishEventSchema: Schema = {
     object_id: { type: "string", minLength: 1, maxLength: 255 },
     idempotency_key: { type: "string", minLength: 1, maxLength: 255 },
     origin: { type: "string", pattern: "^[a-z0-9_-]{1,32}$" },
+    customer_id: { type: "string", minLength: 1, maxLength: 64 },
+    customer_external_id: { type: "string", minLength: 1, maxLength: 255 },
   },
 };
 
@@ -44,6 +50,7 @@ export interface EventRecord {
   readonly eventType: string;
   readonly objectId: string | null;
   readonly data: unknown;
+  readonly customerId: string | null;
   readonly createdAt: Date;
 }
 
@@ -53,6 +60,8 @@ export interface EventSummaryResponse {
   event_type: string;
   object_id: string | null;
   data: unknown;
+  /** Only on an event published for a customer. */
+  customer_id?: string;
   created_at: string;
 }
 
@@ -66,6 +75,7 @@ export function presentEventSummary(event: EventRecord): EventSummaryResponse {
     event_type: event.eventType,
     object_id: event.objectId,
     data: event.data,
+    ...(event.customerId !== null && { customer_id: event.customerId }),
     created_at: iso(event.createdAt),
   };
 }
@@ -96,6 +106,8 @@ export const eventListQuerySchema: Schema = {
 export interface PublishedEventResponse {
   id: string;
   event_type: string;
+  /** Only on an event published for a customer. */
+  customer_id?: string;
   created_at: string;
   /** How many endpoints it fanned out to. */
   deliveries: number;
@@ -116,5 +128,11 @@ export interface SynchronousOutcome {
 
 /** The answer for an event as publishing left it (`deliveries` counts its endpoints). */
 export function presentPublished(event: EventRecord, deliveries: number): PublishedEventResponse {
-  return { id: event.id, event_type: event.eventType, created_at: iso(event.createdAt), deliveries };
+  return {
+    id: event.id,
+    event_type: event.eventType,
+    ...(event.customerId !== null && { customer_id: event.customerId }),
+    created_at: iso(event.createdAt),
+    deliveries,
+  };
 }

@@ -56,6 +56,7 @@ describe("the contract", () => {
       pausedAt: null,
       disabledAt: null,
       disabledReason: null,
+      customerId: null,
       createdAt: at,
       updatedAt: at,
     };
@@ -74,6 +75,8 @@ describe("the contract", () => {
       disabled_at: at.toISOString(),
       disabled_reason: "gone",
     });
+    // A customer's endpoint names it; the others keep 002's shape above.
+    expect(contract.presentEndpoint({ ...record, customerId: "cus_1" })).toMatchObject({ customer_id: "cus_1" });
   });
 });
 

@@ -36,6 +36,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   });
 }
 
+/**
+ * A foreign key refused the row: it names something its tenant does not have (a customer of
+ * another tenant, or one deleted meanwhile). The tenant-scoped keys make this the check itself.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return inCauseChain(error, (code) => code === "P2003" || code === "23503");
+}
+
 const PRISMA_CONFLICT = "P2034";
 const SQLSTATE_CONFLICT = new Set(["40P01", "40001"]);
 

@@ -4,7 +4,7 @@
 export { connectDatabase, type Database, type DatabaseOptions, type PrismaClient } from "./client.js";
 export { runMigrations, ensureDatabaseExists, readMigrations, MigrationError, type Migration, type MigrationResult } from "./migrator.js";
 export { MIGRATIONS_DIR, SCHEMA_PATH } from "./paths.js";
-export { isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "./database-errors.js";
+export { isDatabaseUnavailable, isForeignKeyViolation, isTransientConflict, retryOnConflict } from "./database-errors.js";
 export { batcher } from "./batcher.js";
 export type { Page, PageRequest } from "./pagination.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";
@@ -26,7 +26,10 @@ export {
   endpointRepository,
   type Endpoint,
   type EndpointOAuth,
+  type EndpointFilter,
   type EndpointPatch,
+  type CustomerRefusal,
+  type EndpointRefusal,
   type EndpointRepository,
   type EndpointStatus,
   type EndpointWithSubscriptions,
@@ -140,6 +143,7 @@ export {
   type Customer,
   type CustomerRepository,
 } from "./integrations/customers.repository.js";
+export type { NamedCustomers } from "./integrations/customer-lookups.js";
 export {
   integrationRepository,
   type FlowInput,

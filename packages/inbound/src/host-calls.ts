@@ -29,6 +29,9 @@ const toNewEvent = (input: PublishInput) => ({
   objectId: input.object_id,
   idempotencyKey: input.idempotency_key,
   origin: INBOUND_ORIGIN,
+  // For a customer only when the workflow names one (a workflow runs for the tenant, not for a customer).
+  customerId: input.customer_id,
+  customerExternalId: input.customer_external_id,
 });
 
 /** The input must look like what `POST /v1/events` takes; the sandbox passes whatever the tenant gave. */
@@ -40,7 +43,7 @@ function checkPublishInput(input: PublishInput): void {
   if (typeof input.data !== "object" || input.data === null || Array.isArray(input.data)) {
     problems.push({ field: "data", message: "must be an object" });
   }
-  for (const field of ["object_id", "idempotency_key"] as const) {
+  for (const field of ["object_id", "idempotency_key", "customer_id", "customer_external_id"] as const) {
     const value = input[field];
     if (value !== undefined && (typeof value !== "string" || value.length === 0 || value.length > 255)) {
       problems.push({ field, message: "must be a string of 1 to 255 characters" });
@@ -128,7 +131,18 @@ export function previewHostCalls(options: HostCallOptions, scope: TenantScope, l
     async publish(input) {
       checkPublishInput(input);
       try {
-        await admitEvents(scope, [{ eventType: input.event_type, data: input.data }], { batch: false });
+        await admitEvents(
+          scope,
+          [
+            {
+              eventType: input.event_type,
+              data: input.data,
+              customerId: input.customer_id,
+              customerExternalId: input.customer_external_id,
+            },
+          ],
+          { batch: false },
+        );
       } catch (error) {
         throw refusal(error, log, "publishing");
       }

@@ -1,4 +1,4 @@
 export { admitEvents, type EventToAdmit } from "./admission.js";
-export { createPublisher, type Publisher, type PublisherOptions, type PublishOptions } from "./publisher.js";
+export { createPublisher, type EventToPublish, type Publisher, type PublisherOptions, type PublishOptions } from "./publisher.js";
 export { publishGroups, type PublishGroupOptions } from "./publish-groups.js";
 export { assertCompilableSchema, checkSubscriptionTypes } from "./registry-rules.js";

@@ -1,10 +1,36 @@
 import type { BuiltinEventType } from "@hookline/core";
-import { tenantScope, type Database, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
+import { isForeignKeyViolation, tenantScope, type Database, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
 import type { OperationalEvents } from "@hookline/delivery-engine";
 import type { Scheduler } from "@hookline/queue";
 import { admitEvents } from "./admission.js";
 import { committedDeliveries } from "./committed.js";
+import { customerNotFound } from "./customer-rules.js";
 import { publishGroups } from "./publish-groups.js";
+
+/** An event as its publisher names it: the customer may be named by the tenant's external id. */
+export interface EventToPublish extends NewEvent {
+  /** The tenant's own id for the customer (`customer_external_id`); not with `customerId`. */
+  readonly customerExternalId?: string | undefined;
+}
+
+/** The event to write: its customer as admission resolved it. */
+function resolved(input: EventToPublish, customerId: string | null): NewEvent {
+  const { customerExternalId: _named, ...event } = input;
+  return { ...event, customerId };
+}
+
+/**
+ * A customer deleted between admission and the write: its key refuses the event, which is then the
+ * 404 admission would have answered a moment later.
+ */
+async function customerStillThere<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw customerNotFound("The customer was not found (it was deleted).", "customer_id");
+    throw error;
+  }
+}
 
 export interface PublisherOptions {
   readonly db: Database;
@@ -31,9 +57,9 @@ export interface Publisher {
    * endpoint, and its due deliveries scheduled. Publishes that arrive together share statements
    * (see publishGroups); each gets its own answer.
    */
-  publish(scope: TenantScope, input: NewEvent, options?: PublishOptions): Promise<{ result: PublishResult; deprecated: boolean }>;
-  /** Many tenant events, all admitted first, written in one transaction; results in input order. */
-  publishBatch(scope: TenantScope, inputs: readonly NewEvent[]): Promise<{ results: PublishResult[]; deprecated: boolean }>;
+  publish(scope: TenantScope, input: EventToPublish, options?: PublishOptions): Promise<{ result: PublishResult; deprecated: boolean }>;
+  /** Many tenant events, all admitted first, written in one transaction (of any customers); results in input order. */
+  publishBatch(scope: TenantScope, inputs: readonly EventToPublish[]): Promise<{ results: PublishResult[]; deprecated: boolean }>;
   /** The engine's own events, published through the same writes and the same scheduling. */
   readonly operationalEvents: OperationalEvents;
 }
@@ -57,14 +83,16 @@ export function createPublisher(options: PublisherOptions): Publisher {
   });
   return {
     async publish(scope, input, publishOptions = {}) {
-      const { deprecated } = await admitEvents(scope, [input], { batch: false });
+      const { deprecated, customerIds } = await admitEvents(scope, [input], { batch: false });
       const attemptsSynchronousItself = publishOptions.attemptsSynchronousItself ?? true;
-      return { result: await grouped(scope, input, { attemptsSynchronousItself }), deprecated };
+      const result = await customerStillThere(grouped(scope, resolved(input, customerIds[0] ?? null), { attemptsSynchronousItself }));
+      return { result, deprecated };
     },
 
     async publishBatch(scope, inputs) {
-      const { deprecated } = await admitEvents(scope, inputs, { batch: true });
-      const results = await scope.events.publishBatch(inputs, { idempotencyWindowMs });
+      const { deprecated, customerIds } = await admitEvents(scope, inputs, { batch: true });
+      const events = inputs.map((input, i) => resolved(input, customerIds[i] ?? null));
+      const results = await customerStillThere(scope.events.publishBatch(events, { idempotencyWindowMs }));
       await scheduler.published(committedDeliveries(results), { attemptsSynchronousItself: true });
       return { results, deprecated };
     },

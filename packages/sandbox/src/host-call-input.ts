@@ -29,14 +29,21 @@ export function parseHostCall(kind: HostCallKind, payload: string, limits: Sandb
 
   if (kind === "publish") {
     const { event_type: eventType, data, object_id: objectId, idempotency_key: idempotencyKey } = value;
+    const { customer_id: customerId, customer_external_id: customerExternalId } = value;
     if (typeof eventType !== "string" || eventType === "")
       return { ok: false, message: "utils.publish: event_type must be a non-empty string" };
     if (objectId !== undefined && typeof objectId !== "string") return { ok: false, message: "utils.publish: object_id must be a string" };
     if (idempotencyKey !== undefined && typeof idempotencyKey !== "string")
       return { ok: false, message: "utils.publish: idempotency_key must be a string" };
+    if (customerId !== undefined && typeof customerId !== "string")
+      return { ok: false, message: "utils.publish: customer_id must be a string" };
+    if (customerExternalId !== undefined && typeof customerExternalId !== "string")
+      return { ok: false, message: "utils.publish: customer_external_id must be a string" };
     const input: PublishInput = { event_type: eventType, data };
     if (objectId !== undefined) input.object_id = objectId;
     if (idempotencyKey !== undefined) input.idempotency_key = idempotencyKey;
+    if (customerId !== undefined) input.customer_id = customerId;
+    if (customerExternalId !== undefined) input.customer_external_id = customerExternalId;
     return { ok: true, request: { kind: "publish", input } };
   }
 

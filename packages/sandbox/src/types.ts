@@ -27,6 +27,9 @@ export interface PublishInput {
   data: unknown;
   object_id?: string;
   idempotency_key?: string;
+  /** The customer it is for, as `POST /v1/events` takes it: by id or by external id, not both. */
+  customer_id?: string;
+  customer_external_id?: string;
 }
 
 export interface PublishOutput {

@@ -10,7 +10,7 @@ export { DEFAULT_MAX_RETRIES, MAX_RETRY_AFTER_MS } from "./retry.js";
 export type { FetchFn } from "./transport.js";
 export type { Customers } from "./resources/customers.js";
 export type { Deliveries, ListAllDeliveriesParams, ListDeliveriesParams } from "./resources/deliveries.js";
-export type { Endpoints } from "./resources/endpoints.js";
+export type { Endpoints, ListEndpointsParams } from "./resources/endpoints.js";
 export type { Events, ListEventsParams, PublishOptions } from "./resources/events.js";
 export type { EventTypes } from "./resources/event-types.js";
 export type { Inbound, ListExecutionsParams } from "./resources/inbound.js";

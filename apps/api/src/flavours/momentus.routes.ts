@@ -15,6 +15,7 @@ import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
 import { validator } from "../http/validation.js";
+import { customerOfBody, endpointFilter, refuseCustomer } from "../services/endpoint-customers.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
 
@@ -51,7 +52,7 @@ export function momentusRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
     if (problem) throw AppError.validation([{ field: "trigger_action", message: problem }]);
     const scope = tenantOf(res).scope;
     await checkSubscriptionTypes(scope, [body.trigger_action]);
-    const created = await scope.endpoints.create({
+    const outcome = await scope.endpoints.create({
       ...MOMENTUS,
       name: body.name,
       uniqueName: body.name,
@@ -64,13 +65,15 @@ export function momentusRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
       status: activeStatus(body.active ?? true),
       oauth: oauthOf(body),
       subscriptions: [[body.trigger_action]],
+      customerId: customerOfBody(body.customer_id),
     });
+    const created = refuseCustomer(outcome, body.customer_id);
     if (created === "name_taken") throw nameTaken(body.name);
     res.status(201).json(presentMomentusWebhook(created));
   });
 
   router.get("/", async (req, res) => {
-    sendPage(req, res, await tenantOf(res).scope.endpoints.list(pageRequest(req), MOMENTUS), presentMomentusWebhook);
+    sendPage(req, res, await tenantOf(res).scope.endpoints.list(pageRequest(req), MOMENTUS, endpointFilter(req)), presentMomentusWebhook);
   });
 
   router.get("/:id", async (req, res) => {
@@ -92,7 +95,7 @@ export function momentusRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
     }
     deps.checkTargets({ url: body.url, "authentication.token_url": body.authentication?.token_url });
     const scope = tenantOf(res).scope;
-    const result = await scope.endpoints.update(
+    const outcome = await scope.endpoints.update(
       req.params.id,
       {
         name: body.name,
@@ -104,9 +107,11 @@ export function momentusRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
         ignoreForApi: body.ignore_for_api,
         status: activeStatus(body.active),
         oauth: oauthOf(body),
+        customerId: customerOfBody(body.customer_id),
       },
       MOMENTUS,
     );
+    const result = refuseCustomer(outcome, body.customer_id);
     if (result === "not_found") throw notFound();
     if (result === "name_taken") throw nameTaken(body.name);
     // Activated again: what was held meanwhile (deliveries already due when it was switched off)

@@ -15,6 +15,7 @@ import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
 import { validator } from "../http/validation.js";
+import { customerOfBody, endpointFilter, refuseCustomer } from "../services/endpoint-customers.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
 
@@ -43,7 +44,7 @@ export function moniteRoutes(deps: { checkTargets: TargetCheck }): Router {
     const type = objectType(body.object_type);
     deps.checkTargets({ url: body.url });
     const secret = generateSecret();
-    const setting = await tenantOf(res).scope.endpoints.create({
+    const created = await tenantOf(res).scope.endpoints.create({
       ...MONITE,
       name: body.name ?? `${type} webhook`,
       url: body.url,
@@ -51,13 +52,15 @@ export function moniteRoutes(deps: { checkTargets: TargetCheck }): Router {
       headers: {},
       timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
       subscriptions: [moniteEventTypes(type)],
+      customerId: customerOfBody(body.customer_id),
     });
+    const setting = refuseCustomer(created, body.customer_id);
     // The secret is shown here once; GET …/secret returns it again.
     res.status(201).json({ ...presentWebhookSetting(setting), secret });
   });
 
   router.get("/", async (req, res) => {
-    sendPage(req, res, await tenantOf(res).scope.endpoints.list(pageRequest(req), MONITE), presentWebhookSetting);
+    sendPage(req, res, await tenantOf(res).scope.endpoints.list(pageRequest(req), MONITE, endpointFilter(req)), presentWebhookSetting);
   });
 
   router.get("/:id", async (req, res) => {
@@ -76,11 +79,17 @@ export function moniteRoutes(deps: { checkTargets: TargetCheck }): Router {
     const body = parseUpdate(bodyOf(req));
     const type = body.object_type === undefined ? undefined : objectType(body.object_type);
     deps.checkTargets({ url: body.url });
-    const updated = await tenantOf(res).scope.endpoints.update(
+    const result = await tenantOf(res).scope.endpoints.update(
       req.params.id,
-      { name: body.name, url: body.url, subscriptions: type === undefined ? undefined : [moniteEventTypes(type)] },
+      {
+        name: body.name,
+        url: body.url,
+        subscriptions: type === undefined ? undefined : [moniteEventTypes(type)],
+        customerId: customerOfBody(body.customer_id),
+      },
       MONITE,
     );
+    const updated = refuseCustomer(result, body.customer_id);
     if (typeof updated === "string") throw notFound();
     res.json(presentWebhookSetting(updated.endpoint));
   });

@@ -23,6 +23,7 @@ import { pageRequest, sendPage } from "../http/pagination.js";
 import { bodyOf } from "../http/body.middleware.js";
 import { guardIdParam } from "../http/id-param.js";
 import { validator } from "../http/validation.js";
+import { customerOfBody, endpointFilter, refuseCustomer } from "../services/endpoint-customers.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
 
@@ -51,18 +52,19 @@ export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
     const body = parseCreate(bodyOf(req));
     checkReservedHeaders(body.headers_json);
     deps.checkTargets({ url: body.url });
-    const endpoint = await tenantOf(res).scope.endpoints.create({
+    const created = await tenantOf(res).scope.endpoints.create({
       name: body.name,
       url: body.url,
       secret: body.secret ?? generateSecret(),
       headers: body.headers_json ?? {},
       timeoutSeconds: body.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
+      customerId: customerOfBody(body.customer_id),
     });
-    res.status(201).json(presentEndpoint(endpoint));
+    res.status(201).json(presentEndpoint(refuseCustomer(created, body.customer_id)));
   });
 
   router.get("/", async (req, res) => {
-    const page = await tenantOf(res).scope.endpoints.list(pageRequest(req));
+    const page = await tenantOf(res).scope.endpoints.list(pageRequest(req), {}, endpointFilter(req));
     sendPage(req, res, page, presentEndpoint);
   });
 
@@ -96,14 +98,16 @@ export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
     const body = parseUpdate(bodyOf(req));
     checkReservedHeaders(body.headers_json);
     deps.checkTargets({ url: body.url });
-    const updated = await tenantOf(res).scope.endpoints.update(req.params.id, {
+    const result = await tenantOf(res).scope.endpoints.update(req.params.id, {
       name: body.name,
       url: body.url,
       secret: body.secret,
       headers: body.headers_json,
       timeoutSeconds: body.timeout_seconds,
       status: body.status,
+      customerId: customerOfBody(body.customer_id),
     });
+    const updated = refuseCustomer(result, body.customer_id);
     if (typeof updated === "string") throw notFound();
     if (updated.resumed) {
       // The held deliveries, in publish order, a batch at a time, each enqueued once committed.

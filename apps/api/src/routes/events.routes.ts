@@ -13,7 +13,7 @@ import {
 import { AppError, type Logger } from "@hookline/core";
 import type { PublishResult } from "@hookline/db";
 import type { DeliveryEngine } from "@hookline/delivery-engine";
-import type { Publisher } from "@hookline/publishing";
+import type { EventToPublish, Publisher } from "@hookline/publishing";
 import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { bodyOf } from "../http/body.middleware.js";
@@ -51,12 +51,14 @@ type EventDeps = {
   logger: Logger;
 };
 
-const toNewEvent = (body: PublishEventBody, idempotencyKey: string | undefined) => ({
+const toNewEvent = (body: PublishEventBody, idempotencyKey: string | undefined): EventToPublish => ({
   eventType: body.event_type,
   data: body.data,
   objectId: body.object_id,
   idempotencyKey,
   origin: body.origin,
+  customerId: body.customer_id,
+  customerExternalId: body.customer_external_id,
 });
 
 /**
@@ -66,7 +68,13 @@ const toNewEvent = (body: PublishEventBody, idempotencyKey: string | undefined) 
 async function present(deps: EventDeps, logger: Logger, results: readonly PublishResult[]) {
   return Promise.all(
     results.map(async (result) => {
-      const base = { id: result.event.id, event_type: result.event.eventType, created_at: iso(result.event.createdAt) };
+      const { event } = result;
+      const base = {
+        id: event.id,
+        event_type: event.eventType,
+        ...(event.customerId !== null && { customer_id: event.customerId }),
+        created_at: iso(event.createdAt),
+      };
       if (result.outcome === "duplicate") return { ...base, deliveries: result.deliveryCount, replayed: true };
       const synchronous = result.deliveries.filter((d) => d.status === "pending" && d.synchronous);
       return {

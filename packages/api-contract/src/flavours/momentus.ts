@@ -1,5 +1,5 @@
 import type { Schema } from "ajv";
-import { MAX_TIMEOUT_SECONDS, type EndpointStatus } from "../endpoints.js";
+import { endpointCustomerId, MAX_TIMEOUT_SECONDS, type EndpointStatus } from "../endpoints.js";
 import { iso } from "../timestamps.js";
 
 /*
@@ -29,6 +29,8 @@ export interface MomentusWebhookBody {
   ignore_for_api?: boolean;
   active?: boolean;
   authentication?: MomentusAuthentication;
+  /** Hookline's addition: the customer the webhook belongs to (see endpoints). */
+  customer_id?: string | null;
 }
 
 const text = { type: "string", minLength: 1, maxLength: 255, pattern: "\\S" };
@@ -53,6 +55,7 @@ const common = {
   asynchronous: { type: "boolean" },
   ignore_for_api: { type: "boolean" },
   active: { type: "boolean" },
+  customer_id: endpointCustomerId,
 };
 
 export const createMomentusWebhookSchema: Schema = {
@@ -84,6 +87,7 @@ export interface MomentusWebhookRecord {
   readonly oauthTokenUrl: string | null;
   readonly oauthClientId: string | null;
   readonly oauthScope: string | null;
+  readonly customerId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly subscriptions: readonly { readonly eventTypes: readonly string[] }[];
@@ -100,6 +104,8 @@ export interface MomentusWebhookResponse {
   active: boolean;
   status: EndpointStatus;
   authentication: { method: "oauth"; token_url: string | null; client_id: string | null; scope: string | null };
+  /** Only on a webhook of a customer, so the shape of 003 stays exact for the others. */
+  customer_id?: string;
   created_at: string;
   updated_at: string;
 }
@@ -117,6 +123,7 @@ export function presentMomentusWebhook(webhook: MomentusWebhookRecord): Momentus
     status: webhook.status,
     // The client secret and the signing secret are write-only; GET …/secret returns the latter.
     authentication: { method: "oauth", token_url: webhook.oauthTokenUrl, client_id: webhook.oauthClientId, scope: webhook.oauthScope },
+    ...(webhook.customerId !== null && { customer_id: webhook.customerId }),
     created_at: iso(webhook.createdAt),
     updated_at: iso(webhook.updatedAt),
   };

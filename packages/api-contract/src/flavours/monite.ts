@@ -1,5 +1,5 @@
 import type { Schema } from "ajv";
-import type { EndpointStatus } from "../endpoints.js";
+import { endpointCustomerId, type EndpointStatus } from "../endpoints.js";
 import { iso } from "../timestamps.js";
 
 /*
@@ -28,12 +28,15 @@ export interface WebhookSettingBody {
   object_type?: string;
   url?: string;
   name?: string;
+  /** Hookline's addition: the customer the setting belongs to (see endpoints). */
+  customer_id?: string | null;
 }
 
 const properties = {
   object_type: { type: "string", maxLength: 64 },
   url: { type: "string", maxLength: 2048, format: "http-url" },
   name: { type: "string", minLength: 1, maxLength: 255, pattern: "\\S" },
+  customer_id: endpointCustomerId,
 };
 
 export const createWebhookSettingSchema: Schema = {
@@ -50,6 +53,7 @@ export interface WebhookSettingRecord {
   readonly name: string;
   readonly url: string;
   readonly status: EndpointStatus;
+  readonly customerId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly subscriptions: readonly { readonly eventTypes: readonly string[] }[];
@@ -61,6 +65,8 @@ export interface WebhookSettingResponse {
   url: string;
   name: string;
   status: EndpointStatus;
+  /** Only on a setting of a customer, so the shape of 001 stays exact for the others. */
+  customer_id?: string;
   created_at: string;
   updated_at: string;
 }
@@ -73,6 +79,7 @@ export function presentWebhookSetting(setting: WebhookSettingRecord): WebhookSet
     url: setting.url,
     name: setting.name,
     status: setting.status,
+    ...(setting.customerId !== null && { customer_id: setting.customerId }),
     created_at: iso(setting.createdAt),
     updated_at: iso(setting.updatedAt),
   };

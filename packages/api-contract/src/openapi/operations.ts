@@ -3,6 +3,7 @@ import { createApiKeySchema, createTenantSchema } from "../tenants.js";
 import {
   createEndpointSchema,
   endpointDeliveriesQuerySchema,
+  endpointListQuerySchema,
   recoverEndpointSchema,
   rotateSecretSchema,
   updateEndpointSchema,
@@ -139,7 +140,15 @@ export const OPERATIONS: readonly Operation[] = [
     { 201: "EndpointResponse" },
     { body: createEndpointSchema },
   ),
-  op("get", "/v1/endpoints", "listEndpoints", "Endpoints", "List endpoints", { 200: list("EndpointResponse") }, { query: paged }),
+  op(
+    "get",
+    "/v1/endpoints",
+    "listEndpoints",
+    "Endpoints",
+    "List endpoints (of one customer with customer_id)",
+    { 200: list("EndpointResponse") },
+    { query: withList(endpointListQuerySchema) },
+  ),
   op("get", "/v1/endpoints/{id}", "getEndpoint", "Endpoints", "Get an endpoint", { 200: "EndpointResponse" }),
   op("get", "/v1/endpoints/{id}/secret", "getEndpointSecret", "Endpoints", "Get an endpoint's signing secret", { 200: "SecretResponse" }),
   op(
@@ -215,7 +224,7 @@ export const OPERATIONS: readonly Operation[] = [
     "/v1/events",
     "publishEvent",
     "Events",
-    "Publish an event to every subscribed endpoint",
+    "Publish an event to every subscribed endpoint (of its customer, if it names one)",
     { 202: "PublishedEventResponse" },
     { body: publishEventSchema, errors: [422] },
   ),
@@ -321,7 +330,7 @@ export const OPERATIONS: readonly Operation[] = [
     "Webhook settings (Monite)",
     "List webhook settings",
     { 200: list("WebhookSettingResponse") },
-    { query: paged },
+    { query: withList(endpointListQuerySchema) },
   ),
   op("get", "/v1/webhook_settings/{id}", "getWebhookSetting", "Webhook settings (Monite)", "Get a webhook setting", {
     200: "WebhookSettingResponse",
@@ -356,7 +365,7 @@ export const OPERATIONS: readonly Operation[] = [
     "Webhooks (Momentus)",
     "List webhooks",
     { 200: list("MomentusWebhookResponse") },
-    { query: paged },
+    { query: withList(endpointListQuerySchema) },
   ),
   op("get", "/v1/webhooks/{id}", "getWebhook", "Webhooks (Momentus)", "Get a webhook", { 200: "MomentusWebhookResponse" }),
   op("get", "/v1/webhooks/{id}/secret", "getWebhookSecret", "Webhooks (Momentus)", "Get a webhook's secret key", {

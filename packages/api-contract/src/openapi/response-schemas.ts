@@ -110,6 +110,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       "event_type": {
         "type": "string"
       },
+      "customer_id": {
+        "type": "string",
+        "description": "Only on an event published for a customer."
+      },
       "created_at": {
         "type": "string"
       },
@@ -246,6 +250,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       },
       "status": {
         "$ref": "#/definitions/EndpointStatus"
+      },
+      "customer_id": {
+        "type": "string",
+        "description": "Only on a setting of a customer, so the shape of 001 stays exact for the others."
       },
       "created_at": {
         "type": "string"
@@ -510,6 +518,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
           "null"
         ]
       },
+      "customer_id": {
+        "type": "string",
+        "description": "Only on an endpoint of a customer, so the shape of 002 stays exact for the others."
+      },
       "created_at": {
         "type": "string"
       },
@@ -675,6 +687,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
         ]
       },
       "data": {},
+      "customer_id": {
+        "type": "string",
+        "description": "Only on an event published for a customer."
+      },
       "created_at": {
         "type": "string"
       },
@@ -711,6 +727,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
         ]
       },
       "data": {},
+      "customer_id": {
+        "type": "string",
+        "description": "Only on an event published for a customer."
+      },
       "created_at": {
         "type": "string"
       }
@@ -1735,6 +1755,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
         ],
         "additionalProperties": false
       },
+      "customer_id": {
+        "type": "string",
+        "description": "Only on a webhook of a customer, so the shape of 003 stays exact for the others."
+      },
       "created_at": {
         "type": "string"
       },
@@ -1879,6 +1903,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       },
       "event_type": {
         "type": "string"
+      },
+      "customer_id": {
+        "type": "string",
+        "description": "Only on an event published for a customer."
       },
       "created_at": {
         "type": "string"
@@ -2251,6 +2279,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       },
       "status": {
         "$ref": "#/definitions/EndpointStatus"
+      },
+      "customer_id": {
+        "type": "string",
+        "description": "Only on a setting of a customer, so the shape of 001 stays exact for the others."
       },
       "created_at": {
         "type": "string"

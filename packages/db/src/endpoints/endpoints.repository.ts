@@ -4,6 +4,7 @@ import { Prisma, type Endpoint, type Subscription } from "../generated/prisma/cl
 import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret, type PreviousSecret } from "./endpoint-secrets.js";
 import { releaseHeldDeliveries, type ReleasedBatch } from "../events/due-again.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
+import { isForeignKeyViolation } from "../database-errors.js";
 import { deleteEndpoint } from "./endpoint-deletion.js";
 
 export type { Endpoint } from "../generated/prisma/client.js";
@@ -34,6 +35,11 @@ interface EngineFields {
    * an update: replacing every subscription it had).
    */
   readonly subscriptions?: readonly (readonly string[])[] | undefined;
+  /**
+   * The tenant's customer the endpoint belongs to (null: none). It then receives only that
+   * customer's events; `customer_not_found` when the tenant has no such customer.
+   */
+  readonly customerId?: string | null | undefined;
 }
 
 export interface NewEndpoint extends EngineFields {
@@ -62,6 +68,17 @@ export interface FlavourScope {
   readonly flavour?: EndpointFlavour | undefined;
 }
 
+/** Narrows a listing. */
+export interface EndpointFilter {
+  /** Only the endpoints of this customer. */
+  readonly customerId?: string | undefined;
+}
+
+/** Why a write naming a customer wrote nothing: no such customer of the tenant, or a listen endpoint. */
+export type CustomerRefusal = "customer_not_found" | "customer_not_allowed";
+/** Why a create or update wrote nothing. */
+export type EndpointRefusal = "name_taken" | CustomerRefusal;
+
 export interface UpdatedEndpoint {
   readonly endpoint: EndpointWithSubscriptions;
   /** The update made a paused, disabled or inactive endpoint active: its held deliveries are to be released. */
@@ -75,6 +92,16 @@ export interface RotatedSecret {
 
 const isNameTaken = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
+/** A listen endpoint is one developer's session, never a customer's: it cannot be given one. */
+const customerAllowed = (flavour: EndpointFlavour, customerId: string | null | undefined) => !customerId || flavour !== "listen";
+
+/** The refusal a failed write means, or the error again. The composite key refuses a foreign or unknown customer. */
+function refusal(error: unknown): EndpointRefusal {
+  if (isNameTaken(error)) return "name_taken";
+  if (isForeignKeyViolation(error)) return "customer_not_found";
+  throw error;
+}
+
 /** The columns an engine-fields change writes (secrets sealed for this endpoint's row). */
 function engineColumns(cipher: SecretCipher, id: string, fields: EngineFields) {
   const { oauth } = fields;
@@ -86,6 +113,7 @@ function engineColumns(cipher: SecretCipher, id: string, fields: EngineFields) {
     ...(oauth?.clientId !== undefined && { oauthClientId: oauth.clientId }),
     ...(oauth?.clientSecret !== undefined && { oauthClientSecret: sealSecret(cipher, id, "oauth_client_secret", oauth.clientSecret) }),
     ...(oauth?.scope !== undefined && { oauthScope: oauth.scope }),
+    ...(fields.customerId !== undefined && { customerId: fields.customerId }),
   };
 }
 
@@ -107,12 +135,17 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
 
   /**
    * Creates the endpoint and its subscriptions in one transaction. Only an endpoint with a
-   * unique name can find it taken (`name_taken`).
+   * unique name can find it taken (`name_taken`), and only one given a customer can find that
+   * customer missing (`customer_not_found`, also for another tenant's) or not allowed (`listen`).
    */
-  function create(input: NewEndpoint & { readonly uniqueName?: undefined }): Promise<EndpointWithSubscriptions>;
-  function create(input: NewEndpoint): Promise<EndpointWithSubscriptions | "name_taken">;
-  async function create(input: NewEndpoint): Promise<EndpointWithSubscriptions | "name_taken"> {
+  function create(
+    input: NewEndpoint & { readonly uniqueName?: undefined; readonly customerId?: undefined },
+  ): Promise<EndpointWithSubscriptions>;
+  function create(input: NewEndpoint & { readonly uniqueName?: undefined }): Promise<EndpointWithSubscriptions | CustomerRefusal>;
+  function create(input: NewEndpoint): Promise<EndpointWithSubscriptions | EndpointRefusal>;
+  async function create(input: NewEndpoint): Promise<EndpointWithSubscriptions | EndpointRefusal> {
     const id = newId("endpoint");
+    if (!customerAllowed(input.flavour ?? "standard", input.customerId)) return "customer_not_allowed";
     try {
       await prisma.$transaction([
         prisma.endpoint.create({
@@ -135,8 +168,7 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
         ),
       ]);
     } catch (error) {
-      if (isNameTaken(error)) return "name_taken";
-      throw error;
+      return refusal(error);
     }
     return (await find(id)) as EndpointWithSubscriptions;
   }
@@ -146,10 +178,15 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
 
     find,
 
-    async list(page: PageRequest, scope: FlavourScope = {}): Promise<Page<EndpointWithSubscriptions>> {
+    async list(page: PageRequest, scope: FlavourScope = {}, filter: EndpointFilter = {}): Promise<Page<EndpointWithSubscriptions>> {
       const { idAfter, ...rest } = pageQuery(page);
       const rows = await prisma.endpoint.findMany({
-        where: { tenantId, ...(scope.flavour !== undefined && { flavour: scope.flavour }), ...idAfter },
+        where: {
+          tenantId,
+          ...(scope.flavour !== undefined && { flavour: scope.flavour }),
+          ...(filter.customerId !== undefined && { customerId: filter.customerId }),
+          ...idAfter,
+        },
         include,
         ...rest,
       });
@@ -188,11 +225,12 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
      * release the held deliveries (`releaseHeld`), which are too many, after a long pause, for
      * this transaction.
      */
-    async update(id: string, patch: EndpointPatch, scope: FlavourScope = {}): Promise<UpdatedEndpoint | "not_found" | "name_taken"> {
+    async update(id: string, patch: EndpointPatch, scope: FlavourScope = {}): Promise<UpdatedEndpoint | "not_found" | EndpointRefusal> {
       try {
         const resumed = await prisma.$transaction(async (tx) => {
-          const current = await tx.endpoint.findFirst({ where: where(id, scope), select: { status: true } });
+          const current = await tx.endpoint.findFirst({ where: where(id, scope), select: { status: true, flavour: true } });
           if (!current) return undefined;
+          if (!customerAllowed(current.flavour, patch.customerId)) return "customer_not_allowed" as const;
           const changes = patch.status !== undefined && patch.status !== current.status;
           const statusChange = !changes
             ? {}
@@ -227,11 +265,11 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
           return changes && patch.status === "ACTIVE";
         });
         if (resumed === undefined) return "not_found";
+        if (resumed === "customer_not_allowed") return resumed;
         const endpoint = await find(id);
         return endpoint ? { endpoint, resumed } : "not_found";
       } catch (error) {
-        if (isNameTaken(error)) return "name_taken";
-        throw error;
+        return refusal(error);
       }
     },
 

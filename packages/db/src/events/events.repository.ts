@@ -14,6 +14,11 @@ export interface NewEvent {
   readonly idempotencyKey?: string | undefined;
   /** Where the event came from; `api` by default. Endpoints that ignore the API skip `api` events. */
   readonly origin?: string | undefined;
+  /**
+   * The tenant's customer it is published for (checked by the publisher): it fans out to that
+   * customer's endpoints only. Without one, to endpoints without a customer only.
+   */
+  readonly customerId?: string | null | undefined;
 }
 
 export interface PublishOptions {
@@ -76,20 +81,24 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
   async function write(inputs: readonly NewEvent[], options: PublishOptions) {
     const ids = inputs.map(() => newId("event"));
     const origins = inputs.map((input) => input.origin ?? "api");
+    const customers = inputs.map((input) => input.customerId ?? null);
     // One delivery per event and endpoint, however many of its subscriptions match. Inactive
-    // endpoints get nothing; endpoints that ignore the API get nothing that came from it.
+    // endpoints get nothing; endpoints that ignore the API get nothing that came from it; an
+    // event for a customer reaches that customer's endpoints only, and one for no customer
+    // endpoints of no customer only (one predicate: a batch may mix customers).
     const pairs = inputs.flatMap((input, i) =>
-      eventTypeCandidates(input.eventType).map((candidate) => ({ id: ids[i]!, candidate, origin: origins[i]! })),
+      eventTypeCandidates(input.eventType).map((candidate) => ({ id: ids[i]!, candidate, origin: origins[i]!, customer: customers[i]! })),
     );
     const { rows: targets } = await prepared<{ event_id: string; id: string; status: string; asynchronous: boolean }>(
       pool,
       "publish-fan-out",
       `SELECT DISTINCT p.event_id, e.id, e.status::text AS status, e.asynchronous
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS p(event_id, candidate, origin)
+       FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) AS p(event_id, candidate, origin, customer_id)
        JOIN subscriptions s ON s.tenant_id = $4 AND s.event_types && ARRAY[p.candidate]
        JOIN endpoints e ON e.tenant_id = s.tenant_id AND e.id = s.endpoint_id
-       WHERE e.status <> 'INACTIVE' AND NOT (e.ignore_for_api AND p.origin = 'api')`,
-      [pairs.map((p) => p.id), pairs.map((p) => p.candidate), pairs.map((p) => p.origin), tenantId],
+       WHERE e.status <> 'INACTIVE' AND NOT (e.ignore_for_api AND p.origin = 'api')
+         AND e.customer_id IS NOT DISTINCT FROM p.customer_id`,
+      [pairs.map((p) => p.id), pairs.map((p) => p.candidate), pairs.map((p) => p.origin), tenantId, pairs.map((p) => p.customer)],
     );
     const position = new Map(ids.map((id, i) => [id, i]));
     // In the batch's order, so that the deliveries' seq (publish order) follows it.
@@ -118,12 +127,12 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
          RETURNING event_id
        ), input AS (
          SELECT t.*, d.value AS data
-         FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-              WITH ORDINALITY AS t(id, event_type, object_id, idempotency_key, origin, position)
+         FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $15::text[])
+              WITH ORDINALITY AS t(id, event_type, object_id, idempotency_key, origin, customer_id, position)
          JOIN jsonb_array_elements($10::jsonb) WITH ORDINALITY AS d(value, position) USING (position)
        ), stored AS (
-         INSERT INTO events (id, tenant_id, event_type, data, object_id, idempotency_key, origin)
-         SELECT i.id, $1, i.event_type, i.data, i.object_id, i.idempotency_key, i.origin
+         INSERT INTO events (id, tenant_id, event_type, data, object_id, idempotency_key, origin, customer_id)
+         SELECT i.id, $1, i.event_type, i.data, i.object_id, i.idempotency_key, i.origin, i.customer_id
          FROM input i
          WHERE i.idempotency_key IS NULL OR i.id IN (SELECT event_id FROM claimed)
          ORDER BY i.position
@@ -152,6 +161,7 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
         deliveries.map((d) => d.eventId),
         deliveries.map((d) => d.endpointId),
         deliveries.map((d) => d.status),
+        customers,
       ],
     );
     const createdAt = new Map(stored.map((row) => [row.id, row.created_at]));
@@ -173,6 +183,7 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
         data: input.data as Event["data"],
         idempotencyKey: input.idempotencyKey ?? null,
         origin: origins[i]!,
+        customerId: customers[i]!,
         createdAt: created,
       };
       return {

@@ -1,7 +1,10 @@
+import type pg from "pg";
 import { newId } from "@hookline/core";
 import type { Database, PrismaClient } from "../client.js";
 import { Prisma, type Customer } from "../generated/prisma/client.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
+import { deleteCustomerData } from "./customer-deletion.js";
+import { lookUpCustomers, type NamedCustomers } from "./customer-lookups.js";
 
 export type { Customer } from "../generated/prisma/client.js";
 
@@ -26,7 +29,7 @@ export async function provisionTestCustomers(db: Pick<Database, "prisma">): Prom
   return tenants.length;
 }
 
-export function customerRepository(prisma: PrismaClient, tenantId: string) {
+export function customerRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: string) {
   return {
     async create(input: { name: string; externalId: string | null }): Promise<Customer | "external_id_taken"> {
       try {
@@ -68,13 +71,22 @@ export function customerRepository(prisma: PrismaClient, tenantId: string) {
       return (await prisma.customer.findFirst({ where: { id, tenantId } })) ?? "not_found";
     },
 
-    /** With its instances (and their executions). The test customer stays. */
+    /**
+     * With its endpoints (their subscriptions, deliveries and attempts), the events published for
+     * it, and its instances (and their executions), a batch at a time (see customer-deletion.ts).
+     * The test customer stays.
+     */
     async delete(id: string): Promise<"deleted" | "not_found" | "is_test"> {
       const customer = await prisma.customer.findFirst({ where: { id, tenantId }, select: { isTest: true } });
       if (!customer) return "not_found";
       if (customer.isTest) return "is_test";
-      await prisma.customer.deleteMany({ where: { id, tenantId } });
+      await deleteCustomerData(prisma, tenantId, id);
       return "deleted";
+    },
+
+    /** Which of the named customers (ids, external ids) the tenant has, for a publish; batched with other publishes. */
+    forPublish(ids: readonly string[], externalIds: readonly string[]): Promise<NamedCustomers> {
+      return lookUpCustomers(pool, { tenantId, ids, externalIds });
     },
 
     testCustomer: () => ensureTestCustomer(prisma, tenantId),

@@ -259,9 +259,13 @@ const publish = (input) => {
     if (data === undefined) throw new TypeErrorC("utils.publish: data cannot be serialized as JSON");
     const objectId = optionalString(input.object_id, "utils.publish: object_id");
     const idempotencyKey = optionalString(input.idempotency_key, "utils.publish: idempotency_key");
+    const customerId = optionalString(input.customer_id, "utils.publish: customer_id");
+    const customerExternalId = optionalString(input.customer_external_id, "utils.publish: customer_external_id");
     let payload = '{"event_type":' + JSONStringify(eventType) + ',"data":' + data;
     if (objectId !== undefined) payload += ',"object_id":' + JSONStringify(objectId);
     if (idempotencyKey !== undefined) payload += ',"idempotency_key":' + JSONStringify(idempotencyKey);
+    if (customerId !== undefined) payload += ',"customer_id":' + JSONStringify(customerId);
+    if (customerExternalId !== undefined) payload += ',"customer_external_id":' + JSONStringify(customerExternalId);
     payload += "}";
     return then(
       host.publish(payload),

@@ -130,7 +130,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List endpoints */
+        /** List endpoints (of one customer with customer_id) */
         get: operations["listEndpoints"];
         put?: never;
         /** Create an endpoint */
@@ -275,7 +275,7 @@ export interface paths {
         /** List events, newest first, with their data (deliveries: GET /v1/events/{id}) */
         get: operations["listEvents"];
         put?: never;
-        /** Publish an event to every subscribed endpoint */
+        /** Publish an event to every subscribed endpoint (of its customer, if it names one) */
         post: operations["publishEvent"];
         delete?: never;
         options?: never;
@@ -1180,6 +1180,8 @@ export interface components {
         BatchPublishedEventResponse: {
             id: string;
             event_type: string;
+            /** @description Only on an event published for a customer. */
+            customer_id?: string;
             created_at: string;
             /** @description How many endpoints it fanned out to. */
             deliveries: number;
@@ -1216,6 +1218,8 @@ export interface components {
             url: string;
             name: string;
             status: components["schemas"]["EndpointStatus"];
+            /** @description Only on a setting of a customer, so the shape of 001 stays exact for the others. */
+            customer_id?: string;
             created_at: string;
             updated_at: string;
             secret: string;
@@ -1273,6 +1277,8 @@ export interface components {
             /** @description Only on a DISABLED endpoint, so the shape of 002 stays exact for ACTIVE and PAUSED ones. */
             disabled_at?: string | null;
             disabled_reason?: string | null;
+            /** @description Only on an endpoint of a customer, so the shape of 002 stays exact for the others. */
+            customer_id?: string;
             created_at: string;
             updated_at: string;
         };
@@ -1310,6 +1316,8 @@ export interface components {
             event_type: string;
             object_id: string | null;
             data: unknown;
+            /** @description Only on an event published for a customer. */
+            customer_id?: string;
             created_at: string;
             deliveries: components["schemas"]["DeliveryResponse"][];
         };
@@ -1319,6 +1327,8 @@ export interface components {
             event_type: string;
             object_id: string | null;
             data: unknown;
+            /** @description Only on an event published for a customer. */
+            customer_id?: string;
             created_at: string;
         };
         EventTypeResponse: {
@@ -1577,6 +1587,8 @@ export interface components {
                 client_id: string | null;
                 scope: string | null;
             };
+            /** @description Only on a webhook of a customer, so the shape of 003 stays exact for the others. */
+            customer_id?: string;
             created_at: string;
             updated_at: string;
         };
@@ -1619,6 +1631,8 @@ export interface components {
         PublishedEventResponse: {
             id: string;
             event_type: string;
+            /** @description Only on an event published for a customer. */
+            customer_id?: string;
             created_at: string;
             /** @description How many endpoints it fanned out to. */
             deliveries: number;
@@ -1718,6 +1732,8 @@ export interface components {
             url: string;
             name: string;
             status: components["schemas"]["EndpointStatus"];
+            /** @description Only on a setting of a customer, so the shape of 001 stays exact for the others. */
+            customer_id?: string;
             created_at: string;
             updated_at: string;
         };
@@ -2365,6 +2381,7 @@ export interface operations {
             query?: {
                 limit?: string;
                 cursor?: string;
+                customer_id?: string;
             };
             header?: never;
             path?: never;
@@ -2476,6 +2493,7 @@ export interface operations {
                         [key: string]: string;
                     };
                     timeout_seconds?: number;
+                    customer_id?: string | null;
                 };
             };
         };
@@ -2771,6 +2789,7 @@ export interface operations {
                     timeout_seconds?: number;
                     /** @enum {string} */
                     status?: "ACTIVE" | "PAUSED";
+                    customer_id?: string | null;
                 };
             };
         };
@@ -3884,6 +3903,8 @@ export interface operations {
                     object_id?: string;
                     idempotency_key?: string;
                     origin?: string;
+                    customer_id?: string;
+                    customer_external_id?: string;
                 };
             };
         };
@@ -4013,6 +4034,8 @@ export interface operations {
                         object_id?: string;
                         idempotency_key?: string;
                         origin?: string;
+                        customer_id?: string;
+                        customer_external_id?: string;
                     }[];
                 };
             };
@@ -5289,6 +5312,7 @@ export interface operations {
             query?: {
                 limit?: string;
                 cursor?: string;
+                customer_id?: string;
             };
             header?: never;
             path?: never;
@@ -5393,6 +5417,7 @@ export interface operations {
                     /** Format: http-url */
                     url: string;
                     name?: string;
+                    customer_id?: string | null;
                 };
             };
         };
@@ -5690,6 +5715,7 @@ export interface operations {
                     /** Format: http-url */
                     url?: string;
                     name?: string;
+                    customer_id?: string | null;
                 };
             };
         };
@@ -5881,6 +5907,7 @@ export interface operations {
             query?: {
                 limit?: string;
                 cursor?: string;
+                customer_id?: string;
             };
             header?: never;
             path?: never;
@@ -6000,6 +6027,7 @@ export interface operations {
                     asynchronous?: boolean;
                     ignore_for_api?: boolean;
                     active?: boolean;
+                    customer_id?: string | null;
                     trigger_action: string;
                     authentication: {
                         /** @enum {string} */
@@ -6312,6 +6340,7 @@ export interface operations {
                     asynchronous?: boolean;
                     ignore_for_api?: boolean;
                     active?: boolean;
+                    customer_id?: string | null;
                     trigger_action?: string;
                     authentication?: {
                         /** @enum {string} */

@@ -10,14 +10,22 @@ import type {
   UpdateEndpointParams,
 } from "../types.js";
 
+export interface ListEndpointsParams extends PageParams {
+  /** Only this customer's endpoints. */
+  readonly customer_id?: string;
+}
+
 /** `/v1/endpoints`: where deliveries go. */
 export class Endpoints {
   constructor(private readonly ctx: Context) {}
 
-  /** Every endpoint of the tenant, oldest first. */
-  list(params: PageParams = {}, options?: RequestOptions): PageIterator<Endpoint> {
+  /** Every endpoint of the tenant (or of one customer), oldest first. */
+  list(params: ListEndpointsParams = {}, options?: RequestOptions): PageIterator<Endpoint> {
     return paginate(params, (cursor) =>
-      this.ctx.raw.GET("/v1/endpoints", { params: { query: pageQuery(params, cursor) }, ...this.ctx.init(options) }),
+      this.ctx.raw.GET("/v1/endpoints", {
+        params: { query: { ...pageQuery(params, cursor), customer_id: params.customer_id } },
+        ...this.ctx.init(options),
+      }),
     );
   }
 
