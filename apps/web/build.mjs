@@ -2,7 +2,7 @@
 // copies the stylesheet. Nothing is fetched from a CDN at run time: the API serves these files.
 // `node build.mjs --outdir <dir>` builds elsewhere (the test suite builds once into a temp dir).
 import { build } from "esbuild";
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,9 +10,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const at = process.argv.indexOf("--outdir");
 const outdir = at > 0 ? process.argv[at + 1] : join(here, "dist", "assets");
 
+// Chunk names carry hashes: start empty so old chunks do not pile up.
+await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 await build({
-  entryPoints: { dashboard: join(here, "src/dashboard/main.tsx") },
+  entryPoints: { dashboard: join(here, "src/dashboard/main.tsx"), portal: join(here, "src/portal/main.tsx") },
   outdir,
   bundle: true,
   format: "esm",

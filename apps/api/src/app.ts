@@ -42,9 +42,12 @@ import { executionRoutes } from "./inbound/executions.routes.js";
 import { inboundCallRoutes } from "./inbound/inbound-calls.routes.js";
 import { inboundEndpointRoutes } from "./inbound/inbound-endpoints.routes.js";
 import { dashboardPages } from "./ui/pages.routes.js";
+import { portalPages } from "./ui/portal-pages.routes.js";
 import { WEB_ASSETS_DIR } from "./ui/shell.js";
 import { QUEUES_BOARD_PATH, queuesBoard } from "./ui/queues-board.js";
 import { sessionRoutes } from "./ui/session.routes.js";
+import { portalGate } from "./portal/portal-gate.js";
+import { portalSessionRoutes, portalTokenRoutes } from "./portal/portal.routes.js";
 
 export interface ApiDependencies {
   readonly config: Config;
@@ -93,6 +96,7 @@ export function createApp(deps: ApiDependencies): Express {
   const admin = requireAdmin(config.api.adminToken, db);
   app.use(QUEUES_BOARD_PATH, requireAdmin(config.api.adminToken, db, { sameOriginOnly: true }), queuesBoard(queues));
   app.use(dashboardPages(WEB_ASSETS_DIR));
+  app.use(portalPages(db, WEB_ASSETS_DIR));
   app.use(securityHeaders());
   app.use(healthRoutes(readiness));
   const openApi = openApiRoutes(config.inbound.publicUrl);
@@ -126,6 +130,8 @@ export function createApp(deps: ApiDependencies): Express {
     { path: "/v1/openapi.json", router: openApi.tenant },
     { path: "/v1/listen", router: listenRoutes({ hub: listenHub, scheduler }) },
     { path: "/v1/customers", router: customerRoutes() },
+    { path: "/v1/customers", router: portalTokenRoutes({ publicUrl: config.inbound.publicUrl }) },
+    { path: "/v1/portal", router: portalSessionRoutes() },
     { path: "/v1/integrations", router: integrationRoutes({ integrations, publicUrl: config.inbound.publicUrl }) },
     { path: "/v1/instances", router: instanceRoutes({ publicUrl: config.inbound.publicUrl }) },
     // API flavours: adapters over the same endpoints, subscriptions and deliveries.
@@ -137,7 +143,9 @@ export function createApp(deps: ApiDependencies): Express {
   for (const mount of adminMounts) app.use(mount.path, admin, mount.router);
   const tenant = requireTenant(db);
   const limit = rateLimitPerTenant(budget);
-  for (const mount of tenantMounts) app.use(mount.path, tenant, limit, mount.router);
+  // A portal token reaches a few routes only, for its customer (see portal-gate.ts).
+  const gate = portalGate(db);
+  for (const mount of tenantMounts) app.use(mount.path, tenant, gate, limit, mount.router);
   recordMounts(app, [...adminMounts, ...tenantMounts]);
 
   app.use(unknownRoute);

@@ -105,7 +105,9 @@ describe("publishing against the registry", () => {
   it("allows unregistered types until strict mode is on, then only registered ones", async () => {
     expect((await publish("anything.goes", {})).status).toBe(202);
     const ep = (await t.request<{ id: string }>("POST", "/v1/endpoints", { body: { name: "s", url: "https://e.com/s" } })).body.id;
-    expect((await t.request("PATCH", "/v1/settings", { body: { strict_event_types: true } })).body).toEqual({ strict_event_types: true });
+    expect((await t.request("PATCH", "/v1/settings", { body: { strict_event_types: true } })).body).toMatchObject({
+      strict_event_types: true,
+    });
 
     expect((await publish("anything.goes", {})).status).toBe(422);
     expect((await publish("payment.created", { amount: 1, currency: "USD" })).status).toBe(202);
@@ -118,6 +120,6 @@ describe("publishing against the registry", () => {
     expect(allowed.status).toBe(201);
 
     await t.request("PATCH", "/v1/settings", { body: { strict_event_types: false } });
-    expect((await t.request("GET", "/v1/settings")).body).toEqual({ strict_event_types: false });
+    expect((await t.request("GET", "/v1/settings")).body).toMatchObject({ strict_event_types: false });
   });
 });

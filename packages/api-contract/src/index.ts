@@ -34,3 +34,4 @@ export { RESPONSE_SCHEMAS } from "./openapi/response-schemas.js";
 export { REQUEST_EXAMPLES } from "./openapi/examples.js";
 export * from "./listen.js";
 export * from "./dashboard.js";
+export * from "./portal.js";

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { isId } from "./ids.js";
+import { isId, type IdKind } from "./ids.js";
 
 /**
  * A tenant API key is `<key id>.<secret>`: the id (`key_…`) finds the row, the secret is checked
@@ -17,11 +17,22 @@ export function issueApiKey(keyId: string): IssuedApiKey {
 }
 
 export function parseApiKey(plaintext: string): { keyId: string; secret: string } | undefined {
+  return parseIdAndSecret("apiKey", plaintext);
+}
+
+/** A customer portal token has the same shape with a `ptk_` id, and is checked the same way. */
+export const issuePortalToken = (tokenId: string): IssuedApiKey => issueApiKey(tokenId);
+
+export function parsePortalToken(plaintext: string): { keyId: string; secret: string } | undefined {
+  return parseIdAndSecret("portalToken", plaintext);
+}
+
+function parseIdAndSecret(kind: IdKind, plaintext: string): { keyId: string; secret: string } | undefined {
   const dot = plaintext.indexOf(".");
   if (dot < 0) return undefined;
   const keyId = plaintext.slice(0, dot);
   const secret = plaintext.slice(dot + 1);
-  if (!isId("apiKey", keyId) || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
+  if (!isId(kind, keyId) || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return undefined;
   return { keyId, secret };
 }
 

@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   integration: "int",
   instance: "ins",
   instanceApiKey: "iak",
+  portalToken: "ptk",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

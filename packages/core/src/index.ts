@@ -2,7 +2,7 @@ export { newId, isId, ID_PREFIXES, type IdKind } from "./ids.js";
 export { AppError, type AppErrorInit, type ErrorCode, type FieldProblem } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";
 export { eventTypeCandidates, eventTypeProblem, matchesEventType, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_MAX_SEGMENTS } from "./event-types.js";
-export { issueApiKey, parseApiKey, secretMatches, type IssuedApiKey } from "./api-keys.js";
+export { issueApiKey, issuePortalToken, parseApiKey, parsePortalToken, secretMatches, type IssuedApiKey } from "./api-keys.js";
 export { BUILTIN_EVENT_TYPES, isBuiltinEventType, type BuiltinEventType } from "./builtin-event-types.js";
 export { createSecretCipher, isSealed, SecretCipherError, type SecretCipher } from "./secret-cipher.js";
 export { MAX_ENDPOINT_TIMEOUT_SECONDS } from "./limits.js";
@@ -40,3 +40,4 @@ export {
   type RequestField,
   type StoredFlow,
 } from "./integration-definition.js";
+export { PORTAL_CAPABILITIES, PORTAL_TOKEN_DEFAULT_SECONDS, PORTAL_TOKEN_MAX_SECONDS, type PortalCapability } from "./portal.js";

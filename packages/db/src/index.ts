@@ -18,8 +18,16 @@ export {
   type ApiKeyRepository,
   type KeyForAuth,
 } from "./tenants/api-keys.repository.js";
-export { tenantSettingsRepository, type TenantSettings } from "./tenants/tenant-settings.repository.js";
+export { portalLookOf, tenantSettingsRepository, type TenantSettings } from "./tenants/tenant-settings.repository.js";
 export { dashboardSessions, type DashboardSession, type OpenedSession } from "./tenants/dashboard-sessions.js";
+export {
+  findPortalTokenForAuth,
+  portalTokenRepository,
+  type IssuedPortalToken,
+  type PortalTokenForAuth,
+  type PortalTokenRepository,
+} from "./portal/portal-tokens.js";
+export { customerOwns, type PortalOwned } from "./portal/portal-ownership.js";
 
 // Endpoints (every API flavour) and subscriptions.
 export {

@@ -17,6 +17,7 @@ import { customerRepository } from "./integrations/customers.repository.js";
 import { flowExecutionRepository } from "./integrations/flow-executions.js";
 import { instanceRepository } from "./integrations/instances.repository.js";
 import { integrationRepository } from "./integrations/integrations.repository.js";
+import { portalTokenRepository } from "./portal/portal-tokens.js";
 
 type Db = Pick<Database, "prisma" | "pool" | "secrets">;
 
@@ -40,6 +41,7 @@ const repositories = {
   integrations: (db: Db, tenantId: string) => integrationRepository(db.prisma, db.secrets, tenantId),
   instances: (db: Db, tenantId: string) => instanceRepository(db.prisma, db.secrets, tenantId),
   flowExecutions: (db: Db, tenantId: string) => flowExecutionRepository(db.prisma, tenantId),
+  portalTokens: (db: Db, tenantId: string) => portalTokenRepository(db.prisma, tenantId),
 };
 
 type Repositories = { readonly [K in keyof typeof repositories]: ReturnType<(typeof repositories)[K]> };

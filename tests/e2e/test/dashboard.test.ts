@@ -58,7 +58,7 @@ describe("the dashboard", () => {
     await page.getByRole("button", { name: "New endpoint" }).click();
     await page.getByLabel("Name").fill("orders");
     await page.getByLabel("URL").fill(receiver.url);
-    await page.getByLabel(/Event types/).fill("order.created");
+    await page.getByLabel(/Other types or patterns/).fill("order.created");
     await page.getByRole("button", { name: "Create endpoint" }).click();
     await page.getByRole("heading", { name: /orders/ }).waitFor();
     expect(await page.getByRole("heading", { name: /orders/ }).textContent()).toContain("active");

@@ -1,15 +1,33 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
-import { AppError, parseApiKey, secretMatches } from "@hookline/core";
-import { dashboardSessions, findApiKeyForAuth, tenantScope, type DashboardSession, type Database, type TenantScope } from "@hookline/db";
+import { AppError, parseApiKey, parsePortalToken, secretMatches, type PortalCapability } from "@hookline/core";
+import {
+  dashboardSessions,
+  findApiKeyForAuth,
+  findPortalTokenForAuth,
+  tenantScope,
+  type DashboardSession,
+  type Database,
+  type TenantScope,
+} from "@hookline/db";
 import { checkCsrf, checkSameOrigin, sessionToken } from "./session-cookie.js";
+
+/** A customer in the portal: what its token lets it reach (see portal-gate.ts). */
+export interface PortalAuth {
+  readonly tokenId: string;
+  readonly customerId: string;
+  readonly capabilities: readonly PortalCapability[];
+  readonly expiresAt: Date;
+}
 
 export interface TenantAuth {
   readonly tenantId: string;
-  /** The API key of the request, or the one its dashboard session was opened with. */
+  /** The API key of the request, the one its dashboard session was opened with, or the portal token. */
   readonly keyId: string;
-  readonly via: "api_key" | "session";
+  readonly via: "api_key" | "session" | "portal";
   readonly scope: TenantScope;
+  /** Set only for a portal token: the request acts for one customer of the tenant. */
+  readonly portal?: PortalAuth;
 }
 
 declare module "express-serve-static-core" {
@@ -49,6 +67,11 @@ export function requireTenant(db: Database): RequestHandler {
       return;
     }
     const token = bearerToken(req.headers.authorization);
+    if (token?.startsWith("ptk_")) {
+      authenticate(req, res, await portalAuth(db, token));
+      next();
+      return;
+    }
     const parsed = token === undefined ? undefined : parseApiKey(token);
     if (!parsed) throw AppError.unauthorized("The API key is malformed.");
     const key = await findApiKeyForAuth(db, parsed.keyId);
@@ -60,10 +83,29 @@ export function requireTenant(db: Database): RequestHandler {
   };
 }
 
+/** A portal token: checked like an API key, and refused once expired or revoked. */
+async function portalAuth(db: Database, token: string): Promise<TenantAuth> {
+  const parsed = parsePortalToken(token);
+  const found = parsed === undefined ? null : await findPortalTokenForAuth(db, parsed.keyId);
+  if (!parsed || !found || !secretMatches(parsed.secret, found.secretHash)) throw AppError.unauthorized("The portal link is not valid.");
+  if (found.revokedAt) throw AppError.unauthorized("The portal link has been revoked.");
+  if (found.expiresAt.getTime() <= Date.now()) throw AppError.unauthorized("The portal link has expired.");
+  return {
+    tenantId: found.tenantId,
+    keyId: found.id,
+    via: "portal",
+    scope: tenantScope(db, found.tenantId),
+    portal: { tokenId: found.id, customerId: found.customerId, capabilities: found.capabilities, expiresAt: found.expiresAt },
+  };
+}
+
 function authenticate(req: Request, res: Response, auth: TenantAuth): void {
   res.locals.auth = auth;
-  req.log = req.log.child({ tenant_id: auth.tenantId });
-  res.locals.logBindings = { tenant_id: auth.tenantId };
+  const ids: Record<string, string> = auth.portal
+    ? { tenant_id: auth.tenantId, customer_id: auth.portal.customerId }
+    : { tenant_id: auth.tenantId };
+  req.log = req.log.child(ids);
+  res.locals.logBindings = ids;
 }
 
 /** The session the request's cookie names; an unknown or ended one is a 401 the page turns into its sign-in. */

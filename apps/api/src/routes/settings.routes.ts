@@ -6,7 +6,7 @@ import { validator } from "../http/validation.js";
 
 const parseUpdate = validator<SettingsBody>(updateSettingsSchema, "body");
 
-/** The tenant's own settings; for now, strict event types. */
+/** The tenant's own settings: strict event types, and the customer portal's look and framing. */
 export function settingsRoutes(): Router {
   const router = Router();
   router.get("/", async (_req, res) => {
@@ -15,7 +15,14 @@ export function settingsRoutes(): Router {
   });
   router.patch("/", async (req, res) => {
     const body = parseUpdate(bodyOf(req));
-    const settings = await tenantOf(res).scope.settings.update({ strictEventTypes: body.strict_event_types });
+    const portal = body.portal ?? {};
+    const settings = await tenantOf(res).scope.settings.update({
+      strictEventTypes: body.strict_event_types,
+      portalName: portal.name,
+      portalLogoUrl: portal.logo_url,
+      portalAccentColor: portal.accent_color,
+      portalFrameAncestors: portal.frame_ancestors,
+    });
     res.json(presentSettings(settings));
   });
   return router;

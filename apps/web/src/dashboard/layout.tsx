@@ -5,6 +5,7 @@ import { useDashboard } from "./session.js";
 const TENANT_NAV: readonly [string, string][] = [
   ["/dashboard", "Overview"],
   ["/dashboard/endpoints", "Endpoints"],
+  ["/dashboard/events", "Events"],
   ["/dashboard/event-types", "Event types"],
   ["/dashboard/customers", "Customers"],
 ];

@@ -2,6 +2,7 @@ import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { LocationProvider } from "preact-iso";
 import { apiClient, CallError, errorMessage } from "../shared/api.js";
+import { App as AppContext } from "../shared/app.js";
 import { Routes } from "./routes.js";
 import { currentSession, Dashboard, endSession, type SessionInfo } from "./session.js";
 import { SignIn } from "./sign-in.js";
@@ -34,9 +35,11 @@ function App() {
   if (!context) return <SignIn onSignedIn={setSession} />;
   return (
     <Dashboard.Provider value={context}>
-      <LocationProvider>
-        <Routes />
-      </LocationProvider>
+      <AppContext.Provider value={{ client: context.client, base: "/dashboard", can: () => true, app: "dashboard" }}>
+        <LocationProvider>
+          <Routes />
+        </LocationProvider>
+      </AppContext.Provider>
     </Dashboard.Provider>
   );
 }

@@ -2,10 +2,12 @@ import { Route, Router } from "preact-iso";
 import { Layout } from "./layout.js";
 import { useDashboard } from "./session.js";
 import { CustomersPage } from "./pages/customers.js";
-import { DeliveryPage } from "./pages/delivery.js";
-import { EndpointPage } from "./pages/endpoint.js";
-import { EndpointsPage } from "./pages/endpoints.js";
+import { DeliveryPage } from "../shared/pages/delivery.js";
+import { EndpointPage } from "../shared/pages/endpoint.js";
+import { EndpointsPage } from "../shared/pages/endpoints.js";
 import { EventTypesPage } from "./pages/event-types.js";
+import { EventPage } from "./pages/event.js";
+import { EventsPage } from "./pages/events.js";
 import { NotFound } from "./pages/not-found.js";
 import { OverviewPage } from "./pages/overview.js";
 import { TenantsPage } from "./pages/tenants.js";
@@ -26,6 +28,8 @@ export function Routes() {
           <Route path="/dashboard/endpoints" component={EndpointsPage} />
           <Route path="/dashboard/endpoints/:id" component={EndpointPage} />
           <Route path="/dashboard/deliveries/:id" component={DeliveryPage} />
+          <Route path="/dashboard/events" component={EventsPage} />
+          <Route path="/dashboard/events/:id" component={EventPage} />
           <Route path="/dashboard/event-types" component={EventTypesPage} />
           <Route path="/dashboard/customers" component={CustomersPage} />
           <Route default component={NotFound} />

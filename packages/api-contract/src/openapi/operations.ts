@@ -23,6 +23,7 @@ import { createInboundEndpointSchema, updateInboundEndpointSchema } from "../inb
 import { previewWorkflowSchema, publishWorkflowSchema, saveWorkflowSchema } from "../inbound/workflows.js";
 import { executionsQuerySchema } from "../inbound/executions.js";
 import { createCustomerSchema, updateCustomerSchema } from "../integrations/customers.js";
+import { createPortalTokenSchema } from "../portal.js";
 import { createIntegrationSchema, testInvocationSchema, updateIntegrationSchema } from "../integrations/integrations.js";
 import { deployInstanceSchema, updateInstanceSchema } from "../integrations/instances.js";
 import { createListenSchema, listenResultSchema } from "../listen.js";
@@ -585,6 +586,26 @@ export const OPERATIONS: readonly Operation[] = [
     "Delete a customer with its instances",
     { 204: null },
     { errors: [409] },
+  ),
+  op(
+    "post",
+    "/v1/customers/{id}/portal",
+    "createPortalToken",
+    "Customer portal",
+    "A portal link for one customer: its endpoints, subscriptions and deliveries, as the capabilities allow",
+    { 201: "PortalTokenResponse" },
+    { body: createPortalTokenSchema },
+  ),
+  op("post", "/v1/customers/{id}/portal/revoke", "revokePortalTokens", "Customer portal", "End every live portal link of the customer", {
+    200: "RevokedPortalTokensResponse",
+  }),
+  op(
+    "get",
+    "/v1/portal",
+    "getPortalSession",
+    "Customer portal",
+    "With a portal token: the customer, its capabilities and the portal's branding",
+    { 200: "PortalSessionResponse" },
   ),
 
   op(

@@ -1805,6 +1805,145 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     "additionalProperties": {},
     "description": "An OpenAPI 3.1 document (`GET /openapi.json`)."
   },
+  "PortalCapability": {
+    "type": "string",
+    "enum": [
+      "manage_endpoints",
+      "reveal_secrets",
+      "retry"
+    ]
+  },
+  "PortalSessionResponse": {
+    "type": "object",
+    "properties": {
+      "customer": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "name"
+        ],
+        "additionalProperties": false
+      },
+      "capabilities": {
+        "type": "array",
+        "items": {
+          "$ref": "#/definitions/PortalCapability"
+        }
+      },
+      "expires_at": {
+        "type": "string"
+      },
+      "branding": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "logo_url": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "accent_color": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        },
+        "required": [
+          "name",
+          "logo_url",
+          "accent_color"
+        ],
+        "additionalProperties": false
+      }
+    },
+    "required": [
+      "customer",
+      "capabilities",
+      "expires_at",
+      "branding"
+    ],
+    "additionalProperties": false,
+    "description": "`GET /v1/portal`, asked with a portal token: who the portal is for, what it may do, how it looks."
+  },
+  "PortalSettingsResponse": {
+    "type": "object",
+    "properties": {
+      "name": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "logo_url": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "accent_color": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "frame_ancestors": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      }
+    },
+    "required": [
+      "name",
+      "logo_url",
+      "accent_color",
+      "frame_ancestors"
+    ],
+    "additionalProperties": false
+  },
+  "PortalTokenResponse": {
+    "type": "object",
+    "properties": {
+      "url": {
+        "type": "string",
+        "description": "The portal page with the token in its fragment (never sent to a server by the browser)."
+      },
+      "token": {
+        "type": "string"
+      },
+      "expires_at": {
+        "type": "string"
+      },
+      "capabilities": {
+        "type": "array",
+        "items": {
+          "$ref": "#/definitions/PortalCapability"
+        }
+      }
+    },
+    "required": [
+      "url",
+      "token",
+      "expires_at",
+      "capabilities"
+    ],
+    "additionalProperties": false
+  },
   "PreviewResponse": {
     "type": "object",
     "properties": {
@@ -2002,6 +2141,19 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     "additionalProperties": false,
     "description": "Where a value of the request is read: a header (matched in lower case) or a dotted path into a JSON payload."
   },
+  "RevokedPortalTokensResponse": {
+    "type": "object",
+    "properties": {
+      "revoked": {
+        "type": "number",
+        "description": "Live tokens that were ended."
+      }
+    },
+    "required": [
+      "revoked"
+    ],
+    "additionalProperties": false
+  },
   "RotatedSecretResponse": {
     "type": "object",
     "properties": {
@@ -2039,10 +2191,14 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     "properties": {
       "strict_event_types": {
         "type": "boolean"
+      },
+      "portal": {
+        "$ref": "#/definitions/PortalSettingsResponse"
       }
     },
     "required": [
-      "strict_event_types"
+      "strict_event_types",
+      "portal"
     ],
     "additionalProperties": false
   },

@@ -1,22 +1,45 @@
-import type { PrismaClient } from "../client.js";
+import type { Database, PrismaClient } from "../client.js";
 
 export interface TenantSettings {
   readonly strictEventTypes: boolean;
+  readonly portalName: string | null;
+  readonly portalLogoUrl: string | null;
+  readonly portalAccentColor: string | null;
+  readonly portalFrameAncestors: readonly string[];
 }
+
+const SELECT = {
+  strictEventTypes: true,
+  portalName: true,
+  portalLogoUrl: true,
+  portalAccentColor: true,
+  portalFrameAncestors: true,
+} as const;
 
 /** A tenant's own settings, read and changed by the tenant itself. */
 export function tenantSettingsRepository(prisma: PrismaClient, tenantId: string) {
   return {
     async get(): Promise<TenantSettings> {
-      const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { strictEventTypes: true } });
-      return tenant;
+      return prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: SELECT });
     },
+    /** Fields left undefined are kept; null clears a portal field. */
     async update(patch: Partial<TenantSettings>): Promise<TenantSettings> {
       return prisma.tenant.update({
         where: { id: tenantId },
-        data: { ...(patch.strictEventTypes !== undefined && { strictEventTypes: patch.strictEventTypes }) },
-        select: { strictEventTypes: true },
+        data: {
+          ...(patch.strictEventTypes !== undefined && { strictEventTypes: patch.strictEventTypes }),
+          ...(patch.portalName !== undefined && { portalName: patch.portalName }),
+          ...(patch.portalLogoUrl !== undefined && { portalLogoUrl: patch.portalLogoUrl }),
+          ...(patch.portalAccentColor !== undefined && { portalAccentColor: patch.portalAccentColor }),
+          ...(patch.portalFrameAncestors !== undefined && { portalFrameAncestors: [...patch.portalFrameAncestors] }),
+        },
+        select: SELECT,
       });
     },
   };
+}
+
+/** The portal's look and framing, read by the portal's page before any token is known. */
+export async function portalLookOf(db: Pick<Database, "prisma">, tenantId: string): Promise<TenantSettings | null> {
+  return db.prisma.tenant.findUnique({ where: { id: tenantId }, select: SELECT });
 }

@@ -1,20 +1,13 @@
-import { callJson } from "../../shared/api.js";
 import { useInterval, useLoad } from "../../shared/hooks.js";
 import { BarChart, ErrorNote, Loading, PageHeader, Time } from "../../shared/ui.js";
-
-interface Stats {
-  readonly window_minutes: number;
-  readonly deliveries_per_minute: readonly { minute: string; succeeded: number; failed: number; attempts: number }[];
-  readonly success_rate: number | null;
-  readonly endpoints: Readonly<Record<"active" | "paused" | "disabled" | "inactive", number>>;
-  readonly failing: readonly { id: string; name: string; url: string; failing_since: string }[];
-}
+import { useDashboard } from "../session.js";
 
 const minuteLabel = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
 
 /** The last hour at a glance: attempts per minute, the success rate, endpoints that need a look. */
 export function OverviewPage() {
-  const stats = useLoad(() => callJson<Stats>("GET", "/v1/stats?window_minutes=60"), []);
+  const { client } = useDashboard();
+  const stats = useLoad(() => client.stats.get({ windowMinutes: 60 }), []);
   useInterval(stats.reload, 10_000);
   const s = stats.data;
   return (

@@ -65,7 +65,8 @@ function EndpointHeader({ endpoint, onChange }: { endpoint: Endpoint; onChange: 
     await client.endpoints.delete(endpoint.id);
     route(`${base}/endpoints`);
   });
-  const canToggle = can("manage_endpoints") && (endpoint.status === "ACTIVE" || endpoint.status === "PAUSED" || endpoint.status === "DISABLED");
+  const canToggle =
+    can("manage_endpoints") && (endpoint.status === "ACTIVE" || endpoint.status === "PAUSED" || endpoint.status === "DISABLED");
   return (
     <>
       <PageHeader

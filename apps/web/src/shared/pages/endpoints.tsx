@@ -70,10 +70,7 @@ function CreateEndpoint({ customerId }: { customerId: string | undefined }) {
   const { route } = useLocation();
   const [types, setTypes] = useState<string[]>([]);
   const [error, setError] = useState<string | undefined>();
-  const customers = useLoad(
-    () => (app === "dashboard" ? client.customers.list({ limit: 100 }).page() : Promise.resolve(undefined)),
-    [app],
-  );
+  const customers = useLoad(() => (app === "dashboard" ? client.customers.list({ limit: 100 }).page() : Promise.resolve(undefined)), [app]);
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);

@@ -1,0 +1,69 @@
+import { useRoute } from "preact-iso";
+import { useLoad } from "../../shared/hooks.js";
+import { Badge, Empty, ErrorNote, Json, Loading, PageHeader, Time } from "../../shared/ui.js";
+import { useDashboard } from "../session.js";
+
+/** One event: its data (shown as text, whatever it holds) and a delivery per endpoint. */
+export function EventPage() {
+  const { client } = useDashboard();
+  const { params } = useRoute();
+  const event = useLoad(() => client.events.get(params.id!), [params.id]);
+  if (event.error && !event.data) return <ErrorNote message={event.error} />;
+  const e = event.data;
+  if (!e) return <Loading when />;
+  return (
+    <>
+      <PageHeader title={<span class="mono">{e.event_type}</span>} />
+      <dl class="facts">
+        <dt>ID</dt>
+        <dd class="mono">{e.id}</dd>
+        <dt>Object</dt>
+        <dd class="mono">{e.object_id ?? "—"}</dd>
+        <dt>Created</dt>
+        <dd>
+          <Time iso={e.created_at} />
+        </dd>
+      </dl>
+      <section class="card">
+        <h2>Data</h2>
+        <Json value={e.data} />
+      </section>
+      <section>
+        <h2>Deliveries ({e.deliveries.length})</h2>
+        {e.deliveries.length === 0 ? <Empty>No endpoint was subscribed to this event.</Empty> : null}
+        {e.deliveries.length > 0 ? (
+          <table>
+            <thead>
+              <tr>
+                <th>Delivery</th>
+                <th>Endpoint</th>
+                <th>Status</th>
+                <th>Attempts</th>
+              </tr>
+            </thead>
+            <tbody>
+              {e.deliveries.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    <a class="mono" href={`/dashboard/deliveries/${d.id}`}>
+                      {d.id}
+                    </a>
+                  </td>
+                  <td>
+                    <a class="mono" href={`/dashboard/endpoints/${d.endpoint_id}`}>
+                      {d.endpoint_id}
+                    </a>
+                  </td>
+                  <td>
+                    <Badge status={d.status} />
+                  </td>
+                  <td>{d.attempt_count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </>
+  );
+}

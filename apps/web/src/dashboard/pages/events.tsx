@@ -1,0 +1,108 @@
+import { useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { fromLocalInput, toLocalInput } from "../../shared/format.js";
+import { useLoad } from "../../shared/hooks.js";
+import { Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
+import { useDashboard } from "../session.js";
+
+/** Events, newest first, searchable by type (or `prefix.*`), id and time; the filters live in the URL. */
+export function EventsPage() {
+  const { client } = useDashboard();
+  const { route } = useLocation();
+  const [query, setQuery] = useQuery();
+  const [id, setId] = useState("");
+  const list = useLoad(
+    () =>
+      client.events
+        .list({
+          limit: 25,
+          cursor: query.cursor,
+          eventType: query.event_type || undefined,
+          since: query.since || undefined,
+          until: query.until || undefined,
+        })
+        .page(),
+    [query.cursor, query.event_type, query.since, query.until],
+  );
+  return (
+    <>
+      <PageHeader title="Events" />
+      <form
+        class="card row filters"
+        aria-label="Filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          setQuery({
+            event_type: String(data.get("event_type") ?? "").trim(),
+            since: fromLocalInput(String(data.get("since") ?? "")),
+            until: fromLocalInput(String(data.get("until") ?? "")),
+            cursor: undefined,
+          });
+        }}
+      >
+        <label>
+          Type <span class="muted small">(or prefix.*)</span>
+          <input name="event_type" defaultValue={query.event_type ?? ""} placeholder="invoice.*" />
+        </label>
+        <label>
+          From
+          <input name="since" type="datetime-local" defaultValue={query.since ? toLocalInput(query.since) : ""} />
+        </label>
+        <label>
+          To
+          <input name="until" type="datetime-local" defaultValue={query.until ? toLocalInput(query.until) : ""} />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      <form
+        class="row"
+        aria-label="Find an event"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (id.trim()) route(`/dashboard/events/${id.trim()}`);
+        }}
+      >
+        <label class="inline">
+          Event id
+          <input name="id" value={id} onInput={(e) => setId(e.currentTarget.value)} placeholder="evt_…" />
+        </label>
+        <button type="submit" class="secondary">
+          Open
+        </button>
+      </form>
+      <ErrorNote message={list.error} />
+      <Loading when={list.loading && !list.data} />
+      {list.data?.items.length === 0 ? <Empty>No events match.</Empty> : null}
+      {list.data && list.data.items.length > 0 ? (
+        <table class="events">
+          <thead>
+            <tr>
+              <th>Event</th>
+              <th>Type</th>
+              <th>Object</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((event) => (
+              <tr key={event.id}>
+                <td>
+                  <a class="mono" href={`/dashboard/events/${event.id}`}>
+                    {event.id}
+                  </a>
+                </td>
+                <td class="mono">{event.event_type}</td>
+                <td class="mono">{event.object_id ?? "—"}</td>
+                <td>
+                  <Time iso={event.created_at} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager nextCursor={list.data?.nextCursor} />
+    </>
+  );
+}
