@@ -5,6 +5,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
  * downloaded. The flags keep it off the network it cannot reach here (background services,
  * component updates), and `--no-sandbox` lets it run as root in CI containers.
  */
+/** A journey through pages waits on the browser, the API and a worker at once: slower under load. */
+export const BROWSER_TEST_MS = 60_000;
+
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export async function launchBrowser(): Promise<Browser> {

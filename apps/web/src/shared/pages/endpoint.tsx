@@ -221,26 +221,54 @@ function Deliveries({ endpointId }: { endpointId: string }) {
   const [query, setQuery] = useQuery();
   const status = STATUSES.find((s) => s === query.status);
   const list = useLoad(
-    () => client.deliveries.list(endpointId, { limit: 25, cursor: query.cursor, status }).page(),
-    [endpointId, query.cursor, status],
+    () =>
+      client.deliveries
+        .list({ endpointId, limit: 25, cursor: query.cursor, status, since: query.since || undefined, until: query.until || undefined })
+        .page(),
+    [endpointId, query.cursor, status, query.since, query.until],
   );
-  // The first page follows new deliveries as they happen; later pages hold still.
-  useInterval(list.reload, 2000, !query.cursor);
+  // The first page follows new deliveries as they happen; later pages and past windows hold still.
+  useInterval(list.reload, 2000, !query.cursor && !query.until);
   return (
     <section>
       <header class="section-header">
         <h2>Deliveries</h2>
-        <label class="inline">
-          Status
-          <select name="status" value={status ?? ""} onChange={(e) => setQuery({ status: e.currentTarget.value, cursor: undefined })}>
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <form
+          class="row filters"
+          aria-label="Delivery filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const data = new FormData(e.currentTarget);
+            setQuery({
+              since: fromLocalInput(String(data.get("since") ?? "")),
+              until: fromLocalInput(String(data.get("until") ?? "")),
+              cursor: undefined,
+            });
+          }}
+        >
+          <label class="inline">
+            Status
+            <select name="status" value={status ?? ""} onChange={(e) => setQuery({ status: e.currentTarget.value, cursor: undefined })}>
+              <option value="">any</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="inline">
+            From
+            <input name="since" type="datetime-local" defaultValue={query.since ? toLocalInput(query.since) : ""} />
+          </label>
+          <label class="inline">
+            To
+            <input name="until" type="datetime-local" defaultValue={query.until ? toLocalInput(query.until) : ""} />
+          </label>
+          <button type="submit" class="secondary">
+            Filter
+          </button>
+        </form>
       </header>
       <ErrorNote message={list.error} />
       {list.data?.items.length === 0 ? <Empty>No deliveries{status ? ` ${status}` : ""} yet.</Empty> : null}
