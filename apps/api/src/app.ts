@@ -116,7 +116,7 @@ export function createApp(deps: ApiDependencies): Express {
   const adminMounts: Mount[] = [{ path: "/v1/tenants", router: tenantRoutes(db) }];
   const tenantMounts: Mount[] = [
     { path: "/v1/api_keys", router: apiKeyRoutes() },
-    { path: "/v1/endpoints", router: endpointRoutes({ scheduler, checkTargets }) },
+    { path: "/v1/endpoints", router: endpointRoutes({ scheduler, checkTargets, publisher }) },
     { path: "/v1/subscriptions", router: subscriptionRoutes() },
     { path: "/v1/events", router: eventRoutes({ publisher, engine, scheduler, logger }) },
     { path: "/v1/deliveries", router: deliveryRoutes({ scheduler }) },

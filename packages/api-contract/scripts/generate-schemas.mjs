@@ -23,6 +23,7 @@ export const RESPONSE_TYPES = [
   "SecretResponse",
   "RotatedSecretResponse",
   "RecoveredResponse",
+  "TestEventResponse",
   "DeliveryResponse",
   "DeliveryWithAttemptsResponse",
   "SubscriptionResponse",

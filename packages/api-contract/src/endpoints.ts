@@ -103,6 +103,32 @@ export const recoverEndpointSchema: Schema = {
   properties: { since: { type: "string", format: "date-time" } },
 };
 
+/**
+ * `POST /v1/endpoints/{id}/test`: an event to this endpoint alone. Without `event_type`, the first
+ * subscribed type with a schema (data sampled from it), else `hookline.test`.
+ */
+export interface TestEventBody {
+  event_type?: string;
+  data?: Record<string, unknown>;
+}
+
+export const testEventSchema: Schema = {
+  type: "object",
+  additionalProperties: false,
+  properties: { event_type: { type: "string", minLength: 1, maxLength: 128 }, data: { type: "object" } },
+};
+
+/** `POST /v1/endpoints/{id}/test`: the test event and its one delivery (202: the delivery is on its way, or held). */
+export interface TestEventResponse {
+  event_id: string;
+  delivery_id: string;
+  event_type: string;
+}
+
+export function presentTestEvent(sent: { event: { id: string; eventType: string }; deliveryId: string }): TestEventResponse {
+  return { event_id: sent.event.id, delivery_id: sent.deliveryId, event_type: sent.event.eventType };
+}
+
 /** How long a replaced secret keeps signing after a rotation, unless the request says otherwise. */
 export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;

@@ -1,11 +1,20 @@
-import type { BuiltinEventType } from "@hookline/core";
-import { isForeignKeyViolation, tenantScope, type Database, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
+import { AppError, type BuiltinEventType } from "@hookline/core";
+import {
+  isForeignKeyViolation,
+  tenantScope,
+  type Database,
+  type EndpointWithSubscriptions,
+  type NewEvent,
+  type PublishResult,
+  type TenantScope,
+} from "@hookline/db";
 import type { OperationalEvents } from "@hookline/delivery-engine";
 import type { Scheduler } from "@hookline/queue";
 import { admitEvents } from "./admission.js";
 import { committedDeliveries } from "./committed.js";
 import { customerNotFound } from "./customer-rules.js";
 import { publishGroups } from "./publish-groups.js";
+import { testEventFor, type TestEventRequest } from "./test-events.js";
 
 /** An event as its publisher names it: the customer may be named by the tenant's external id. */
 export interface EventToPublish extends NewEvent {
@@ -60,6 +69,15 @@ export interface Publisher {
   publish(scope: TenantScope, input: EventToPublish, options?: PublishOptions): Promise<{ result: PublishResult; deprecated: boolean }>;
   /** Many tenant events, all admitted first, written in one transaction (of any customers); results in input order. */
   publishBatch(scope: TenantScope, inputs: readonly EventToPublish[]): Promise<{ results: PublishResult[]; deprecated: boolean }>;
+  /**
+   * A test event to one endpoint (see testEventFor): one event, origin `test`, and one delivery to
+   * that endpoint whatever it subscribes to, `held` if it is paused. 404 if the endpoint is gone.
+   */
+  publishTest(
+    scope: TenantScope,
+    endpoint: EndpointWithSubscriptions,
+    request: TestEventRequest,
+  ): Promise<{ event: PublishResult["event"]; deliveryId: string; deprecated: boolean }>;
   /** The engine's own events, published through the same writes and the same scheduling. */
   readonly operationalEvents: OperationalEvents;
 }
@@ -95,6 +113,19 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const results = await customerStillThere(scope.events.publishBatch(events, { idempotencyWindowMs }));
       await scheduler.published(committedDeliveries(results), { attemptsSynchronousItself: true });
       return { results, deprecated };
+    },
+
+    async publishTest(scope, endpoint, request) {
+      const { event, deprecated } = await testEventFor(scope, endpoint, request);
+      // Queued like a workflow's publish: the test's caller waits for no synchronous receiver.
+      const result = await grouped(scope, event, { attemptsSynchronousItself: false }).catch((error: unknown) => {
+        // The endpoint's customer deleted meanwhile (its endpoints go with it).
+        throw isForeignKeyViolation(error) ? AppError.notFound("The endpoint") : error;
+      });
+      const delivery = result.outcome === "published" ? result.deliveries[0] : undefined;
+      // Deleted (or switched off) between its lookup and the write: the event went nowhere.
+      if (!delivery) throw AppError.notFound("The endpoint");
+      return { event: result.event, deliveryId: delivery.id, deprecated };
     },
 
     operationalEvents: {

@@ -60,8 +60,16 @@ export function publishLookups(scope: TenantScope, names: readonly string[]): Pu
   return { tenantId: scope.tenantId, registry };
 }
 
-/** The registry's say on publishing `eventType` with `data`; throws 422 when it says no. */
-export async function checkPublish(lookups: PublishLookups, eventType: string, data: unknown): Promise<{ deprecated: boolean }> {
+/**
+ * The registry's say on publishing `eventType` with `data`; throws 422 when it says no.
+ * `unregisteredAllowed`: strict mode lets this type through unregistered (Hookline's own test type).
+ */
+export async function checkPublish(
+  lookups: PublishLookups,
+  eventType: string,
+  data: unknown,
+  options: { unregisteredAllowed?: boolean } = {},
+): Promise<{ deprecated: boolean }> {
   if (isBuiltinEventType(eventType)) {
     throw unprocessable(`${eventType} is published by Hookline itself and cannot be published through the API.`, [
       { field: "event_type", message: "is reserved for Hookline's operational events" },
@@ -70,7 +78,7 @@ export async function checkPublish(lookups: PublishLookups, eventType: string, d
   const { strict, types } = await lookups.registry;
   const type = types.get(eventType);
   if (!type) {
-    if (strict) {
+    if (strict && options.unregisteredAllowed !== true) {
       throw unprocessable("Strict mode: the event type is not registered.", [
         { field: "event_type", message: "is not a registered event type" },
       ]);

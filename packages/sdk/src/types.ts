@@ -20,6 +20,8 @@ export type RotateSecretParams = JsonBody<"rotateEndpointSecret">;
 export type RotatedSecret = Schemas["RotatedSecretResponse"];
 export type RecoverParams = JsonBody<"recoverEndpoint">;
 export type Recovered = Schemas["RecoveredResponse"];
+export type SendTestEventParams = JsonBody<"sendTestEvent">;
+export type SentTestEvent = Schemas["TestEventResponse"];
 
 export type Subscription = Schemas["SubscriptionResponse"];
 export type CreateSubscriptionParams = JsonBody<"createSubscription">;

@@ -45,6 +45,15 @@ describe("endpoints", () => {
     expect(await hookline.endpoints.secret(id)).toBe(rotated.secret);
   });
 
+  it("sends a test event to one endpoint", async () => {
+    const { id } = await hookline.endpoints.create({ name: "t", url: "https://example.com/t" });
+    const sent = await hookline.endpoints.sendTestEvent(id);
+    expect(sent).toEqual({ event_id: expect.stringMatching(/^evt_/), delivery_id: expect.any(String), event_type: "hookline.test" });
+    const given = await hookline.endpoints.sendTestEvent(id, { event_type: "order.placed", data: { id: 1 } });
+    expect(given.event_type).toBe("order.placed");
+    expect(await failure(hookline.endpoints.sendTestEvent(id, { event_type: "nodots" }))).toMatchObject({ status: 400 });
+  });
+
   it("iterates a list across pages, and fetches one page with its cursor", async () => {
     const tenant = await h.newTenant("pages");
     const client = new Hookline({ apiKey: tenant.apiKey, baseUrl: h.api.url });

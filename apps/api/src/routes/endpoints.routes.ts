@@ -6,17 +6,21 @@ import {
   endpointDeliveriesQuerySchema,
   presentDelivery,
   presentEndpoint,
+  presentTestEvent,
   recoverEndpointSchema,
   RESERVED_HEADERS,
   rotateSecretSchema,
+  testEventSchema,
   updateEndpointSchema,
   type CreateEndpointBody,
   type EndpointDeliveriesQuery,
   type RecoverEndpointBody,
   type RotateSecretBody,
+  type TestEventBody,
   type UpdateEndpointBody,
 } from "@hookline/api-contract";
 import { AppError } from "@hookline/core";
+import type { Publisher } from "@hookline/publishing";
 import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
 import { pageRequest, sendPage } from "../http/pagination.js";
@@ -43,8 +47,9 @@ const notFound = () => AppError.notFound("The endpoint");
 const parseRecover = validator<RecoverEndpointBody>(recoverEndpointSchema, "body");
 const parseRotate = validator<RotateSecretBody>(rotateSecretSchema, "body");
 const parseDeliveryQuery = validator<EndpointDeliveriesQuery>(endpointDeliveriesQuerySchema, "query");
+const parseTest = validator<TestEventBody>(testEventSchema, "body");
 
-export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: TargetCheck }): Router {
+export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: TargetCheck; publisher: Publisher }): Router {
   const router = Router();
   guardIdParam(router, "endpoint", "The endpoint");
 
@@ -123,6 +128,20 @@ export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
     if (!(await scope.endpoints.find(req.params.id))) throw notFound();
     const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since), (ids) => deps.scheduler.due(ids, req.log));
     res.status(202).json({ recovered });
+  });
+
+  /**
+   * A test event to this endpoint alone, through the one publish path (see the publisher's
+   * publishTest): 202 once it is written and queued, or held while the endpoint is paused.
+   */
+  router.post("/:id/test", async (req, res) => {
+    const body = parseTest(bodyOf(req));
+    const scope = tenantOf(res).scope;
+    const endpoint = await scope.endpoints.find(req.params.id);
+    if (!endpoint) throw notFound();
+    const sent = await deps.publisher.publishTest(scope, endpoint, { eventType: body.event_type, data: body.data });
+    if (sent.deprecated) res.setHeader("Deprecation", "true");
+    res.status(202).json(presentTestEvent(sent));
   });
 
   router.get("/:id/deliveries", async (req, res) => {

@@ -10,6 +10,7 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   updateEndpoint: { status: "PAUSED" },
   rotateEndpointSecret: { grace_period_seconds: 3600 },
   recoverEndpoint: { since: "2026-11-20T00:00:00Z" },
+  sendTestEvent: { event_type: "payment.created", data: { amount: 5 } },
   createSubscription: { endpoint_id: "ep_0193c5d2a8f27d4e9b1c6a3f5e7d9b21", event_types: ["entity.updated", "payment.*"] },
   updateSubscription: { event_types: ["role.*"] },
   publishEvent: { event_type: "entity.updated", data: { entity_id: "e_1" }, object_id: "e_1", idempotency_key: "upd-e_1-42" },

@@ -6,6 +6,7 @@ import {
   endpointListQuerySchema,
   recoverEndpointSchema,
   rotateSecretSchema,
+  testEventSchema,
   updateEndpointSchema,
 } from "../endpoints.js";
 import { createSubscriptionSchema, subscriptionListQuerySchema, updateSubscriptionSchema } from "../subscriptions.js";
@@ -178,6 +179,15 @@ export const OPERATIONS: readonly Operation[] = [
     "Send again every failed delivery since a time",
     { 202: "RecoveredResponse" },
     { body: recoverEndpointSchema },
+  ),
+  op(
+    "post",
+    "/v1/endpoints/{id}/test",
+    "sendTestEvent",
+    "Endpoints",
+    "Send a test event to this endpoint alone, whatever it subscribes to (held while it is paused)",
+    { 202: "TestEventResponse" },
+    { body: testEventSchema, errors: [409, 422] },
   ),
   op(
     "get",

@@ -2373,6 +2373,27 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     "additionalProperties": false,
     "description": "A tenant as the admin's list shows it."
   },
+  "TestEventResponse": {
+    "type": "object",
+    "properties": {
+      "event_id": {
+        "type": "string"
+      },
+      "delivery_id": {
+        "type": "string"
+      },
+      "event_type": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "event_id",
+      "delivery_id",
+      "event_type"
+    ],
+    "additionalProperties": false,
+    "description": "`POST /v1/endpoints/{id}/test`: the test event and its one delivery (202: the delivery is on its way, or held)."
+  },
   "TriggerAcceptedResponse": {
     "type": "object",
     "properties": {

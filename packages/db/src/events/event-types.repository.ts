@@ -115,6 +115,15 @@ export function eventTypeRepository(prisma: PrismaClient, pool: pg.Pool, tenantI
       return rows.map((row) => row.name);
     },
 
+    /** Every unarchived type that has a JSON Schema, by name: what a test event may sample its data from. */
+    withSchemas(): Promise<Pick<EventType, "name" | "schema">[]> {
+      return prisma.eventType.findMany({
+        where: { tenantId, archived: false, NOT: { schema: { equals: Prisma.DbNull } } },
+        select: { name: true, schema: true },
+        orderBy: { name: "asc" },
+      });
+    },
+
     async list(page: PageRequest): Promise<Page<EventType>> {
       const rows = await prisma.eventType.findMany({
         where: { tenantId, ...(page.after !== undefined && { name: { gt: page.after } }) },

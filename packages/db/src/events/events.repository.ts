@@ -19,6 +19,11 @@ export interface NewEvent {
    * customer's endpoints only. Without one, to endpoints without a customer only.
    */
   readonly customerId?: string | null | undefined;
+  /**
+   * A test event's one endpoint (`POST /v1/endpoints/{id}/test`): it goes there and nowhere else,
+   * whatever that endpoint subscribes to and whoever the event is for.
+   */
+  readonly targetEndpointId?: string | undefined;
 }
 
 export interface PublishOptions {
@@ -70,10 +75,42 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
     return { outcome: "duplicate", event, deliveryCount };
   }
 
+  type FanOutRow = { event_id: string; id: string; status: string; asynchronous: boolean };
+
+  /** The endpoints subscribed to each event's type (every pattern that matches it is a candidate). */
+  const fanOut = (pairs: readonly { id: string; candidate: string; origin: string; customer: string | null }[]) =>
+    prepared<FanOutRow>(
+      pool,
+      "publish-fan-out",
+      `SELECT DISTINCT p.event_id, e.id, e.status::text AS status, e.asynchronous
+       FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) AS p(event_id, candidate, origin, customer_id)
+       JOIN subscriptions s ON s.tenant_id = $4 AND s.event_types && ARRAY[p.candidate]
+       JOIN endpoints e ON e.tenant_id = s.tenant_id AND e.id = s.endpoint_id
+       WHERE e.status <> 'INACTIVE' AND NOT (e.ignore_for_api AND p.origin = 'api')
+         AND e.customer_id IS NOT DISTINCT FROM p.customer_id`,
+      [pairs.map((p) => p.id), pairs.map((p) => p.candidate), pairs.map((p) => p.origin), tenantId, pairs.map((p) => p.customer)],
+    );
+
+  /**
+   * A targeted event's endpoint, by id: no subscription, origin or customer rule applies. The
+   * status rule does (an inactive endpoint gets nothing; a paused one holds it), and so does the
+   * tenant: another tenant's id finds nothing.
+   */
+  const fanOutTargeted = (aimed: readonly { id: string; endpointId: string }[]) =>
+    prepared<FanOutRow>(
+      pool,
+      "publish-fan-out-targeted",
+      `SELECT t.event_id, e.id, e.status::text AS status, e.asynchronous
+       FROM unnest($1::text[], $2::text[]) AS t(event_id, endpoint_id)
+       JOIN endpoints e ON e.tenant_id = $3 AND e.id = t.endpoint_id
+       WHERE e.status <> 'INACTIVE'`,
+      [aimed.map((a) => a.id), aimed.map((a) => a.endpointId), tenantId],
+    );
+
   /**
    * The whole batch in two round trips of plain SQL (this is the API's hottest path, where
    * Prisma's per-query cost showed in profiles): first the endpoints subscribed to each event's
-   * type, then one statement that claims the idempotency keys (an input whose key another event
+   * type (and, at the same time, a test event's one endpoint), then one statement that claims the idempotency keys (an input whose key another event
    * holds is left out), inserts the events and inserts one delivery per event and endpoint. One
    * statement is one transaction: the events and their deliveries commit together or not at all.
    * Returns, in input order, the published events and the inputs whose key was taken.
@@ -86,20 +123,26 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
     // endpoints get nothing; endpoints that ignore the API get nothing that came from it; an
     // event for a customer reaches that customer's endpoints only, and one for no customer
     // endpoints of no customer only (one predicate: a batch may mix customers).
+    // A targeted (test) event skips the subscriptions: it is not among the pairs, and its one
+    // endpoint is read by id below, a second statement only when a group has such an event.
     const pairs = inputs.flatMap((input, i) =>
-      eventTypeCandidates(input.eventType).map((candidate) => ({ id: ids[i]!, candidate, origin: origins[i]!, customer: customers[i]! })),
+      input.targetEndpointId !== undefined
+        ? []
+        : eventTypeCandidates(input.eventType).map((candidate) => ({
+            id: ids[i]!,
+            candidate,
+            origin: origins[i]!,
+            customer: customers[i]!,
+          })),
     );
-    const { rows: targets } = await prepared<{ event_id: string; id: string; status: string; asynchronous: boolean }>(
-      pool,
-      "publish-fan-out",
-      `SELECT DISTINCT p.event_id, e.id, e.status::text AS status, e.asynchronous
-       FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) AS p(event_id, candidate, origin, customer_id)
-       JOIN subscriptions s ON s.tenant_id = $4 AND s.event_types && ARRAY[p.candidate]
-       JOIN endpoints e ON e.tenant_id = s.tenant_id AND e.id = s.endpoint_id
-       WHERE e.status <> 'INACTIVE' AND NOT (e.ignore_for_api AND p.origin = 'api')
-         AND e.customer_id IS NOT DISTINCT FROM p.customer_id`,
-      [pairs.map((p) => p.id), pairs.map((p) => p.candidate), pairs.map((p) => p.origin), tenantId, pairs.map((p) => p.customer)],
+    const aimed = inputs.flatMap((input, i) =>
+      input.targetEndpointId === undefined ? [] : [{ id: ids[i]!, endpointId: input.targetEndpointId }],
     );
+    const [{ rows: subscribed }, { rows: targeted }] = await Promise.all([
+      pairs.length === 0 ? { rows: [] } : fanOut(pairs),
+      aimed.length === 0 ? { rows: [] } : fanOutTargeted(aimed),
+    ]);
+    const targets = [...subscribed, ...targeted];
     const position = new Map(ids.map((id, i) => [id, i]));
     // In the batch's order, so that the deliveries' seq (publish order) follows it.
     targets.sort((a, b) => position.get(a.event_id)! - position.get(b.event_id)! || (a.id < b.id ? -1 : 1));

@@ -7,6 +7,8 @@ import type {
   RecoverParams,
   RotatedSecret,
   RotateSecretParams,
+  SendTestEventParams,
+  SentTestEvent,
   UpdateEndpointParams,
 } from "../types.js";
 
@@ -74,5 +76,14 @@ export class Endpoints {
   /** Sends again every failed delivery to the endpoint since `since`. */
   recover(id: string, params: RecoverParams, options?: RequestOptions): Promise<Recovered> {
     return unwrap(this.ctx.raw.POST("/v1/endpoints/{id}/recover", { params: { path: { id } }, body: params, ...this.ctx.init(options) }));
+  }
+
+  /**
+   * Sends a test event to this endpoint alone, whatever it subscribes to: the type and data given,
+   * or else the first subscribed type with a schema (data sampled from it), or else `hookline.test`.
+   * A paused endpoint holds it until resumed.
+   */
+  sendTestEvent(id: string, params: SendTestEventParams = {}, options?: RequestOptions): Promise<SentTestEvent> {
+    return unwrap(this.ctx.raw.POST("/v1/endpoints/{id}/test", { params: { path: { id } }, body: params, ...this.ctx.init(options) }));
   }
 }

@@ -3,6 +3,7 @@ import { useLocation, useRoute } from "preact-iso";
 import type { DeliveryStatus, Endpoint } from "@hookline/sdk";
 import { fromLocalInput, toLocalInput } from "../format.js";
 import { EventTypePicker } from "../event-type-picker.js";
+import { SendTestEvent } from "../send-test-event.js";
 import { useAction, useInterval, useLoad } from "../hooks.js";
 import { Badge, Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../ui.js";
 import { useApp } from "../app.js";
@@ -48,6 +49,7 @@ export function EndpointPage() {
         {can("reveal_secrets") ? <Secret endpointId={id} /> : null}
       </div>
       {can("retry") ? <Recover endpointId={id} /> : null}
+      {can("manage_endpoints") ? <SendTestEvent endpointId={id} /> : null}
       <Deliveries endpointId={id} />
     </>
   );
