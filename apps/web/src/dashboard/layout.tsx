@@ -8,6 +8,7 @@ const TENANT_NAV: readonly [string, string][] = [
   ["/dashboard/events", "Events"],
   ["/dashboard/event-types", "Event types"],
   ["/dashboard/customers", "Customers"],
+  ["/dashboard/inbound", "Inbound"],
 ];
 const ADMIN_NAV: readonly [string, string][] = [["/dashboard/tenants", "Tenants"]];
 

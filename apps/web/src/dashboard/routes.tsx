@@ -8,6 +8,9 @@ import { EndpointsPage } from "../shared/pages/endpoints.js";
 import { EventTypesPage } from "./pages/event-types.js";
 import { EventPage } from "./pages/event.js";
 import { EventsPage } from "./pages/events.js";
+import { InboundPage } from "./pages/inbound.js";
+import { InboundEndpointPage } from "./pages/inbound-endpoint.js";
+import { ExecutionPage } from "./pages/inbound-execution.js";
 import { NotFound } from "./pages/not-found.js";
 import { OverviewPage } from "./pages/overview.js";
 import { TenantsPage } from "./pages/tenants.js";
@@ -32,6 +35,9 @@ export function Routes() {
           <Route path="/dashboard/events/:id" component={EventPage} />
           <Route path="/dashboard/event-types" component={EventTypesPage} />
           <Route path="/dashboard/customers" component={CustomersPage} />
+          <Route path="/dashboard/inbound" component={InboundPage} />
+          <Route path="/dashboard/inbound/:id" component={InboundEndpointPage} />
+          <Route path="/dashboard/executions/:id" component={ExecutionPage} />
           <Route default component={NotFound} />
         </Router>
       )}
