@@ -181,4 +181,41 @@ describe("the dashboard's inbound endpoints", () => {
     expect(csp).toEqual([]);
     expect(unexpected(errors)).toEqual([]);
   });
+
+  it("lists integrations and shows one's versions, instances per customer and flow executions", async () => {
+    const customer = await engine.request<{ id: string }>("POST", "/v1/customers", { body: { name: "Shop A", external_id: "shop-a" } });
+    const integration = await engine.request<{ id: string }>("POST", "/v1/integrations", {
+      body: { name: "Acme ERP", flows: [{ name: "Sync stock", code: "export default async ({ flow }) => ({ synced: flow.name })" }] },
+    });
+    expect(integration.status).toBe(201);
+    await engine.request("POST", `/v1/integrations/${integration.body.id}/versions`);
+    const instance = await engine.request<{ id: string; flows: { name: string; url?: string }[] }>("POST", "/v1/instances", {
+      body: { integration_id: integration.body.id, version: 1, customer_id: customer.body.id, config: { SHOP: "a.example" } },
+    });
+    expect(instance.status).toBe(201);
+    const called = await fetch(instance.body.flows[0]!.url!, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
+    expect(called.status).toBe(200);
+
+    const { page, errors, csp } = await signedIn();
+    await page.getByRole("link", { name: "Integrations" }).click();
+    await page.getByRole("heading", { name: "Integrations" }).waitFor();
+    await page.getByRole("link", { name: "Acme ERP" }).click();
+    await page.getByRole("heading", { name: "Acme ERP" }).waitFor();
+    expect(await page.getByTestId("integration-versions").textContent()).toBe("v1");
+    const instanceRow = page.locator("table.instances tbody tr").first();
+    await instanceRow.waitFor();
+    expect(await instanceRow.textContent()).toContain(customer.body.id);
+    expect(await instanceRow.textContent()).toContain("SHOP=a.example");
+    const run = page.locator("table.executions tbody tr").first();
+    await run.getByText("succeeded").waitFor({ timeout: 15_000 });
+    await run.getByRole("link").click();
+    await page.getByRole("heading", { name: /Flow execution/ }).waitFor();
+    expect(await page.locator("pre.json").first().textContent()).toContain('"synced": "Sync stock"');
+    expect(csp).toEqual([]);
+    expect(unexpected(errors)).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ const TENANT_NAV: readonly [string, string][] = [
   ["/dashboard/event-types", "Event types"],
   ["/dashboard/customers", "Customers"],
   ["/dashboard/inbound", "Inbound"],
+  ["/dashboard/integrations", "Integrations"],
 ];
 const ADMIN_NAV: readonly [string, string][] = [["/dashboard/tenants", "Tenants"]];
 
