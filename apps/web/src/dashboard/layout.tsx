@@ -8,6 +8,8 @@ const TENANT_NAV: readonly [string, string][] = [
   ["/dashboard/events", "Events"],
   ["/dashboard/event-types", "Event types"],
   ["/dashboard/customers", "Customers"],
+  ["/dashboard/inbound", "Inbound"],
+  ["/dashboard/integrations", "Integrations"],
 ];
 const ADMIN_NAV: readonly [string, string][] = [["/dashboard/tenants", "Tenants"]];
 

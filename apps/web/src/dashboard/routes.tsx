@@ -8,6 +8,11 @@ import { EndpointsPage } from "../shared/pages/endpoints.js";
 import { EventTypesPage } from "./pages/event-types.js";
 import { EventPage } from "./pages/event.js";
 import { EventsPage } from "./pages/events.js";
+import { InboundPage } from "./pages/inbound.js";
+import { InboundEndpointPage } from "./pages/inbound-endpoint.js";
+import { ExecutionPage } from "./pages/inbound-execution.js";
+import { IntegrationsPage } from "./pages/integrations.js";
+import { IntegrationPage } from "./pages/integrations-detail.js";
 import { NotFound } from "./pages/not-found.js";
 import { OverviewPage } from "./pages/overview.js";
 import { TenantsPage } from "./pages/tenants.js";
@@ -32,6 +37,11 @@ export function Routes() {
           <Route path="/dashboard/events/:id" component={EventPage} />
           <Route path="/dashboard/event-types" component={EventTypesPage} />
           <Route path="/dashboard/customers" component={CustomersPage} />
+          <Route path="/dashboard/inbound" component={InboundPage} />
+          <Route path="/dashboard/inbound/:id" component={InboundEndpointPage} />
+          <Route path="/dashboard/executions/:id" component={ExecutionPage} />
+          <Route path="/dashboard/integrations" component={IntegrationsPage} />
+          <Route path="/dashboard/integrations/:id" component={IntegrationPage} />
           <Route default component={NotFound} />
         </Router>
       )}
