@@ -146,7 +146,7 @@ describe("the customer portal", () => {
       const page = await openPortal(link.url);
       await page.getByRole("link", { name: "Bob's endpoint" }).click();
       await page.locator("table.deliveries tbody tr").first().waitFor();
-      expect(await page.getByRole("button", { name: /New endpoint|Pause|Delete|Reveal|Rotate|Recover/ }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: /New endpoint|Pause|Delete|Reveal|Rotate|Recover|Send test event/ }).count()).toBe(0);
       await page.locator("table.deliveries a").first().click();
       await page
         .getByRole("heading", { name: /Delivery/ })
