@@ -205,4 +205,25 @@ describe("the dashboard", () => {
     },
     BROWSER_TEST_MS,
   );
+
+  it(
+    "shows the event-type catalog with each schema and an example drawn from it",
+    async () => {
+      await engine.request("POST", "/v1/event_types", {
+        body: {
+          name: "refund.issued",
+          description: "Money went back",
+          schema: { type: "object", required: ["amount"], properties: { amount: { type: "integer", minimum: 1 } } },
+        },
+      });
+      const { page, errors } = await signedIn();
+      await page.getByRole("link", { name: "Event types" }).click();
+      await page.getByText("refund.issued").click();
+      const details = page.locator("details", { hasText: "refund.issued" });
+      await details.getByRole("heading", { name: "Example" }).waitFor();
+      expect(await details.locator("pre.json").nth(1).textContent()).toContain('"amount": 1');
+      expect(unexpected(errors)).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
 });

@@ -1,3 +1,4 @@
+import { sample } from "openapi-sampler";
 import { useLoad } from "../../shared/hooks.js";
 import { Badge, Empty, ErrorNote, Json, Loading, PageHeader, Pager, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
@@ -21,10 +22,32 @@ export function EventTypesPage() {
             {type.archived ? <Badge status="archived" /> : null}
             <span class="muted">{type.description}</span>
           </summary>
-          {type.schema ? <Json value={type.schema} /> : <p class="muted">No schema: any data is accepted.</p>}
+          {type.schema ? (
+            <div class="columns">
+              <div>
+                <h3>Schema</h3>
+                <Json value={type.schema} />
+              </div>
+              <div>
+                <h3>Example</h3>
+                <Json value={example(type.schema)} />
+              </div>
+            </div>
+          ) : (
+            <p class="muted">No schema: any data is accepted.</p>
+          )}
         </details>
       ))}
       <Pager nextCursor={list.data?.nextCursor} />
     </>
   );
+}
+
+/** Example data drawn from the schema (the same sampler the API's test events use). */
+function example(schema: unknown): unknown {
+  try {
+    return sample(schema as Parameters<typeof sample>[0]);
+  } catch {
+    return "(no example: the schema could not be sampled)";
+  }
 }
