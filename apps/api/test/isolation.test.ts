@@ -120,6 +120,7 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: (ids) => `/v1/api_keys/${ids.apiKey}` },
   { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}/deliveries` },
   { method: "POST", path: (ids) => `/v1/endpoints/${ids.endpoint}/recover`, body: { since: "2000-01-01T00:00:00Z" } },
+  { method: "POST", path: (ids) => `/v1/endpoints/${ids.endpoint}/test`, body: {} },
   { method: "GET", path: (ids) => `/v1/events/${ids.event}` },
   { method: "GET", path: () => `/v1/event_types/mine.only` },
   { method: "GET", path: (ids) => `/v1/webhooks/${ids.webhook}` },
