@@ -43,3 +43,14 @@ export async function newPage(browser: Browser, options: { viewport?: { width: n
   });
   return { context, page, problems };
 }
+
+/**
+ * Opens the dashboard and signs in with an API key or the admin token, then waits for a link of
+ * the signed-in app's navigation (`landmark`).
+ */
+export async function signInToDashboard(page: Page, apiUrl: string, credential: string, landmark = "Endpoints"): Promise<void> {
+  await page.goto(`${apiUrl}/dashboard`);
+  await page.getByLabel("API key or admin token").fill(credential);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: landmark }).waitFor();
+}

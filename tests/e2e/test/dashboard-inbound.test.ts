@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPage } from "../src/browser.js";
+import { launchBrowser, newPage, signInToDashboard } from "../src/browser.js";
 import { eventually, startEngine, type Engine } from "../src/engine.js";
 
 /** The dashboard's inbound endpoints (the workflow in CodeMirror) in Debian's Chromium against a real API. */
@@ -27,10 +27,7 @@ async function signedIn(): Promise<Session> {
   page.on("console", (message) => {
     if (message.text().includes("Content Security Policy")) csp.push(message.text());
   });
-  await page.goto(`${engine.api.url}/dashboard`);
-  await page.getByLabel("API key or admin token").fill(engine.apiKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("link", { name: "Inbound" }).waitFor();
+  await signInToDashboard(page, engine.api.url, engine.apiKey, "Inbound");
   return { page, errors: problems.errors, csp };
 }
 

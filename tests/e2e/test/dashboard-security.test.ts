@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
-import { BROWSER_TEST_MS, launchBrowser, newPage } from "../src/browser.js";
+import { BROWSER_TEST_MS, launchBrowser, newPage, signInToDashboard } from "../src/browser.js";
 import { eventually, publish, receiverPool, startEngine, type Engine } from "../src/engine.js";
 
 /** What a hostile event, receiver or site can do to a signed-in dashboard: nothing. */
@@ -21,10 +21,7 @@ const MARKUP = `<script>window.__pwned=1</script>"><img src=x onerror="window.__
 
 async function signIn(apiKey = engine.apiKey) {
   const opened = await newPage(browser);
-  await opened.page.goto(`${engine.api.url}/dashboard`);
-  await opened.page.getByLabel("API key or admin token").fill(apiKey);
-  await opened.page.getByRole("button", { name: "Sign in" }).click();
-  await opened.page.getByRole("link", { name: "Endpoints" }).waitFor();
+  await signInToDashboard(opened.page, engine.api.url, apiKey);
   return opened;
 }
 

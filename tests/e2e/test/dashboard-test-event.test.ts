@@ -1,5 +1,5 @@
 import type { Browser } from "playwright-core";
-import { launchBrowser, newPage } from "../src/browser.js";
+import { launchBrowser, newPage, signInToDashboard } from "../src/browser.js";
 import { receiverPool, startEngine, verifyWebhook, type Engine } from "../src/engine.js";
 
 /** The endpoint page's "Send test event" in Debian's Chromium, against a real API, worker and receiver. */
@@ -25,10 +25,7 @@ describe("sending a test event from the dashboard", () => {
     const { secret } = (await engine.request<{ secret: string }>("GET", `/v1/endpoints/${endpoint.body.id}/secret`)).body;
 
     const { page, problems } = await newPage(browser);
-    await page.goto(`${engine.api.url}/dashboard`);
-    await page.getByLabel("API key or admin token").fill(engine.apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("link", { name: "Endpoints" }).waitFor();
+    await signInToDashboard(page, engine.api.url, engine.apiKey);
     await page.goto(`${engine.api.url}/dashboard/endpoints/${endpoint.body.id}`);
     await page.getByRole("button", { name: "Send test event" }).click();
     await page.getByRole("status").waitFor();

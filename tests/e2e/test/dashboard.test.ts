@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { BROWSER_TEST_MS, launchBrowser, newPage } from "../src/browser.js";
+import { BROWSER_TEST_MS, launchBrowser, newPage, signInToDashboard } from "../src/browser.js";
 import { eventually, publish, receiverPool, startEngine, type Engine } from "../src/engine.js";
 
 /** The dashboard in Debian's Chromium against a real API, worker, Postgres and Redis. */
@@ -17,10 +17,7 @@ afterAll(async () => {
 
 async function signedIn(apiKey = engine.apiKey): Promise<{ page: Page; errors: string[] }> {
   const { page, problems } = await newPage(browser);
-  await page.goto(`${engine.api.url}/dashboard`);
-  await page.getByLabel("API key or admin token").fill(apiKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("link", { name: "Endpoints" }).waitFor();
+  await signInToDashboard(page, engine.api.url, apiKey);
   return { page, errors: problems.errors };
 }
 

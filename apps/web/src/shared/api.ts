@@ -14,8 +14,6 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export const isUnauthorized = (error: unknown) => error instanceof HooklineError && error.status === 401;
-
 /** JSON calls the SDK does not cover (the dashboard's own session routes). */
 export async function callJson<T>(method: string, path: string, body?: unknown, csrfToken?: string): Promise<T> {
   const response = await fetch(path, {
