@@ -1,15 +1,31 @@
+import type { CpuClock } from "./thread-clock.js";
+
 /**
- * The CPU and wall-clock budget of one invocation. Node 20 has no per-thread CPU clock in worker
- * threads (process.cpuUsage() counts the whole process), so "CPU" is the wall-clock time spent
- * inside the interpreter: every call into QuickJS is a slice, and only slices are counted. Time
- * spent awaiting host calls is not. On a loaded machine a preempted slice counts too, so the
- * measure errs on the side of stopping code early, never late.
+ * The CPU and wall-clock budget of one invocation.
+ *
+ * CPU time is the thread's own CPU clock (thread-clock.ts) from the start of the invocation: what
+ * the tenant's code, its host functions and the interpreter around them used. Reading that clock
+ * costs a system call, too much for QuickJS's interrupt handler, which polls every few thousand
+ * bytecode steps. So the budget also times every call into the interpreter (a slice) by the wall
+ * clock, which is cheap, and reads the CPU clock only when the slices' wall time has passed the
+ * point at which the CPU time could first be over: a thread cannot use more CPU than the wall time
+ * it ran for. After a reading below the limit, the next one is due once the slices have run for
+ * what was left. On a loaded machine (sandbox threads run at a low priority, and a preempted slice
+ * is wall time, not CPU time) code is therefore stopped for what it used, not for how long it
+ * waited for a CPU. Without a CPU clock, the slices' wall time stands in for CPU time: that errs on
+ * the side of stopping code early, never late.
  */
 export type Exceeded = "cpu" | "wall";
 
+/** The least slice time between two readings of the CPU clock, so that a budget nearly spent is not read at every poll. */
+const MIN_READING_STEP_MS = 0.5;
+
 export class Budget {
-  private usedMs = 0;
+  private slicedMs = 0;
   private sliceStart = -1;
+  private readonly cpuAtStart: number | null;
+  /** Slice time after which the CPU clock must be read again. */
+  private nextReadingAt: number;
   /** What made the interrupt handler stop the code first, if it did. */
   interrupted: Exceeded | null = null;
 
@@ -17,7 +33,11 @@ export class Budget {
     private readonly cpuMs: number,
     private readonly wallDeadline: number,
     private readonly now: () => number,
-  ) {}
+    private readonly cpuClock: CpuClock | null = null,
+  ) {
+    this.cpuAtStart = cpuClock?.() ?? null;
+    this.nextReadingAt = cpuMs;
+  }
 
   /** Runs one call into the interpreter as a counted slice. */
   slice<T>(fn: () => T): T {
@@ -27,18 +47,36 @@ export class Budget {
       return fn();
     } finally {
       if (!outer) {
-        this.usedMs += this.now() - this.sliceStart;
+        this.slicedMs += this.now() - this.sliceStart;
         this.sliceStart = -1;
       }
     }
   }
 
+  /** Wall time spent inside the interpreter so far. */
+  private get slicedSoFarMs(): number {
+    return this.slicedMs + (this.sliceStart >= 0 ? this.now() - this.sliceStart : 0);
+  }
+
+  /** CPU time the thread used since the invocation began, or null without a CPU clock. */
+  private cpuUsedMs(): number | null {
+    if (this.cpuAtStart === null || this.cpuClock === null) return null;
+    const reading = this.cpuClock();
+    return reading === null ? null : Math.max(0, reading - this.cpuAtStart);
+  }
+
+  /** CPU time spent (the slices' wall time where there is no CPU clock): what a result reports. */
   get spentMs(): number {
-    return this.usedMs + (this.sliceStart >= 0 ? this.now() - this.sliceStart : 0);
+    return this.cpuUsedMs() ?? this.slicedSoFarMs;
   }
 
   exceeded(): Exceeded | null {
-    if (this.spentMs > this.cpuMs) return "cpu";
+    const sliced = this.slicedSoFarMs;
+    if (sliced > this.nextReadingAt) {
+      const cpu = this.cpuUsedMs();
+      if (cpu === null || cpu > this.cpuMs) return "cpu";
+      this.nextReadingAt = sliced + Math.max(this.cpuMs - cpu, MIN_READING_STEP_MS);
+    }
     if (this.now() > this.wallDeadline) return "wall";
     return null;
   }

@@ -9,6 +9,7 @@ import type { SandboxLimits } from "./limits.js";
 import type { InvocationKind, InvocationResult, Outcome, WorkflowError, WorkflowRequest } from "./types.js";
 import { validateFlowResult, validateResponse } from "./validate.js";
 import { errorPosition, tenantStack, WORKFLOW_FILE } from "./stack.js";
+import { thisThreadCpuClock } from "./thread-clock.js";
 
 /** Jobs run per executePendingJobs call; the budget is checked between batches (a caught interrupt can queue more jobs). */
 const JOB_BATCH = 64;
@@ -71,6 +72,8 @@ class Stop {
 }
 
 const now = (): number => performance.now();
+/** This thread's CPU clock (each thread loads this module anew), or null where Linux's is not to be had. */
+const cpuClock = thisThreadCpuClock();
 
 const limitError = (outcome: Outcome, limits: SandboxLimits): WorkflowError => {
   switch (outcome) {
@@ -100,7 +103,7 @@ export async function runInvocation(
 ): Promise<RunOutput> {
   const { limits } = input;
   const startedAt = now();
-  const budget = new Budget(limits.cpuMs, startedAt + limits.wallMs, now);
+  const budget = new Budget(limits.cpuMs, startedAt + limits.wallMs, now, cpuClock);
   const logs = new LogCollector(limits.logBytes, startedAt, now);
   const publishedEventIds: string[] = [];
   const pending = new Map<number, QuickJSDeferredPromise>();

@@ -64,6 +64,8 @@ export type ToThread = RunMessage | CheckMessage | HostResultMessage;
 
 export interface ReadyMessage {
   type: "ready";
+  /** The thread's kernel id (Linux), by which the pool reads its CPU clock; null elsewhere. */
+  threadId: number | null;
 }
 
 export interface HostCallMessage {

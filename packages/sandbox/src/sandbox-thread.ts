@@ -15,6 +15,7 @@ import type {
 } from "./types.js";
 import { HostCallError } from "./errors.js";
 import type { WarmContextOptions, WarmState } from "./warm-contexts.js";
+import { threadCpuClock, type CpuClock } from "./thread-clock.js";
 
 /**
  * The watchdog's slack over the limits. QuickJS polls its interrupt handler every 10,000 bytecode
@@ -22,7 +23,9 @@ import type { WarmContextOptions, WarmState } from "./warm-contexts.js";
  * loop of such calls polls it only every 10,000 calls: the thread can run on past cpuMs, out of
  * the tenant's budget checks. The main thread watches for that: a thread that has been working
  * (not waiting for a host call) for cpuMs + grace in all, or has not answered by wallMs + grace,
- * is terminated and replaced. The grace also covers the thread's own setup and disposal.
+ * is terminated and replaced. The grace also covers the thread's own setup and disposal. "Working"
+ * is first timed by the wall clock; when that runs out, the thread's own CPU clock decides (where
+ * Linux gives one): a thread that waited for a CPU on a loaded machine is given the rest.
  */
 export const WATCHDOG_GRACE_MS = 1000;
 /** A thread's own V8 heap; tenant memory lives in the WebAssembly memory, which this does not count. */
@@ -47,6 +50,8 @@ interface Current {
   workingSince: number;
   hostCallsInFlight: number;
   startedAt: number;
+  /** The thread's CPU clock when the job began, or null without one. */
+  cpuAtBegin: number | null;
 }
 
 const emptyResult = (outcome: Outcome, name: string, message: string, startedAt: number): InvocationResult => ({
@@ -71,6 +76,8 @@ export class SandboxThread {
   /** Threads that failed before they were ready, in a row: respawning waits longer each time. */
   private failedStarts = 0;
   private respawnTimer: NodeJS.Timeout | undefined;
+  /** The current thread's CPU clock, read from this thread (null until it is ready, or where there is none). */
+  private cpuClock: CpuClock | null = null;
   ready = false;
   /** What the thread said it holds warm (a new thread holds nothing): the pool schedules with it. */
   warm: WarmState = { tenantId: null, codeKeys: [] };
@@ -128,6 +135,7 @@ export class SandboxThread {
 
   private spawn(): void {
     this.ready = false;
+    this.cpuClock = null;
     this.warm = { tenantId: null, codeKeys: [] };
     const worker = startThread(
       { memoryBytes: this.memoryBytes, warm: this.warmOptions },
@@ -178,6 +186,7 @@ export class SandboxThread {
       workingSince: now,
       hostCallsInFlight: 0,
       startedAt: now,
+      cpuAtBegin: this.cpuClock?.() ?? null,
     };
     current.wallTimer = setTimeout(() => this.onWatchdog(current, "wall"), wallMs);
     current.workTimer = setTimeout(() => this.onWatchdog(current, "work"), workMs);
@@ -202,6 +211,15 @@ export class SandboxThread {
   /** The thread did not answer in time: whatever it is doing, it is doing it outside the tenant's budget checks. */
   private onWatchdog(current: Current, which: "wall" | "work"): void {
     if (this.current !== current) return;
+    if (which === "work" && current.cpuAtBegin !== null) {
+      const reading = this.cpuClock?.() ?? null;
+      const usedMs = reading === null ? Infinity : reading - current.cpuAtBegin;
+      if (usedMs < current.workBudgetMs) {
+        // It worked less than its wall time says (it waited for a CPU): a CPU cannot be used faster than the clock runs.
+        current.workTimer = setTimeout(() => this.onWatchdog(current, "work"), Math.max(1, current.workBudgetMs - usedMs));
+        return;
+      }
+    }
     this.logger?.warn(
       { job: current.job.kind, which, waitingOnHost: current.hostCallsInFlight > 0 },
       "sandbox thread stopped answering; replacing it",
@@ -245,6 +263,7 @@ export class SandboxThread {
     switch (message.type) {
       case "ready":
         this.ready = true;
+        this.cpuClock = message.threadId === null ? null : threadCpuClock(message.threadId);
         this.failedStarts = 0;
         if (!this.closed) this.onIdle();
         return;

@@ -1,5 +1,5 @@
-import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
+import { thisThreadId } from "./thread-clock.js";
 
 /**
  * How much lower than the API's own threads a sandbox thread is scheduled (a nice value, 0–19).
@@ -15,8 +15,8 @@ export const SANDBOX_THREAD_NICENESS = 10;
  */
 export function lowerThisThreadsPriority(niceness: number): boolean {
   try {
-    const threadId = Number(readlinkSync("/proc/thread-self").split("/").pop());
-    if (!Number.isInteger(threadId) || threadId <= 0) return false;
+    const threadId = thisThreadId();
+    if (threadId === null) return false;
     setPriority(threadId, niceness);
     return true;
   } catch {

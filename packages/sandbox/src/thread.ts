@@ -15,6 +15,7 @@ import type { ThreadData } from "./thread-data.js";
 import { DEFAULT_SANDBOX_LIMITS } from "./limits.js";
 import { WarmContexts } from "./warm-contexts.js";
 import { lowerThisThreadsPriority, SANDBOX_THREAD_NICENESS } from "./thread-priority.js";
+import { thisThreadId } from "./thread-clock.js";
 
 const port = parentPort;
 if (port === null) throw new Error("thread.ts is the entry of a worker thread");
@@ -193,4 +194,4 @@ setInterval(() => {
   if (changed) send({ type: "warm", warm: warm.state });
 }, sweepEveryMs).unref();
 
-send({ type: "ready" });
+send({ type: "ready", threadId: thisThreadId() });
