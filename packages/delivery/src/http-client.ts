@@ -3,6 +3,7 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import got, { RequestError } from "got";
 import { BlockedAddressError, type AddressPolicy } from "./address-policy.js";
+import { fixGotRequestOptions } from "./got-request-options.js";
 import { parseRetryAfter } from "./retry-schedule.js";
 
 /** What the receiver did with one request, as far as we could see it. */
@@ -91,12 +92,21 @@ function errorKind(error: unknown): ErrorKind {
  * Sends webhooks with got: keep-alive agents shared by all deliveries of the process, the
  * endpoint's timeout as the deadline of the whole request (connect, send, response and body),
  * redirects never followed, got's own retries off (the engine owns retries), and the response
- * body read only up to a cap.
+ * body read only up to a cap. The options every request shares are merged once, into an instance.
  */
 export function createHttpClient(options: HttpClientOptions) {
+  fixGotRequestOptions();
   const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 64, scheduling: "lifo" as const };
   const agent = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   const lookup = guardedLookup(options.policy, options.resolve ?? systemResolver);
+  const client = got.extend({
+    followRedirect: false,
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    agent,
+    dnsLookup: lookup,
+    decompress: true,
+  });
 
   /** Node connects to IP literals without a lookup, so those are checked here, before any socket. */
   function refusedLiteral(url: string): BlockedAddressError | undefined {
@@ -119,17 +129,11 @@ export function createHttpClient(options: HttpClientOptions) {
     try {
       const refused = refusedLiteral(request.url);
       if (refused) throw refused;
-      const stream = got.stream(request.url, {
+      const stream = client.stream(request.url, {
         method: request.method ?? "POST",
         headers: request.headers,
         ...(request.body !== undefined && request.method !== "GET" && request.method !== "HEAD" && { body: request.body }),
         timeout: { request: request.timeoutMs },
-        followRedirect: false,
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        agent,
-        dnsLookup: lookup,
-        decompress: true,
       });
       stream.once("response", (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
         statusCode = response.statusCode;
