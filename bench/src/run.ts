@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { BenchCluster } from "./cluster.js";
 import { composedCeiling, databaseCeiling, httpCeiling, queueCeiling } from "./ceilings.js";
+import { cpuPerEventRows } from "./cpu-per-event.js";
 import { inbound } from "./inbound.js";
 import { integrations } from "./integrations.js";
 import { ingestion } from "./ingestion.js";
@@ -68,6 +69,9 @@ try {
     add({ scenario: "ceiling", metric: "K' composed with H'", value: kNode, unit: "/s" });
   }
 
+  // F, the floor of CPU per event, comes in a later step; until then no ratio to it is printed.
+  const f = Number.NaN;
+
   let s1Rate = Number(env.BENCH_RATE ?? Number.NaN);
   if (only.has("s1")) {
     say("S1 throughput");
@@ -79,6 +83,7 @@ try {
     add({ scenario: "S1", metric: "ratio to K'", value: s1.deliveriesPerSecond / kNode, unit: "", target: { op: ">=", value: 0.6 } });
     add({ scenario: "S1", metric: "p99 (closed loop, 4,000 backlog)", value: s1.latencyMs.p99, unit: "ms" });
     for (const [name, cores] of Object.entries(s1.cores)) add({ scenario: "S1", metric: `CPU cores ${name}`, value: cores, unit: "" });
+    for (const row of cpuPerEventRows("S1", s1.cores, s1.deliveriesPerSecond, f)) add(row);
   }
   if (only.has("s9")) {
     say("S9 single publishes, delivered");
@@ -103,6 +108,7 @@ try {
     add({ scenario: "S9", metric: "p50 publish to receipt", value: s9.latencyMs.p50, unit: "ms" });
     add({ scenario: "S9", metric: "p99 publish to receipt", value: s9.latencyMs.p99, unit: "ms" });
     for (const [name, cores] of Object.entries(s9.cores)) add({ scenario: "S9", metric: `CPU cores ${name}`, value: cores, unit: "" });
+    for (const row of cpuPerEventRows("S9", s9.cores, s9.deliveriesPerSecond, f, { total: 1500, ratio: 5 })) add(row);
   }
   const atShares = ["s2", "s3", "s4", "s6"].some((name) => only.has(name));
   if (atShares && !(s1Rate > 0)) throw new Error("S2, S3, S4 and S6 run at shares of S1's rate: run S1 too, or set BENCH_RATE");
