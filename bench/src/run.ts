@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { BenchCluster } from "./cluster.js";
 import { composedCeiling, databaseCeiling, httpCeiling, queueCeiling } from "./ceilings.js";
 import { cpuPerEventRows } from "./cpu-per-event.js";
+import { floor } from "./floor.js";
 import { inbound } from "./inbound.js";
 import { integrations } from "./integrations.js";
 import { ingestion } from "./ingestion.js";
@@ -20,7 +21,7 @@ const quick = env.BENCH_QUICK === "1";
 const durations: Durations = quick
   ? { warmupMs: 3_000, throughputMs: 15_000, phaseMs: 10_000 }
   : { warmupMs: 10_000, throughputMs: Number(env.BENCH_S1_SECONDS ?? 60) * 1000, phaseMs: Number(env.BENCH_PHASE_SECONDS ?? 30) * 1000 };
-const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,s1,s2,s3,s4,s5,s6,s7,s8,s9").split(","));
+const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,floor,s1,s2,s3,s4,s5,s6,s7,s8,s9").split(","));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const settings = {
@@ -69,8 +70,19 @@ try {
     add({ scenario: "ceiling", metric: "K' composed with H'", value: kNode, unit: "/s" });
   }
 
-  // F, the floor of CPU per event, comes in a later step; until then no ratio to it is printed.
-  const f = Number.NaN;
+  // F, the least CPU one event costs on this machine; S1's and S9's CPU per event are compared with it.
+  let f = Number.NaN;
+  if (only.has("floor")) {
+    say("floor");
+    const result = await floor(cluster, quick ? 3_000 : 8_000);
+    raw.floor = result;
+    f = result.total;
+    add({ scenario: "floor", metric: "a API: bare node:http server, per 1 KiB POST", value: result.apiHttp, unit: "µs" });
+    add({ scenario: "floor", metric: "b Postgres: row insert + update (pg + driver)", value: result.postgres, unit: "µs" });
+    add({ scenario: "floor", metric: "c Redis: id push + pop (redis + driver)", value: result.redis, unit: "µs" });
+    add({ scenario: "floor", metric: "d worker: node:http client, per 1 KiB POST", value: result.workerHttp, unit: "µs" });
+    add({ scenario: "floor", metric: "F = a + b + c + d", value: result.total, unit: "µs" });
+  }
 
   let s1Rate = Number(env.BENCH_RATE ?? Number.NaN);
   if (only.has("s1")) {
