@@ -15,6 +15,9 @@ const seen = new Set<string>();
 let deliveredTotal = 0;
 const deliveredBy = new Map<number, number>();
 let duplicates = 0;
+// Never reset either: a driver that waits for everything it published to arrive (S9) compares
+// distinct deliveries (seen.size) and duplicates against its own baseline.
+let duplicatesTotal = 0;
 const held = new Set<ServerResponse>();
 
 function now(): number {
@@ -84,7 +87,7 @@ async function control(req: IncomingMessage, res: ServerResponse, url: URL): Pro
     const exclude = new Set((url.searchParams.get("exclude") ?? "").split(",").filter(Boolean).map(Number));
     let excluded = 0;
     for (const endpoint of exclude) excluded += deliveredBy.get(endpoint) ?? 0;
-    return json(res, 200, { delivered: deliveredTotal - excluded });
+    return json(res, 200, { delivered: deliveredTotal - excluded, distinct: seen.size, duplicates: duplicatesTotal });
   }
   if (url.pathname === "/control/stats") {
     const exclude = new Set((url.searchParams.get("exclude") ?? "").split(",").filter(Boolean).map(Number));
@@ -114,8 +117,10 @@ const server = createServer((req, res) => {
     const id = String(req.headers["webhook-id"] ?? "");
     const delivered = mode === "ok";
     if (delivered && id !== "") {
-      if (seen.has(id)) duplicates++;
-      else seen.add(id);
+      if (seen.has(id)) {
+        duplicates++;
+        duplicatesTotal++;
+      } else seen.add(id);
     }
     arrivals.push({ endpoint, latencyMs, second: Math.floor((at - windowStart) / 1000), delivered });
     if (delivered) {

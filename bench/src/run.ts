@@ -7,18 +7,21 @@ import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { BenchCluster } from "./cluster.js";
 import { composedCeiling, databaseCeiling, httpCeiling, queueCeiling } from "./ceilings.js";
+import { cpuPerEventRows } from "./cpu-per-event.js";
+import { floor } from "./floor.js";
 import { inbound } from "./inbound.js";
 import { integrations } from "./integrations.js";
 import { ingestion } from "./ingestion.js";
 import { chart, table, type Row } from "./report.js";
 import { isolation, latency, noisyNeighbour, recovery, throughput, type Durations } from "./scenarios.js";
+import { singlePublish } from "./single-publish.js";
 
 const env = process.env;
 const quick = env.BENCH_QUICK === "1";
 const durations: Durations = quick
   ? { warmupMs: 3_000, throughputMs: 15_000, phaseMs: 10_000 }
   : { warmupMs: 10_000, throughputMs: Number(env.BENCH_S1_SECONDS ?? 60) * 1000, phaseMs: Number(env.BENCH_PHASE_SECONDS ?? 30) * 1000 };
-const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,s1,s2,s3,s4,s5,s6,s7,s8").split(","));
+const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,floor,s1,s2,s3,s4,s5,s6,s7,s8,s9").split(","));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const settings = {
@@ -67,6 +70,20 @@ try {
     add({ scenario: "ceiling", metric: "K' composed with H'", value: kNode, unit: "/s" });
   }
 
+  // F, the least CPU one event costs on this machine; S1's and S9's CPU per event are compared with it.
+  let f = Number.NaN;
+  if (only.has("floor")) {
+    say("floor");
+    const result = await floor(cluster, quick ? 3_000 : 8_000);
+    raw.floor = result;
+    f = result.total;
+    add({ scenario: "floor", metric: "a API: bare node:http server, per 1 KiB POST", value: result.apiHttp, unit: "µs" });
+    add({ scenario: "floor", metric: "b Postgres: row insert + update (pg + driver)", value: result.postgres, unit: "µs" });
+    add({ scenario: "floor", metric: "c Redis: id push + pop (redis + driver)", value: result.redis, unit: "µs" });
+    add({ scenario: "floor", metric: "d worker: node:http client, per 1 KiB POST", value: result.workerHttp, unit: "µs" });
+    add({ scenario: "floor", metric: "F = a + b + c + d", value: result.total, unit: "µs" });
+  }
+
   let s1Rate = Number(env.BENCH_RATE ?? Number.NaN);
   if (only.has("s1")) {
     say("S1 throughput");
@@ -78,6 +95,32 @@ try {
     add({ scenario: "S1", metric: "ratio to K'", value: s1.deliveriesPerSecond / kNode, unit: "", target: { op: ">=", value: 0.6 } });
     add({ scenario: "S1", metric: "p99 (closed loop, 4,000 backlog)", value: s1.latencyMs.p99, unit: "ms" });
     for (const [name, cores] of Object.entries(s1.cores)) add({ scenario: "S1", metric: `CPU cores ${name}`, value: cores, unit: "" });
+    for (const row of cpuPerEventRows("S1", s1.cores, s1.deliveriesPerSecond, f)) add(row);
+  }
+  if (only.has("s9")) {
+    say("S9 single publishes, delivered");
+    const s9 = await singlePublish(cluster, durations);
+    raw.s9 = s9;
+    add({ scenario: "S9", metric: "deliveries", value: s9.deliveriesPerSecond, unit: "/s", target: { op: ">=", value: 1200 } });
+    add({ scenario: "S9", metric: "publish requests", value: s9.publishRequestsPerSecond, unit: "/s" });
+    // Overload answers: the API must take 32 clients' single publishes without turning any away.
+    for (const status of ["429", "503"])
+      add({ scenario: "S9", metric: `answers ${status}`, value: s9.rejected[status] ?? 0, unit: "", target: { op: "<=", value: 0 } });
+    for (const [status, count] of Object.entries(s9.rejected))
+      if (status !== "429" && status !== "503") add({ scenario: "S9", metric: `answers ${status}`, value: count, unit: "" });
+    add({ scenario: "S9", metric: "accepted events (warm-up included)", value: s9.accepted, unit: "" });
+    add({ scenario: "S9", metric: "missing after the wait", value: s9.missing, unit: "" });
+    add({ scenario: "S9", metric: "duplicates", value: s9.duplicates, unit: "" });
+    add({
+      scenario: "S9",
+      metric: "all arrived, after the clients stopped",
+      value: s9.arrivedAfterMs === null ? null : s9.arrivedAfterMs / 1000,
+      unit: "s",
+    });
+    add({ scenario: "S9", metric: "p50 publish to receipt", value: s9.latencyMs.p50, unit: "ms" });
+    add({ scenario: "S9", metric: "p99 publish to receipt", value: s9.latencyMs.p99, unit: "ms" });
+    for (const [name, cores] of Object.entries(s9.cores)) add({ scenario: "S9", metric: `CPU cores ${name}`, value: cores, unit: "" });
+    for (const row of cpuPerEventRows("S9", s9.cores, s9.deliveriesPerSecond, f, { total: 1500, ratio: 5 })) add(row);
   }
   const atShares = ["s2", "s3", "s4", "s6"].some((name) => only.has(name));
   if (atShares && !(s1Rate > 0)) throw new Error("S2, S3, S4 and S6 run at shares of S1's rate: run S1 too, or set BENCH_RATE");

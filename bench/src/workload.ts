@@ -26,6 +26,8 @@ export function receiverControl(url: string) {
     modes: (modes: Record<number, Mode>) => call("POST", "/control/modes", modes),
     count: async (exclude: readonly number[] = []) =>
       (await call<{ delivered: number }>("GET", `/control/count?exclude=${exclude.join(",")}`)).delivered,
+    /** Lifetime totals of every endpoint: arrivals answered ok, distinct webhook-ids among them, repeats. */
+    totals: () => call<{ delivered: number; distinct: number; duplicates: number }>("GET", "/control/count"),
     stats: (exclude: readonly number[] = []) => call<ReceiverStats>("GET", `/control/stats?exclude=${exclude.join(",")}`),
   };
 }
