@@ -11,6 +11,7 @@ import {
   type TenantScope,
 } from "@hookline/db";
 import { checkCsrf, checkSameOrigin, sessionToken } from "./session-cookie.js";
+import { bindRequestLog } from "./request-context.js";
 
 /** A customer in the portal: what its token lets it reach (see portal-gate.ts). */
 export interface PortalAuth {
@@ -104,8 +105,7 @@ function authenticate(req: Request, res: Response, auth: TenantAuth): void {
   const ids: Record<string, string> = auth.portal
     ? { tenant_id: auth.tenantId, customer_id: auth.portal.customerId }
     : { tenant_id: auth.tenantId };
-  req.log = req.log.child(ids);
-  res.locals.logBindings = ids;
+  bindRequestLog(req, res, ids);
 }
 
 /** The session the request's cookie names; an unknown or ended one is a 401 the page turns into its sign-in. */

@@ -5,6 +5,7 @@ import { headerPairs, isTextContentType, isTooLarge, readBody } from "./call-bod
 import { AppError } from "@hookline/core";
 import type { InboundService } from "@hookline/inbound";
 import type { TenantBudget } from "../http/rate-limit.middleware.js";
+import { bindRequestLog } from "../http/request-context.js";
 
 /** Headers that describe one connection or one encoding of the body, which the server sets itself. */
 const NOT_FORWARDED = new Set([
@@ -77,8 +78,7 @@ export function inboundCallRoutes(deps: { inbound: InboundService; budget: Tenan
       throw routed.error;
     }
     const call = routed.call;
-    req.log = req.log.child({ tenant_id: call.tenantId, execution_id: call.executionId });
-    res.locals.logBindings = { tenant_id: call.tenantId, execution_id: call.executionId };
+    bindRequestLog(req, res, { tenant_id: call.tenantId, execution_id: call.executionId });
     await deps.budget(call.tenantId, res);
     res.setHeader("X-Hookline-Execution-Id", call.executionId);
 

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { AppError } from "@hookline/core";
 import type { IntegrationService } from "@hookline/inbound";
 import type { TenantBudget } from "../http/rate-limit.middleware.js";
+import { bindRequestLog } from "../http/request-context.js";
 import { headerPairs, isTextContentType, isTooLarge, readBody } from "../inbound/call-body.js";
 
 /**
@@ -17,7 +18,7 @@ export function triggerCallRoutes(deps: { integrations: IntegrationService; budg
     const token = (req.params as { token?: string }).token ?? "";
     const target = await deps.integrations.resolve(token);
     if (!target) throw new AppError({ status: 404, code: "not_found", message: "No trigger has this URL." });
-    res.locals.logBindings = { tenant_id: target.tenantId };
+    bindRequestLog(req, res, { tenant_id: target.tenantId });
     await deps.budget(target.tenantId, res);
     if (!isTextContentType(req.get("content-type"))) {
       throw new AppError({
@@ -50,7 +51,7 @@ export function triggerCallRoutes(deps: { integrations: IntegrationService; budg
     });
     if (answer.executionId !== undefined) {
       res.setHeader("X-Hookline-Execution-Id", answer.executionId);
-      res.locals.logBindings = { tenant_id: target.tenantId, execution_id: answer.executionId };
+      bindRequestLog(req, res, { execution_id: answer.executionId });
     }
     if (answer.kind === "refused") throw answer.error;
     res.status(200).json({ execution_id: answer.executionId });
