@@ -1,8 +1,9 @@
-import { eventTypeCandidates, newId } from "@hookline/core";
+import { newId } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type pg from "pg";
 import { type Delivery, type Event } from "../generated/prisma/client.js";
 import { prepared } from "../prepared.js";
+import { routeEvent, routingCache } from "./routing.js";
 import { createdWithin, newestFirstQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 
 export type { Event } from "../generated/prisma/client.js";
@@ -44,6 +45,9 @@ export type PublishResult =
 
 export type EventWithDeliveries = Event & { deliveries: Delivery[] };
 
+/** How many times a publish routes again after the tenant's routing changed under it. */
+const ROUTING_ATTEMPTS = 5;
+
 /** Prisma's `startsWith` is a LIKE whose pattern it leaves as given: `_` in a type's name would match any character. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -77,20 +81,6 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
 
   type FanOutRow = { event_id: string; id: string; status: string; asynchronous: boolean };
 
-  /** The endpoints subscribed to each event's type (every pattern that matches it is a candidate). */
-  const fanOut = (pairs: readonly { id: string; candidate: string; origin: string; customer: string | null }[]) =>
-    prepared<FanOutRow>(
-      pool,
-      "publish-fan-out",
-      `SELECT DISTINCT p.event_id, e.id, e.status::text AS status, e.asynchronous
-       FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) AS p(event_id, candidate, origin, customer_id)
-       JOIN subscriptions s ON s.tenant_id = $4 AND s.event_types && ARRAY[p.candidate]
-       JOIN endpoints e ON e.tenant_id = s.tenant_id AND e.id = s.endpoint_id
-       WHERE e.status <> 'INACTIVE' AND NOT (e.ignore_for_api AND p.origin = 'api')
-         AND e.customer_id IS NOT DISTINCT FROM p.customer_id`,
-      [pairs.map((p) => p.id), pairs.map((p) => p.candidate), pairs.map((p) => p.origin), tenantId, pairs.map((p) => p.customer)],
-    );
-
   /**
    * A targeted event's endpoint, by id: no subscription, origin or customer rule applies. The
    * status rule does (an inactive endpoint gets nothing; a paused one holds it), and so does the
@@ -108,44 +98,53 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
     );
 
   /**
-   * The whole batch in two round trips of plain SQL (this is the API's hottest path, where
-   * Prisma's per-query cost showed in profiles): first the endpoints subscribed to each event's
-   * type (and, at the same time, a test event's one endpoint), then one statement that claims the idempotency keys (an input whose key another event
-   * holds is left out), inserts the events and inserts one delivery per event and endpoint. One
-   * statement is one transaction: the events and their deliveries commit together or not at all.
-   * Returns, in input order, the published events and the inputs whose key was taken.
+   * Publishes, routing by the tenant's routing as cached; when the store finds that routing
+   * changed meanwhile, it wrote nothing, and the events are routed again from a fresh copy.
    */
   async function write(inputs: readonly NewEvent[], options: PublishOptions) {
+    for (let attempt = 1; ; attempt++) {
+      const written = await writeOnce(inputs, options);
+      if (Array.isArray(written)) return written;
+      await routingCache(pool).invalidate(tenantId, written.stale);
+      // Only a tenant changing its endpoints without pause gets here; nothing was written: try again.
+      if (attempt >= ROUTING_ATTEMPTS)
+        throw Object.assign(new Error("the tenant's endpoints kept changing while the events were stored"), { code: "40001" });
+    }
+  }
+
+  /**
+   * The whole batch in one round trip of plain SQL (this is the API's hottest path, where Prisma's
+   * per-query cost showed in profiles), routed in memory: one statement that checks the routing's
+   * version, claims the idempotency keys (an input whose key another event holds is left out),
+   * inserts the events and inserts one delivery per event and endpoint. One statement is one
+   * transaction: the events and their deliveries commit together or not at all. Returns, in input
+   * order, the published events and the inputs whose key was taken, or the stale version.
+   */
+  async function writeOnce(inputs: readonly NewEvent[], options: PublishOptions) {
     const ids = inputs.map(() => newId("event"));
     const origins = inputs.map((input) => input.origin ?? "api");
     const customers = inputs.map((input) => input.customerId ?? null);
-    // One delivery per event and endpoint, however many of its subscriptions match. Inactive
-    // endpoints get nothing; endpoints that ignore the API get nothing that came from it; an
-    // event for a customer reaches that customer's endpoints only, and one for no customer
-    // endpoints of no customer only (one predicate: a batch may mix customers).
-    // A targeted (test) event skips the subscriptions: it is not among the pairs, and its one
-    // endpoint is read by id below, a second statement only when a group has such an event.
-    const pairs = inputs.flatMap((input, i) =>
-      input.targetEndpointId !== undefined
-        ? []
-        : eventTypeCandidates(input.eventType).map((candidate) => ({
-            id: ids[i]!,
-            candidate,
-            origin: origins[i]!,
-            customer: customers[i]!,
-          })),
-    );
+    // One delivery per event and endpoint, however many of its subscriptions match, from the
+    // tenant's routing as this process holds it (routing.ts); the store below writes nothing if
+    // the routing changed since. A targeted (test) event skips the subscriptions: its one
+    // endpoint is read by id, a statement only when a group has such an event.
+    const routed = inputs.some((input) => input.targetEndpointId === undefined);
     const aimed = inputs.flatMap((input, i) =>
       input.targetEndpointId === undefined ? [] : [{ id: ids[i]!, endpointId: input.targetEndpointId }],
     );
-    const [{ rows: subscribed }, { rows: targeted }] = await Promise.all([
-      pairs.length === 0 ? { rows: [] } : fanOut(pairs),
+    const [routing, { rows: targeted }] = await Promise.all([
+      routed ? routingCache(pool).get(tenantId) : undefined,
       aimed.length === 0 ? { rows: [] } : fanOutTargeted(aimed),
     ]);
-    const targets = [...subscribed, ...targeted];
-    const position = new Map(ids.map((id, i) => [id, i]));
-    // In the batch's order, so that the deliveries' seq (publish order) follows it.
-    targets.sort((a, b) => position.get(a.event_id)! - position.get(b.event_id)! || (a.id < b.id ? -1 : 1));
+    const targets: FanOutRow[] = [];
+    inputs.forEach((input, i) => {
+      if (input.targetEndpointId !== undefined) {
+        for (const row of targeted) if (row.event_id === ids[i]) targets.push(row);
+        return;
+      }
+      for (const route of routeEvent(routing!, { eventType: input.eventType, origin: origins[i]!, customerId: customers[i]! }))
+        targets.push({ event_id: ids[i]!, id: route.endpointId, status: route.status, asynchronous: route.asynchronous });
+    });
     const deliveries = targets.map((target) => ({
       id: newId("delivery"),
       eventId: target.event_id,
@@ -156,14 +155,19 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
     const keyed = inputs.flatMap((input, i) =>
       input.idempotencyKey === undefined ? [] : [{ key: input.idempotencyKey, eventId: ids[i]! }],
     );
-    const { rows: stored } = await prepared<{ id: string; created_at: Date }>(
+    const { rows: storedRows } = await prepared<{ id: string | null; created_at: Date | null; routing_version: string | null }>(
       pool,
       "publish-store",
-      `WITH claimed AS (
+      `WITH routing AS (
+         -- The version the events were routed by must still be the tenant's ($16; null: none was used).
+         SELECT $16::bigint IS NULL OR COALESCE((SELECT version FROM tenant_routing WHERE tenant_id = $1), 0) = $16::bigint AS current,
+                COALESCE((SELECT version FROM tenant_routing WHERE tenant_id = $1), 0)::text AS version
+       ), claimed AS (
          -- A concurrent request with the same key waits on the key's row, then finds it taken.
          INSERT INTO idempotency_keys (tenant_id, key, event_id, expires_at)
          SELECT $1, k.key, k.event_id, now() + make_interval(secs => $2::float8)
          FROM unnest($3::text[], $4::text[]) AS k(key, event_id)
+         WHERE (SELECT current FROM routing)
          ON CONFLICT (tenant_id, key) DO UPDATE
            SET event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at, created_at = now()
            WHERE idempotency_keys.expires_at <= now()
@@ -177,7 +181,7 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
          INSERT INTO events (id, tenant_id, event_type, data, object_id, idempotency_key, origin, customer_id)
          SELECT i.id, $1, i.event_type, i.data, i.object_id, i.idempotency_key, i.origin, i.customer_id
          FROM input i
-         WHERE i.idempotency_key IS NULL OR i.id IN (SELECT event_id FROM claimed)
+         WHERE (SELECT current FROM routing) AND (i.idempotency_key IS NULL OR i.id IN (SELECT event_id FROM claimed))
          ORDER BY i.position
          RETURNING id, created_at
        ), fanned AS (
@@ -188,7 +192,9 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
          ORDER BY d.position
          RETURNING 1
        )
-       SELECT id, created_at FROM stored`,
+       SELECT id, created_at, NULL::text AS routing_version FROM stored
+       UNION ALL
+       SELECT NULL, NULL, version FROM routing WHERE NOT current`,
       [
         tenantId,
         options.idempotencyWindowMs / 1000,
@@ -205,8 +211,12 @@ export function eventRepository(prisma: PrismaClient, pool: pg.Pool, tenantId: s
         deliveries.map((d) => d.endpointId),
         deliveries.map((d) => d.status),
         customers,
+        routing?.version ?? null,
       ],
     );
+    const moved = storedRows.find((row) => row.routing_version !== null);
+    if (moved) return { stale: routing!.version };
+    const stored = storedRows as { id: string; created_at: Date }[];
     const createdAt = new Map(stored.map((row) => [row.id, row.created_at]));
     const deliveriesOf = new Map<string, PublishedDelivery[]>();
     for (const { id: deliveryId, eventId, status, endpointId, synchronous } of deliveries) {
