@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Queue, Worker } from "bullmq";
-import got from "got";
+import { createAddressPolicy, createHttpClient } from "@hookline/delivery";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { benchEvent } from "./workload.js";
@@ -24,18 +24,21 @@ async function rate(concurrency: number, durationMs: number, loop: () => Promise
 
 /**
  * H: POSTs of a signed-size (1 KiB) body from Node to the benchmark's receiver over keep-alive,
- * 64 at a time, as fast as they go: with got and agent settings like the delivery client's (the
- * ceiling the engine is held to, since it must send with got), or with Node's own `http.request`
- * (to show what got itself costs per request).
+ * 64 at a time, as fast as they go: with the delivery client itself (got, as the worker sends:
+ * the ceiling the engine is held to), or with Node's own `http.request` (to show what got costs).
  */
 export async function httpCeiling(receiverUrl: string, durationMs: number, client: "got" | "node:http" = "got"): Promise<number> {
   const agent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
   const body = JSON.stringify(benchEvent(0, 0));
   const url = `${receiverUrl}/e/999`;
   const headers = { "content-type": "application/json" };
+  const delivery = createHttpClient({ maxBodyBytes: 4096, maxSocketsPerHost: 64, policy: createAddressPolicy(["127.0.0.1/32"]) });
   const post =
     client === "got"
-      ? () => got.post(url, { body, headers, agent: { http: agent }, retry: { limit: 0 } })
+      ? async () => {
+          const result = await delivery.send({ url, headers, body, timeoutMs: 5000 });
+          if (result.statusCode === undefined) throw new Error(result.errorMessage ?? "the ceiling's request failed");
+        }
       : () =>
           new Promise<void>((resolve, reject) => {
             const request = httpRequest(
@@ -56,6 +59,7 @@ export async function httpCeiling(receiverUrl: string, durationMs: number, clien
     });
   } finally {
     agent.destroy();
+    delivery.close();
   }
 }
 

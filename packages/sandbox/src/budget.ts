@@ -23,7 +23,8 @@ const MIN_READING_STEP_MS = 0.5;
 export class Budget {
   private slicedMs = 0;
   private sliceStart = -1;
-  private readonly cpuAtStart: number | null;
+  /** The thread's CPU clock when the budget started (ms), or null without one. */
+  readonly cpuAtStart: number | null;
   /** Slice time after which the CPU clock must be read again. */
   private nextReadingAt: number;
   /** What made the interrupt handler stop the code first, if it did. */

@@ -100,10 +100,13 @@ export async function runInvocation(
   input: RunInput,
   port: HostCallPort,
   memoryFull: () => boolean,
+  /** Told the thread's CPU clock (ms) when the budget starts (null without a clock). */
+  onBudgetStart?: (cpuAtStart: number | null) => void,
 ): Promise<RunOutput> {
   const { limits } = input;
   const startedAt = now();
   const budget = new Budget(limits.cpuMs, startedAt + limits.wallMs, now, cpuClock);
+  onBudgetStart?.(budget.cpuAtStart);
   const logs = new LogCollector(limits.logBytes, startedAt, now);
   const publishedEventIds: string[] = [];
   const pending = new Map<number, QuickJSDeferredPromise>();

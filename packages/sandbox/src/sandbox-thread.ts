@@ -28,6 +28,9 @@ import { threadCpuClock, type CpuClock } from "./thread-clock.js";
  * Linux gives one): a thread that waited for a CPU on a loaded machine is given the rest.
  */
 export const WATCHDOG_GRACE_MS = 1000;
+/** Values of the shared CPU-at-start cell besides a clock reading (see ThreadData.cpuAtStart). */
+const NOT_STARTED = -2n;
+const NO_CLOCK = -1n;
 /** A thread's own V8 heap; tenant memory lives in the WebAssembly memory, which this does not count. */
 const THREAD_HEAP_MB = 64;
 /** Deep QuickJS recursion is deep WebAssembly recursion: the thread's stack must outlast QuickJS's own check (see MAX_STACK_BYTES). */
@@ -50,8 +53,6 @@ interface Current {
   workingSince: number;
   hostCallsInFlight: number;
   startedAt: number;
-  /** The thread's CPU clock when the job began, or null without one. */
-  cpuAtBegin: number | null;
 }
 
 const emptyResult = (outcome: Outcome, name: string, message: string, startedAt: number): InvocationResult => ({
@@ -78,6 +79,8 @@ export class SandboxThread {
   private respawnTimer: NodeJS.Timeout | undefined;
   /** The current thread's CPU clock, read from this thread (null until it is ready, or where there is none). */
   private cpuClock: CpuClock | null = null;
+  /** The thread's CPU clock at its current invocation's start (µs), written by the thread (see ThreadData). */
+  private cpuAtStart = new BigInt64Array(new SharedArrayBuffer(8));
   ready = false;
   /** What the thread said it holds warm (a new thread holds nothing): the pool schedules with it. */
   warm: WarmState = { tenantId: null, codeKeys: [] };
@@ -137,8 +140,9 @@ export class SandboxThread {
     this.ready = false;
     this.cpuClock = null;
     this.warm = { tenantId: null, codeKeys: [] };
+    this.cpuAtStart = new BigInt64Array(new SharedArrayBuffer(8));
     const worker = startThread(
-      { memoryBytes: this.memoryBytes, warm: this.warmOptions },
+      { memoryBytes: this.memoryBytes, warm: this.warmOptions, cpuAtStart: this.cpuAtStart.buffer as SharedArrayBuffer },
       { maxOldGenerationSizeMb: THREAD_HEAP_MB, stackSizeMb: THREAD_STACK_MB },
     );
     this.worker = worker;
@@ -186,8 +190,9 @@ export class SandboxThread {
       workingSince: now,
       hostCallsInFlight: 0,
       startedAt: now,
-      cpuAtBegin: this.cpuClock?.() ?? null,
     };
+    // The thread writes its clock here when the invocation's budget starts; until then, nothing has begun.
+    Atomics.store(this.cpuAtStart, 0, NOT_STARTED);
     current.wallTimer = setTimeout(() => this.onWatchdog(current, "wall"), wallMs);
     current.workTimer = setTimeout(() => this.onWatchdog(current, "work"), workMs);
     this.current = current;
@@ -208,12 +213,22 @@ export class SandboxThread {
     current.workTimer = setTimeout(() => this.onWatchdog(current, "work"), Math.max(0, current.workBudgetMs - current.workedMs));
   }
 
+  /**
+   * CPU the thread used since the current invocation's budget started (ms): 0 if it has not
+   * started, Infinity where there is no clock to tell (wall time then decides, as before).
+   */
+  private cpuUsedByJob(): number {
+    const start = Atomics.load(this.cpuAtStart, 0);
+    if (start === NOT_STARTED) return 0;
+    const reading = start === NO_CLOCK ? null : (this.cpuClock?.() ?? null);
+    return reading === null ? Infinity : reading - Number(start) / 1000;
+  }
+
   /** The thread did not answer in time: whatever it is doing, it is doing it outside the tenant's budget checks. */
   private onWatchdog(current: Current, which: "wall" | "work"): void {
     if (this.current !== current) return;
-    if (which === "work" && current.cpuAtBegin !== null) {
-      const reading = this.cpuClock?.() ?? null;
-      const usedMs = reading === null ? Infinity : reading - current.cpuAtBegin;
+    if (which === "work" && current.job.kind === "run") {
+      const usedMs = this.cpuUsedByJob();
       if (usedMs < current.workBudgetMs) {
         // It worked less than its wall time says (it waited for a CPU): a CPU cannot be used faster than the clock runs.
         current.workTimer = setTimeout(() => this.onWatchdog(current, "work"), Math.max(1, current.workBudgetMs - usedMs));

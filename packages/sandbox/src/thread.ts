@@ -21,6 +21,8 @@ const port = parentPort;
 if (port === null) throw new Error("thread.ts is the entry of a worker thread");
 
 const data = workerData as ThreadData;
+/** Where the pool's watchdog finds the CPU clock at the current invocation's start (µs; -1: none). */
+const cpuAtStart = new BigInt64Array(data.cpuAtStart);
 lowerThisThreadsPriority(SANDBOX_THREAD_NICENESS);
 const engine = new Engine(data.memoryBytes);
 const waiting = new Map<string, (reply: HostCallReply) => void>();
@@ -130,6 +132,9 @@ async function handle(message: ToThread): Promise<void> {
           });
         },
         () => engine.nearMemoryCap(),
+        (cpu) => {
+          Atomics.store(cpuAtStart, 0, cpu === null ? -1n : BigInt(Math.round(cpu * 1000)));
+        },
       );
       for (const key of [...waiting.keys()]) if (key.startsWith(`${id}:`)) waiting.delete(key);
       // A full memory stays full (WebAssembly memory never shrinks): start the next invocation on a fresh one.
