@@ -216,6 +216,24 @@ export class BenchCluster {
     };
   }
 
+  /**
+   * The insert-to-attempt stage second by second (by the event's insert): whether its tail is a
+   * few stalls (some seconds far worse than the rest) or spread evenly (every second a little).
+   * Each second's p99 and count, in order.
+   */
+  async queueTimeline(sinceMs: number): Promise<{ second: number; p99: number; count: number }[]> {
+    const rows = await this.sql<{ second: string; p99: number; count: string }>(
+      `SELECT floor(extract(epoch FROM e.created_at))::bigint AS second,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM a.started_at - e.created_at) * 1000) AS p99,
+              count(*) AS count
+       FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN events e ON e.id = d.event_id
+       WHERE a.attempt_number = 1 AND (e.data->>'sent_at')::float8 >= $1
+       GROUP BY 1 ORDER BY 1`,
+      [sinceMs],
+    );
+    return rows.map((row) => ({ second: Number(row.second), p99: Number(row.p99), count: Number(row.count) }));
+  }
+
   /** One statement on a connection of its own (VACUUM cannot run inside a pool's transaction). */
   async sql<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
     const client = new pg.Client({ connectionString: this.settings.databaseUrl });

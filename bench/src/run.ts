@@ -148,6 +148,16 @@ try {
         add({ scenario: label, metric: `event-loop p99 ${name}`, value: delay.p99Ms, unit: "ms" });
       for (const [name, stage] of Object.entries(result.stages))
         add({ scenario: label, metric: `stage p99 ${name}`, value: stage.p99, unit: "ms" });
+      // Is the queue stage's tail a few stalls or every second a little? (latest.json has each second.)
+      const seconds = result.timeline.filter((s) => s.count > 0);
+      const slow = seconds.filter((s) => s.p99 > 100);
+      add({ scenario: label, metric: "seconds with insert to attempt p99 > 100 ms", value: slow.length, unit: `of ${seconds.length}` });
+      add({
+        scenario: label,
+        metric: "worst second's insert to attempt p99",
+        value: Math.max(0, ...seconds.map((s) => s.p99)),
+        unit: "ms",
+      });
       for (const [name, cores] of Object.entries(result.cores))
         add({ scenario: label, metric: `CPU cores ${name}`, value: cores, unit: "" });
     }

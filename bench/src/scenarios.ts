@@ -103,6 +103,7 @@ export async function latency(cluster: BenchCluster, d: Durations, rate: number)
     const { receiver, generator, eventLoop, cores, measuredFrom } = await openPhase(cluster, d, apiKey, roundRobin, rate);
     const stats = await receiver.stats();
     const stages = await cluster.stages(measuredFrom);
+    const timeline = await cluster.queueTimeline(measuredFrom);
     return {
       rate,
       deliveredPerSecond: stats.delivered / (stats.elapsedMs / 1000),
@@ -111,6 +112,7 @@ export async function latency(cluster: BenchCluster, d: Durations, rate: number)
       eventLoop,
       cores,
       stages,
+      timeline,
     };
   });
 }
