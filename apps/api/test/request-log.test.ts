@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { Writable } from "node:stream";
 import { createLogger } from "@hookline/core";
 import { startHarness, type Harness } from "./harness.js";
@@ -72,4 +73,29 @@ it("a request refused before authentication closes without a tenant", async () =
   const closing = (await linesOf("req-log-anonymous")).find((line) => "res" in line);
   expect(closing).toMatchObject({ level: 40, res: { status: 401 } });
   expect(closing).not.toHaveProperty("tenant_id");
+});
+
+it("a request its client abandons mid-body is not logged as a success", async () => {
+  const url = new URL(`${h.api.url}/v1/events`);
+  const sent = httpRequest({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${h.apiKey}`,
+      "content-type": "application/json",
+      "content-length": "1000",
+      "x-request-id": "req-log-aborted",
+    },
+  });
+  sent.on("error", () => undefined);
+  sent.write('{"event_type":"order.created",');
+  // The API is waiting for the rest of the body when the client goes.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  sent.destroy();
+  const closing = (await linesOf("req-log-aborted")).find((line) => "res" in line);
+  // The body parser gives up and the error middleware answers 400 to nobody: a warning with that
+  // status. (A client gone before any answer was written closes as "request aborted".)
+  expect(closing).toMatchObject({ level: 40, reqId: "req-log-aborted", res: { status: 400 } });
 });

@@ -12,13 +12,21 @@ import type { CpuClock } from "./thread-clock.js";
  * it ran for. After a reading below the limit, the next one is due once the slices have run for
  * what was left. On a loaded machine (sandbox threads run at a low priority, and a preempted slice
  * is wall time, not CPU time) code is therefore stopped for what it used, not for how long it
- * waited for a CPU. Without a CPU clock, the slices' wall time stands in for CPU time: that errs on
- * the side of stopping code early, never late.
+ * waited for a CPU. Without a CPU clock, the slices' wall time stands in for CPU time.
+ *
+ * The kernel brings a thread's clock up to date only at its scheduler ticks and switches, so a
+ * reading can lag the truth by up to a tick (4 ms measured here; 10 ms at the lowest common HZ).
+ * CPU time is therefore taken as the lesser of two upper bounds: the slices' wall time, and the
+ * clock plus a tick. A thread that was not preempted is measured to the microsecond (its slices),
+ * one that waited is charged what the clock says and a tick more, so code is stopped early by at
+ * most a tick, never late.
  */
 export type Exceeded = "cpu" | "wall";
 
 /** The least slice time between two readings of the CPU clock, so that a budget nearly spent is not read at every poll. */
 const MIN_READING_STEP_MS = 0.5;
+/** How far a reading of the thread's CPU clock may lag the truth: a scheduler tick at HZ=100. */
+export const CLOCK_LAG_MS = 10;
 
 export class Budget {
   private slicedMs = 0;
@@ -66,17 +74,19 @@ export class Budget {
     return reading === null ? null : Math.max(0, reading - this.cpuAtStart);
   }
 
-  /** CPU time spent (the slices' wall time where there is no CPU clock): what a result reports. */
+  /** CPU time spent, as the lesser of its two upper bounds (see above): what a result reports. */
   get spentMs(): number {
-    return this.cpuUsedMs() ?? this.slicedSoFarMs;
+    const sliced = this.slicedSoFarMs;
+    const cpu = this.cpuUsedMs();
+    return cpu === null ? sliced : Math.min(sliced, cpu + CLOCK_LAG_MS);
   }
 
   exceeded(): Exceeded | null {
     const sliced = this.slicedSoFarMs;
     if (sliced > this.nextReadingAt) {
       const cpu = this.cpuUsedMs();
-      if (cpu === null || cpu > this.cpuMs) return "cpu";
-      this.nextReadingAt = sliced + Math.max(this.cpuMs - cpu, MIN_READING_STEP_MS);
+      if (cpu === null || cpu + CLOCK_LAG_MS > this.cpuMs) return "cpu";
+      this.nextReadingAt = sliced + Math.max(this.cpuMs - cpu - CLOCK_LAG_MS, MIN_READING_STEP_MS);
     }
     if (this.now() > this.wallDeadline) return "wall";
     return null;

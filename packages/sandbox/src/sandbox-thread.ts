@@ -214,13 +214,14 @@ export class SandboxThread {
   }
 
   /**
-   * CPU the thread used since the current invocation's budget started (ms): 0 if it has not
-   * started, Infinity where there is no clock to tell (wall time then decides, as before).
+   * CPU the thread used since the current invocation's budget started (ms). Infinity where the
+   * clock cannot tell (wall time then decides): no clock, or the budget has not started (the
+   * thread is still in its own setup, which must not spin past the limit either).
    */
   private cpuUsedByJob(): number {
     const start = Atomics.load(this.cpuAtStart, 0);
-    if (start === NOT_STARTED) return 0;
-    const reading = start === NO_CLOCK ? null : (this.cpuClock?.() ?? null);
+    if (start === NOT_STARTED || start === NO_CLOCK) return Infinity;
+    const reading = this.cpuClock?.() ?? null;
     return reading === null ? Infinity : reading - Number(start) / 1000;
   }
 

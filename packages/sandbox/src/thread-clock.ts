@@ -4,7 +4,8 @@ import { readFileSync, readlinkSync } from "node:fs";
  * Per-thread CPU clocks. Node 20 has none (process.cpuUsage() counts every thread, and
  * process.threadCpuUsage() arrived in Node 23), but Linux keeps one for every thread: the first
  * field of /proc/<pid>/task/<tid>/schedstat is the nanoseconds the thread has spent on a CPU.
- * Reading it costs about 13 µs here, so callers read it rarely (see Budget). Where it cannot be
+ * It is brought up to date at the thread's scheduler ticks and switches, so a reading can lag by a
+ * tick (Budget allows for it). Reading it costs about 13 µs here, so callers read it rarely. Where it cannot be
  * read (not Linux, a /proc without schedstat), the clocks are null and callers fall back to
  * wall-clock time, which can only overstate CPU time.
  */
@@ -20,7 +21,9 @@ function readSchedstatMs(path: string): number | null {
 }
 
 function clockAt(path: string): CpuClock | null {
-  return readSchedstatMs(path) === null ? null : () => readSchedstatMs(path);
+  // A thread that is running has run: kernels that keep no schedstat print zeros, which is no clock.
+  const first = readSchedstatMs(path);
+  return first === null || first === 0 ? null : () => readSchedstatMs(path);
 }
 
 /** The kernel's id of the calling thread (Linux), or null. */

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { Budget } from "../src/budget.js";
+import { Budget, CLOCK_LAG_MS } from "../src/budget.js";
 import { thisThreadCpuClock, thisThreadId, threadCpuClock } from "../src/thread-clock.js";
 
 /** A wall clock and a CPU clock the test moves by hand; the CPU clock counts its readings. */
@@ -23,7 +23,8 @@ test("a slice that waited for a CPU is charged the CPU it used, not its wall tim
     state.cpu += 10;
   });
   expect(budget.exceeded()).toBeNull();
-  expect(budget.spentMs).toBe(10);
+  // What the clock says, and a tick more for how far it may lag (CLOCK_LAG_MS).
+  expect(budget.spentMs).toBe(10 + CLOCK_LAG_MS);
 });
 
 test("code that used its CPU time is stopped, by the interrupt handler mid-slice", () => {
@@ -48,20 +49,52 @@ test("the CPU clock is read only when the slices' wall time says the limit could
   const { state, now, cpu } = clocks();
   const budget = new Budget(50, 5000, now, cpu);
   const readingsAtStart = state.readings;
-  // Half of the slices' wall time is CPU time: the first reading is due at 50 ms of slices, finds
-  // about 25 ms used, and puts the next one 25 ms later.
-  let readingsBy49 = -1;
+  // Half of the slices' wall time is CPU time: nothing is read before the slices pass the limit,
+  // then a few readings, each putting the next one as far as what was left allows.
+  let readingsBy50 = -1;
+  let polls = 0;
   budget.slice(() => {
     for (let step = 1; step <= 74; step++) {
       state.wall += 1;
       state.cpu += step % 2;
       budget.shouldInterrupt();
-      if (step === 49) readingsBy49 = state.readings;
+      polls++;
+      if (step === 50) readingsBy50 = state.readings;
     }
   });
-  expect(readingsBy49).toBe(readingsAtStart);
-  expect(state.readings).toBe(readingsAtStart + 1);
+  expect(readingsBy50).toBe(readingsAtStart);
+  expect(state.readings - readingsAtStart).toBeGreaterThanOrEqual(1);
+  expect(state.readings - readingsAtStart).toBeLessThanOrEqual(3);
+  expect(polls).toBe(74);
   expect(budget.exceeded()).toBeNull();
+});
+
+test("a clock that lags by a tick stops code early, never late", () => {
+  // The kernel updates a thread's clock at its ticks: the reading is the truth rounded down to 4 ms.
+  const run = (wallPerCpuMs: number) => {
+    const state = { wall: 0, truth: 0 };
+    const budget = new Budget(
+      50,
+      100_000,
+      () => state.wall,
+      () => Math.floor(state.truth / 4) * 4,
+    );
+    let stopped = false;
+    budget.slice(() => {
+      while (!stopped) {
+        state.wall += wallPerCpuMs * 0.25;
+        state.truth += 0.25;
+        stopped = budget.shouldInterrupt();
+      }
+    });
+    return state.truth;
+  };
+  // Never preempted: the slices' own time is exact.
+  expect(run(1)).toBeGreaterThan(50);
+  expect(run(1)).toBeLessThanOrEqual(50.5);
+  // Waiting most of its time for a CPU: stopped within a tick of the limit, on the early side.
+  expect(run(10)).toBeGreaterThan(50 - CLOCK_LAG_MS - 4);
+  expect(run(10)).toBeLessThanOrEqual(50);
 });
 
 test("time outside slices (awaiting host calls) is not polled, and the wall deadline still holds", () => {

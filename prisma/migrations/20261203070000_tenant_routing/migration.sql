@@ -16,11 +16,15 @@ CREATE TABLE "tenant_routing" (
 -- AddForeignKey
 ALTER TABLE "tenant_routing" ADD CONSTRAINT "tenant_routing_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Bumps the version of every tenant named in `changed`. A tenant being deleted (its rows go by
--- cascade) is no longer visible and is left alone.
+-- Bumps the version of every tenant named in `changed`, in id order (a statement that touches
+-- several tenants locks their rows in one order). A tenant being deleted (its rows go by cascade)
+-- is no longer visible and is left alone. The bump locks the tenant's row until commit: two
+-- transactions changing the same tenant's routing serialize on it, and one that first locked a
+-- subscription another is changing can deadlock with it; the repositories run such transactions
+-- again when Postgres undoes them.
 CREATE FUNCTION bump_tenant_routing(changed TEXT[]) RETURNS void LANGUAGE sql AS $$
   INSERT INTO tenant_routing AS r (tenant_id, version)
-  SELECT DISTINCT t.id, 1 FROM tenants t WHERE t.id = ANY(changed)
+  SELECT t.id, 1 FROM tenants t WHERE t.id = ANY(changed) ORDER BY t.id
   ON CONFLICT (tenant_id) DO UPDATE SET version = r.version + 1;
 $$;
 

@@ -66,8 +66,10 @@ export function requestLogging(logger: Logger): RequestHandler {
         responseTime: Math.round(performance.now() - startedAt),
         ...res.locals.logBindings,
       };
+      // The client went away before an answer was sent: its status is only what it would have been.
+      if (!res.writableEnded) logger.warn({ ...line, aborted: true }, "request aborted");
       // Errors are logged once, with their code, by the error middleware; this is the request's summary.
-      if (status >= 500) logger.error(line, "request failed");
+      else if (status >= 500) logger.error(line, "request failed");
       else if (status >= 400) logger.warn(line, "request completed");
       else logger.info(line, "request completed");
     };

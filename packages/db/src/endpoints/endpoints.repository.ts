@@ -4,7 +4,7 @@ import { Prisma, type Endpoint, type Subscription } from "../generated/prisma/cl
 import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret, type PreviousSecret } from "./endpoint-secrets.js";
 import { releaseHeldDeliveries, type ReleasedBatch } from "../events/due-again.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
-import { isForeignKeyViolation } from "../database-errors.js";
+import { isForeignKeyViolation, retryOnConflict } from "../database-errors.js";
 import { deleteEndpoint } from "./endpoint-deletion.js";
 
 export type { Endpoint } from "../generated/prisma/client.js";
@@ -227,43 +227,48 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
      */
     async update(id: string, patch: EndpointPatch, scope: FlavourScope = {}): Promise<UpdatedEndpoint | "not_found" | EndpointRefusal> {
       try {
-        const resumed = await prisma.$transaction(async (tx) => {
-          const current = await tx.endpoint.findFirst({ where: where(id, scope), select: { status: true, flavour: true } });
-          if (!current) return undefined;
-          if (!customerAllowed(current.flavour, patch.customerId)) return "customer_not_allowed" as const;
-          const changes = patch.status !== undefined && patch.status !== current.status;
-          const statusChange = !changes
-            ? {}
-            : patch.status === "PAUSED"
-              ? { status: "PAUSED" as const, pausedAt: new Date() }
-              : patch.status === "INACTIVE"
-                ? { status: "INACTIVE" as const }
-                : { status: "ACTIVE" as const, pausedAt: null, disabledAt: null, disabledReason: null, failingSince: null };
-          await tx.endpoint.update({
-            where: { id, tenantId },
-            data: {
-              ...(patch.name !== undefined && { name: patch.name }),
-              ...(patch.url !== undefined && { url: patch.url }),
-              ...(patch.secret !== undefined && { secret: sealSecret(cipher, id, "secret", patch.secret) }),
-              ...(patch.headers !== undefined && { headersJson: patch.headers }),
-              ...(patch.timeoutSeconds !== undefined && { timeoutSeconds: patch.timeoutSeconds }),
-              ...engineColumns(cipher, id, patch),
-              ...statusChange,
-            },
-          });
-          if (patch.subscriptions !== undefined) {
-            await tx.subscription.deleteMany({ where: { endpointId: id, tenantId } });
-            await tx.subscription.createMany({
-              data: patch.subscriptions.map((eventTypes) => ({
-                id: newId("subscription"),
-                tenantId,
-                endpointId: id,
-                eventTypes: [...eventTypes],
-              })),
+        // Changing routing (status, flags, subscriptions) also updates the tenant's routing row
+        // (tenant_routing): a concurrent change of one of these subscriptions can deadlock with
+        // it, and Postgres then undoes one of the two; that one runs again.
+        const resumed = await retryOnConflict(() =>
+          prisma.$transaction(async (tx) => {
+            const current = await tx.endpoint.findFirst({ where: where(id, scope), select: { status: true, flavour: true } });
+            if (!current) return undefined;
+            if (!customerAllowed(current.flavour, patch.customerId)) return "customer_not_allowed" as const;
+            const changes = patch.status !== undefined && patch.status !== current.status;
+            const statusChange = !changes
+              ? {}
+              : patch.status === "PAUSED"
+                ? { status: "PAUSED" as const, pausedAt: new Date() }
+                : patch.status === "INACTIVE"
+                  ? { status: "INACTIVE" as const }
+                  : { status: "ACTIVE" as const, pausedAt: null, disabledAt: null, disabledReason: null, failingSince: null };
+            await tx.endpoint.update({
+              where: { id, tenantId },
+              data: {
+                ...(patch.name !== undefined && { name: patch.name }),
+                ...(patch.url !== undefined && { url: patch.url }),
+                ...(patch.secret !== undefined && { secret: sealSecret(cipher, id, "secret", patch.secret) }),
+                ...(patch.headers !== undefined && { headersJson: patch.headers }),
+                ...(patch.timeoutSeconds !== undefined && { timeoutSeconds: patch.timeoutSeconds }),
+                ...engineColumns(cipher, id, patch),
+                ...statusChange,
+              },
             });
-          }
-          return changes && patch.status === "ACTIVE";
-        });
+            if (patch.subscriptions !== undefined) {
+              await tx.subscription.deleteMany({ where: { endpointId: id, tenantId } });
+              await tx.subscription.createMany({
+                data: patch.subscriptions.map((eventTypes) => ({
+                  id: newId("subscription"),
+                  tenantId,
+                  endpointId: id,
+                  eventTypes: [...eventTypes],
+                })),
+              });
+            }
+            return changes && patch.status === "ACTIVE";
+          }),
+        );
         if (resumed === undefined) return "not_found";
         if (resumed === "customer_not_allowed") return resumed;
         const endpoint = await find(id);

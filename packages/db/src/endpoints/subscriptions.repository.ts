@@ -2,6 +2,7 @@ import { newId } from "@hookline/core";
 import type { PrismaClient } from "../client.js";
 import type { Subscription } from "../generated/prisma/client.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
+import { retryOnConflict } from "../database-errors.js";
 
 export type { Subscription } from "../generated/prisma/client.js";
 
@@ -42,21 +43,24 @@ export function subscriptionRepository(prisma: PrismaClient, tenantId: string) {
       id: string,
       patch: { endpointId?: string | undefined; eventTypes?: string[] | undefined },
     ): Promise<Subscription | "not_found" | "endpoint_not_found"> {
-      return prisma.$transaction(async (tx) => {
-        const current = await tx.subscription.findFirst({ where: { id, tenantId }, select: { id: true } });
-        if (!current) return "not_found" as const;
-        if (patch.endpointId !== undefined) {
-          const endpoint = await tx.endpoint.findFirst({ where: { id: patch.endpointId, tenantId }, select: { id: true } });
-          if (!endpoint) return "endpoint_not_found" as const;
-        }
-        return tx.subscription.update({
-          where: { id, tenantId },
-          data: {
-            ...(patch.endpointId !== undefined && { endpointId: patch.endpointId }),
-            ...(patch.eventTypes !== undefined && { eventTypes: patch.eventTypes }),
-          },
-        });
-      });
+      // See endpoints.update: routing changes meet on the tenant's routing row; a deadlock's victim runs again.
+      return retryOnConflict(() =>
+        prisma.$transaction(async (tx) => {
+          const current = await tx.subscription.findFirst({ where: { id, tenantId }, select: { id: true } });
+          if (!current) return "not_found" as const;
+          if (patch.endpointId !== undefined) {
+            const endpoint = await tx.endpoint.findFirst({ where: { id: patch.endpointId, tenantId }, select: { id: true } });
+            if (!endpoint) return "endpoint_not_found" as const;
+          }
+          return tx.subscription.update({
+            where: { id, tenantId },
+            data: {
+              ...(patch.endpointId !== undefined && { endpointId: patch.endpointId }),
+              ...(patch.eventTypes !== undefined && { eventTypes: patch.eventTypes }),
+            },
+          });
+        }),
+      );
     },
 
     async delete(id: string): Promise<boolean> {
