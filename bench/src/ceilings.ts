@@ -4,21 +4,12 @@ import { createAddressPolicy, createHttpClient } from "@hookline/delivery";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { benchEvent } from "./workload.js";
+import { lanes } from "./lanes.js";
 
 /** Runs `loop` on `concurrency` lanes for `durationMs`; returns completed operations per second. */
 async function rate(concurrency: number, durationMs: number, loop: () => Promise<number>): Promise<number> {
-  const deadline = performance.now() + durationMs;
   const started = performance.now();
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        // Not `done += await loop()`: that reads `done` before the await and loses other lanes' counts.
-        const finished = await loop();
-        done += finished;
-      }
-    }),
-  );
+  const done = await lanes(concurrency, durationMs, loop);
   return done / ((performance.now() - started) / 1000);
 }
 

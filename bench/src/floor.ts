@@ -7,6 +7,7 @@ import { freePort, spawnTsProcess } from "@hookline/testing";
 import type { BenchCluster } from "./cluster.js";
 import { post } from "./http-post.js";
 import { benchEvent } from "./workload.js";
+import { lanes } from "./lanes.js";
 
 /**
  * The floor F: the CPU (µs) that one published and delivered event costs on this machine at the
@@ -29,21 +30,6 @@ export interface Floor {
 
 const BATCH = 100;
 const body = JSON.stringify(benchEvent(0, 0));
-
-/** Runs `loop` on `concurrency` lanes until `durationMs` passed; returns the units the lanes completed. */
-async function lanes(concurrency: number, durationMs: number, loop: () => Promise<number>): Promise<number> {
-  const deadline = performance.now() + durationMs;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const finished = await loop();
-        done += finished;
-      }
-    }),
-  );
-  return done;
-}
 
 const driverSeconds = () => {
   const { user, system } = process.cpuUsage();
