@@ -1,4 +1,4 @@
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, VNode } from "preact";
 import { useLocation } from "preact-iso";
 import { formatTime, pretty, relative } from "./format.js";
 
@@ -35,6 +35,34 @@ export function Loading({ when }: { when: boolean }) {
 
 export function Empty({ children }: { children: ComponentChildren }) {
   return <p class="empty muted">{children}</p>;
+}
+
+/**
+ * A list as a table: a heading row and a row per item, or the empty note when there are none.
+ * Nothing while the items are not there yet (the page shows its loading and error states).
+ */
+export function DataTable<T>(props: {
+  items: readonly T[] | undefined;
+  headings: readonly string[];
+  row: (item: T) => VNode;
+  class?: string;
+  empty?: ComponentChildren;
+}) {
+  const { items, headings, row, empty } = props;
+  if (items === undefined) return null;
+  if (items.length === 0) return empty === undefined ? null : <Empty>{empty}</Empty>;
+  return (
+    <table class={props.class}>
+      <thead>
+        <tr>
+          {headings.map((heading) => (
+            <th key={heading}>{heading}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{items.map(row)}</tbody>
+    </table>
+  );
 }
 
 export function PageHeader({ title, children }: { title: ComponentChildren; children?: ComponentChildren }) {

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import type { Customer } from "@hookline/sdk";
 import { errorMessage } from "../../shared/api.js";
 import { useAction, useLoad } from "../../shared/hooks.js";
-import { Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
+import { DataTable, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 
 /** The tenant's customers: their endpoints, and a portal link to hand to each. */
@@ -40,25 +40,13 @@ export function CustomersPage() {
       </form>
       <ErrorNote message={create.error ?? list.error} />
       <Loading when={list.loading && !list.data} />
-      {list.data?.items.length === 0 ? <Empty>No customers yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="customers">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>External id</th>
-              <th>ID</th>
-              <th>Created</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((c) => (
-              <CustomerRow key={c.id} customer={c} />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="customers"
+        items={list.data?.items}
+        headings={["Name", "External id", "ID", "Created", ""]}
+        empty="No customers yet."
+        row={(c) => <CustomerRow key={c.id} customer={c} />}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </>
   );

@@ -1,6 +1,6 @@
 import { useRoute } from "preact-iso";
 import { useLoad } from "../../shared/hooks.js";
-import { Badge, Empty, ErrorNote, Json, Loading, PageHeader, Time } from "../../shared/ui.js";
+import { Badge, DataTable, ErrorNote, Json, Loading, PageHeader, Time } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 
 /** One event: its data (shown as text, whatever it holds) and a delivery per endpoint. */
@@ -30,39 +30,29 @@ export function EventPage() {
       </section>
       <section>
         <h2>Deliveries ({e.deliveries.length})</h2>
-        {e.deliveries.length === 0 ? <Empty>No endpoint was subscribed to this event.</Empty> : null}
-        {e.deliveries.length > 0 ? (
-          <table>
-            <thead>
-              <tr>
-                <th>Delivery</th>
-                <th>Endpoint</th>
-                <th>Status</th>
-                <th>Attempts</th>
-              </tr>
-            </thead>
-            <tbody>
-              {e.deliveries.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <a class="mono" href={`/dashboard/deliveries/${d.id}`}>
-                      {d.id}
-                    </a>
-                  </td>
-                  <td>
-                    <a class="mono" href={`/dashboard/endpoints/${d.endpoint_id}`}>
-                      {d.endpoint_id}
-                    </a>
-                  </td>
-                  <td>
-                    <Badge status={d.status} />
-                  </td>
-                  <td>{d.attempt_count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <DataTable
+          items={e.deliveries}
+          headings={["Delivery", "Endpoint", "Status", "Attempts"]}
+          empty="No endpoint was subscribed to this event."
+          row={(d) => (
+            <tr key={d.id}>
+              <td>
+                <a class="mono" href={`/dashboard/deliveries/${d.id}`}>
+                  {d.id}
+                </a>
+              </td>
+              <td>
+                <a class="mono" href={`/dashboard/endpoints/${d.endpoint_id}`}>
+                  {d.endpoint_id}
+                </a>
+              </td>
+              <td>
+                <Badge status={d.status} />
+              </td>
+              <td>{d.attempt_count}</td>
+            </tr>
+          )}
+        />
       </section>
     </>
   );

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { fromLocalInput, toLocalInput } from "../../shared/format.js";
 import { useLoad } from "../../shared/hooks.js";
-import { Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
+import { DataTable, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 
 /** Events, newest first, searchable by type (or `prefix.*`), id and time; the filters live in the URL. */
@@ -73,35 +73,26 @@ export function EventsPage() {
       </form>
       <ErrorNote message={list.error} />
       <Loading when={list.loading && !list.data} />
-      {list.data?.items.length === 0 ? <Empty>No events match.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="events">
-          <thead>
-            <tr>
-              <th>Event</th>
-              <th>Type</th>
-              <th>Object</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((event) => (
-              <tr key={event.id}>
-                <td>
-                  <a class="mono" href={`/dashboard/events/${event.id}`}>
-                    {event.id}
-                  </a>
-                </td>
-                <td class="mono">{event.event_type}</td>
-                <td class="mono">{event.object_id ?? "—"}</td>
-                <td>
-                  <Time iso={event.created_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="events"
+        items={list.data?.items}
+        headings={["Event", "Type", "Object", "Created"]}
+        empty="No events match."
+        row={(event) => (
+          <tr key={event.id}>
+            <td>
+              <a class="mono" href={`/dashboard/events/${event.id}`}>
+                {event.id}
+              </a>
+            </td>
+            <td class="mono">{event.event_type}</td>
+            <td class="mono">{event.object_id ?? "—"}</td>
+            <td>
+              <Time iso={event.created_at} />
+            </td>
+          </tr>
+        )}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </>
   );

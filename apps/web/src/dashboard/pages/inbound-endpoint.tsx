@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import type { InboundEndpoint } from "@hookline/sdk";
 import { useAction, useInterval, useLoad } from "../../shared/hooks.js";
-import { Badge, Empty, ErrorNote, Json, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
+import { Badge, DataTable, ErrorNote, Json, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 import { Urls, WorkflowState } from "./inbound.js";
 import { codeProblems, must, rawPage, type CodeProblem, type Preview, type Workflow } from "./inbound-api.js";
@@ -363,43 +363,31 @@ function Executions({ endpoint }: { endpoint: InboundEndpoint }) {
     <section>
       <h2>Executions</h2>
       <ErrorNote message={list.error} />
-      {list.data?.items.length === 0 ? <Empty>No calls yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="executions">
-          <thead>
-            <tr>
-              <th>At</th>
-              <th>Outcome</th>
-              <th>Status</th>
-              <th>Duration</th>
-              <th>Environment</th>
-              <th>Version</th>
-              <th>Request</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((x) => (
-              <tr key={x.id}>
-                <td>
-                  <a href={`/dashboard/executions/${x.id}`} title={x.id}>
-                    <Time iso={x.created_at} />
-                  </a>
-                </td>
-                <td>
-                  <Badge status={x.outcome} />
-                </td>
-                <td>{x.status}</td>
-                <td>{x.duration_ms} ms</td>
-                <td>{kind(x.environment_id)}</td>
-                <td>{x.workflow_version ?? "—"}</td>
-                <td class="mono">
-                  {x.method} {x.path}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="executions"
+        items={list.data?.items}
+        headings={["At", "Outcome", "Status", "Duration", "Environment", "Version", "Request"]}
+        empty="No calls yet."
+        row={(x) => (
+          <tr key={x.id}>
+            <td>
+              <a href={`/dashboard/executions/${x.id}`} title={x.id}>
+                <Time iso={x.created_at} />
+              </a>
+            </td>
+            <td>
+              <Badge status={x.outcome} />
+            </td>
+            <td>{x.status}</td>
+            <td>{x.duration_ms} ms</td>
+            <td>{kind(x.environment_id)}</td>
+            <td>{x.workflow_version ?? "—"}</td>
+            <td class="mono">
+              {x.method} {x.path}
+            </td>
+          </tr>
+        )}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </section>
   );

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import type { CreateInboundEndpointParams, InboundEndpoint } from "@hookline/sdk";
 import { useAction, useLoad } from "../../shared/hooks.js";
-import { Badge, Empty, ErrorNote, Loading, PageHeader, Pager, useQuery } from "../../shared/ui.js";
+import { Badge, DataTable, ErrorNote, Loading, PageHeader, Pager, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 
 const METHODS = ["POST", "GET", "PUT", "PATCH", "DELETE"] as const;
@@ -96,25 +96,13 @@ export function InboundPage() {
       ) : null}
       <ErrorNote message={list.error} />
       <Loading when={list.loading && !list.data} />
-      {list.data?.items.length === 0 ? <Empty>No inbound endpoints yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="inbound">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Method and path</th>
-              <th>Access</th>
-              <th>Workflow</th>
-              <th>URLs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((endpoint) => (
-              <InboundRow key={endpoint.id} endpoint={endpoint} />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="inbound"
+        items={list.data?.items}
+        headings={["Name", "Method and path", "Access", "Workflow", "URLs"]}
+        empty="No inbound endpoints yet."
+        row={(endpoint) => <InboundRow key={endpoint.id} endpoint={endpoint} />}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </>
   );

@@ -1,6 +1,6 @@
 import { useRoute } from "preact-iso";
 import { useInterval, useLoad } from "../../shared/hooks.js";
-import { Badge, Empty, ErrorNote, Json, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
+import { Badge, DataTable, ErrorNote, Json, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 import { must, rawPage, type Integration } from "./inbound-api.js";
 
@@ -71,48 +71,37 @@ function Instances({ integrationId }: { integrationId: string }) {
     <section>
       <h2>Instances</h2>
       <ErrorNote message={list.error} />
-      {list.data?.items.length === 0 ? <Empty>Not deployed to any customer yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="instances">
-          <thead>
-            <tr>
-              <th>Instance</th>
-              <th>Customer</th>
-              <th>Version</th>
-              <th>Flows and URLs</th>
-              <th>Config</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((instance) => (
-              <tr key={instance.id}>
-                <td class="mono">{instance.id}</td>
-                <td class="mono">{instance.customer_id}</td>
-                <td>v{instance.version}</td>
-                <td>
-                  {instance.url ? <code class="mono">{instance.url}</code> : null}
-                  <ul class="urls">
-                    {instance.flows.map((f) => (
-                      <li key={f.name}>
-                        {f.name} {f.url ? <code class="mono">{f.url}</code> : null}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-                <td class="mono small">
-                  {Object.entries(instance.config)
-                    .map(([name, v]) => `${name}=${v.secret ? "••••" : (v.value ?? "")}`)
-                    .join(" ")}
-                </td>
-                <td>
-                  <Time iso={instance.updated_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="instances"
+        items={list.data?.items}
+        headings={["Instance", "Customer", "Version", "Flows and URLs", "Config", "Updated"]}
+        empty="Not deployed to any customer yet."
+        row={(instance) => (
+          <tr key={instance.id}>
+            <td class="mono">{instance.id}</td>
+            <td class="mono">{instance.customer_id}</td>
+            <td>v{instance.version}</td>
+            <td>
+              {instance.url ? <code class="mono">{instance.url}</code> : null}
+              <ul class="urls">
+                {instance.flows.map((f) => (
+                  <li key={f.name}>
+                    {f.name} {f.url ? <code class="mono">{f.url}</code> : null}
+                  </li>
+                ))}
+              </ul>
+            </td>
+            <td class="mono small">
+              {Object.entries(instance.config)
+                .map(([name, v]) => `${name}=${v.secret ? "••••" : (v.value ?? "")}`)
+                .join(" ")}
+            </td>
+            <td>
+              <Time iso={instance.updated_at} />
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 }
@@ -148,40 +137,29 @@ function FlowExecutions({ integrationId }: { integrationId: string }) {
         </label>
       </header>
       <ErrorNote message={list.error} />
-      {list.data?.items.length === 0 ? <Empty>No executions yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="executions">
-          <thead>
-            <tr>
-              <th>Received</th>
-              <th>Status</th>
-              <th>Flow</th>
-              <th>Customer</th>
-              <th>Attempts</th>
-              <th>Answered</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((x) => (
-              <tr key={x.id}>
-                <td>
-                  <a href={`/dashboard/executions/${x.id}`} title={x.id}>
-                    <Time iso={x.created_at} />
-                  </a>
-                  {x.test ? <span class="muted small"> (test)</span> : null}
-                </td>
-                <td>
-                  <Badge status={x.status} />
-                </td>
-                <td>{x.flow_name ?? "—"}</td>
-                <td class="mono">{x.customer_id ?? "—"}</td>
-                <td>{x.attempt}</td>
-                <td>{x.answer_status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="executions"
+        items={list.data?.items}
+        headings={["Received", "Status", "Flow", "Customer", "Attempts", "Answered"]}
+        empty="No executions yet."
+        row={(x) => (
+          <tr key={x.id}>
+            <td>
+              <a href={`/dashboard/executions/${x.id}`} title={x.id}>
+                <Time iso={x.created_at} />
+              </a>
+              {x.test ? <span class="muted small"> (test)</span> : null}
+            </td>
+            <td>
+              <Badge status={x.status} />
+            </td>
+            <td>{x.flow_name ?? "—"}</td>
+            <td class="mono">{x.customer_id ?? "—"}</td>
+            <td>{x.attempt}</td>
+            <td>{x.answer_status}</td>
+          </tr>
+        )}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </section>
   );

@@ -1,5 +1,5 @@
 import { useLoad } from "../../shared/hooks.js";
-import { Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
+import { DataTable, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 import { rawPage } from "./inbound-api.js";
 
@@ -19,35 +19,25 @@ export function IntegrationsPage() {
       </p>
       <ErrorNote message={list.error} />
       <Loading when={list.loading && !list.data} />
-      {list.data?.items.length === 0 ? <Empty>No integrations yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="integrations">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Flows (draft)</th>
-              <th>Endpoint configuration</th>
-              <th>Versions</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((integration) => (
-              <tr key={integration.id}>
-                <td>
-                  <a href={`/dashboard/integrations/${integration.id}`}>{integration.name}</a>
-                </td>
-                <td>{integration.flows.map((f) => f.name).join(", ")}</td>
-                <td class="mono">{integration.endpoint_config.type}</td>
-                <td>{integration.versions.length === 0 ? "none" : integration.versions.map((v) => `v${v}`).join(", ")}</td>
-                <td>
-                  <Time iso={integration.updated_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="integrations"
+        items={list.data?.items}
+        headings={["Name", "Flows (draft)", "Endpoint configuration", "Versions", "Updated"]}
+        empty="No integrations yet."
+        row={(integration) => (
+          <tr key={integration.id}>
+            <td>
+              <a href={`/dashboard/integrations/${integration.id}`}>{integration.name}</a>
+            </td>
+            <td>{integration.flows.map((f) => f.name).join(", ")}</td>
+            <td class="mono">{integration.endpoint_config.type}</td>
+            <td>{integration.versions.length === 0 ? "none" : integration.versions.map((v) => `v${v}`).join(", ")}</td>
+            <td>
+              <Time iso={integration.updated_at} />
+            </td>
+          </tr>
+        )}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </>
   );

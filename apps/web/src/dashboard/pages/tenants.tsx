@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { useAction, useLoad } from "../../shared/hooks.js";
-import { Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
+import { DataTable, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 
 /** The admin's view: every tenant, and a new one with its first API key (shown once). */
@@ -45,29 +45,20 @@ export function TenantsPage() {
       ) : null}
       <ErrorNote message={list.error} />
       <Loading when={list.loading && !list.data} />
-      {list.data?.items.length === 0 ? <Empty>No tenants yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>ID</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td class="mono">{t.id}</td>
-                <td>
-                  <Time iso={t.created_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        items={list.data?.items}
+        headings={["Name", "ID", "Created"]}
+        empty="No tenants yet."
+        row={(t) => (
+          <tr key={t.id}>
+            <td>{t.name}</td>
+            <td class="mono">{t.id}</td>
+            <td>
+              <Time iso={t.created_at} />
+            </td>
+          </tr>
+        )}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </>
   );

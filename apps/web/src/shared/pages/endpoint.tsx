@@ -5,7 +5,7 @@ import { fromLocalInput, toLocalInput } from "../format.js";
 import { EventTypePicker } from "../event-type-picker.js";
 import { SendTestEvent } from "../send-test-event.js";
 import { useAction, useInterval, useLoad } from "../hooks.js";
-import { Badge, Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../ui.js";
+import { Badge, DataTable, Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../ui.js";
 import { useApp } from "../app.js";
 
 const STATUSES: readonly DeliveryStatus[] = ["pending", "held", "succeeded", "failed"];
@@ -273,39 +273,29 @@ function Deliveries({ endpointId }: { endpointId: string }) {
         </form>
       </header>
       <ErrorNote message={list.error} />
-      {list.data?.items.length === 0 ? <Empty>No deliveries{status ? ` ${status}` : ""} yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="deliveries">
-          <thead>
-            <tr>
-              <th>Delivery</th>
-              <th>Status</th>
-              <th>Attempts</th>
-              <th>Last answer</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((d) => (
-              <tr key={d.id}>
-                <td>
-                  <a class="mono" href={`${base}/deliveries/${d.id}`}>
-                    {d.id}
-                  </a>
-                </td>
-                <td>
-                  <Badge status={d.status} />
-                </td>
-                <td>{d.attempt_count}</td>
-                <td>{d.last_status_code ?? d.last_error ?? "—"}</td>
-                <td>
-                  <Time iso={d.created_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="deliveries"
+        items={list.data?.items}
+        headings={["Delivery", "Status", "Attempts", "Last answer", "Created"]}
+        empty={<>No deliveries{status ? ` ${status}` : ""} yet.</>}
+        row={(d) => (
+          <tr key={d.id}>
+            <td>
+              <a class="mono" href={`${base}/deliveries/${d.id}`}>
+                {d.id}
+              </a>
+            </td>
+            <td>
+              <Badge status={d.status} />
+            </td>
+            <td>{d.attempt_count}</td>
+            <td>{d.last_status_code ?? d.last_error ?? "—"}</td>
+            <td>
+              <Time iso={d.created_at} />
+            </td>
+          </tr>
+        )}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </section>
   );

@@ -4,7 +4,7 @@ import { errorMessage } from "../api.js";
 import { useApp } from "../app.js";
 import { EventTypePicker } from "../event-type-picker.js";
 import { useLoad } from "../hooks.js";
-import { Badge, Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../ui.js";
+import { Badge, DataTable, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../ui.js";
 
 /** The endpoints: all of the tenant's in the dashboard (or one customer's), the customer's own in the portal. */
 export function EndpointsPage() {
@@ -28,37 +28,27 @@ export function EndpointsPage() {
       {creating ? <CreateEndpoint customerId={customer} /> : null}
       <ErrorNote message={list.error} />
       <Loading when={list.loading && !list.data} />
-      {list.data && list.data.items.length === 0 ? <Empty>No endpoints yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table class="endpoints">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>URL</th>
-              <th>Status</th>
-              {app === "dashboard" ? <th>Customer</th> : null}
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((endpoint) => (
-              <tr key={endpoint.id}>
-                <td>
-                  <a href={`${base}/endpoints/${endpoint.id}`}>{endpoint.name}</a>
-                </td>
-                <td class="mono">{endpoint.url}</td>
-                <td>
-                  <Badge status={endpoint.status} />
-                </td>
-                {app === "dashboard" ? <td class="mono small">{endpoint.customer_id ?? "—"}</td> : null}
-                <td>
-                  <Time iso={endpoint.created_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        class="endpoints"
+        items={list.data?.items}
+        headings={["Name", "URL", "Status", ...(app === "dashboard" ? ["Customer"] : []), "Created"]}
+        empty="No endpoints yet."
+        row={(endpoint) => (
+          <tr key={endpoint.id}>
+            <td>
+              <a href={`${base}/endpoints/${endpoint.id}`}>{endpoint.name}</a>
+            </td>
+            <td class="mono">{endpoint.url}</td>
+            <td>
+              <Badge status={endpoint.status} />
+            </td>
+            {app === "dashboard" ? <td class="mono small">{endpoint.customer_id ?? "—"}</td> : null}
+            <td>
+              <Time iso={endpoint.created_at} />
+            </td>
+          </tr>
+        )}
+      />
       <Pager nextCursor={list.data?.nextCursor} />
     </>
   );
