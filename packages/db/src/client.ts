@@ -27,8 +27,20 @@ export interface DatabaseOptions {
   readonly onPoolError?: (error: Error) => void;
 }
 
+/**
+ * Every connection plans a parameterised statement once, without its values. With Postgres's
+ * default (`auto`), a statement whose custom plan looks cheaper is planned again at every
+ * execution: the hot path's prepared statements take arrays whose length is known only then, so
+ * the API key and event type lookups were planned at every call and the publish and attempt
+ * statements often (0.1–0.2 ms of planning each; docs/PERFORMANCE.md). Those statements are
+ * written for one plan. Prisma's statements are unnamed, so each is still planned once for its one
+ * execution, now without its values: they find rows by key or read an index in its order, where
+ * the values do not choose the plan. A `options=` in DATABASE_URL replaces this one.
+ */
+const SESSION_OPTIONS = "-c plan_cache_mode=force_generic_plan";
+
 export function connectDatabase(options: DatabaseOptions): Database {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10, options: SESSION_OPTIONS });
   // A client losing its connection (Postgres restarted) must not crash the process: the pool
   // only listens while a client is idle, so every client gets a listener of its own for the
   // moments it is checked out (by Prisma or by raw SQL) between queries.
