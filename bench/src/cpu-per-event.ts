@@ -17,14 +17,15 @@ export function cpuPerEvent(cores: Readonly<Record<string, number>>, deliveriesP
 }
 
 /**
- * A scenario's CPU per delivered event as rows, and its ratio to the floor F (the least CPU one
- * event can cost on this machine, bench/src/floor.ts) when the floor ran in this run.
+ * A scenario's CPU per delivered event as rows, and its ratios to the floors when the floor ran
+ * in this run (bench/src/floor.ts): F, the least CPU one event can cost on this machine, and L,
+ * the least it costs with the libraries the engine is built on.
  */
 export function cpuPerEventRows(
   scenario: string,
   cores: Readonly<Record<string, number>>,
   deliveriesPerSecond: number,
-  floorTotal: number,
+  floors: { readonly f: number; readonly l: number },
   targets: { readonly total?: number; readonly ratio?: number } = {},
 ): Row[] {
   const { engine, outside, total } = cpuPerEvent(cores, deliveriesPerSecond);
@@ -39,13 +40,14 @@ export function cpuPerEventRows(
     },
     ...Object.entries(outside).map(([name, us]) => ({ scenario, metric: `CPU µs/event ${name} (not in total)`, value: us, unit: "µs" })),
   ];
-  if (Number.isFinite(floorTotal))
+  if (Number.isFinite(floors.f))
     rows.push({
       scenario,
       metric: "CPU per event / floor F",
-      value: total / floorTotal,
+      value: total / floors.f,
       unit: "",
       ...(targets.ratio !== undefined && { target: { op: "<=" as const, value: targets.ratio } }),
     });
+  if (Number.isFinite(floors.l)) rows.push({ scenario, metric: "CPU per event / libraries' floor L", value: total / floors.l, unit: "" });
   return rows;
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { fileURLToPath } from "node:url";
+import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { createAddressPolicy, createHttpClient } from "@hookline/delivery";
 import { freePort, spawnTsProcess } from "@hookline/testing";
 import type { BenchCluster } from "./cluster.js";
 import { post } from "./http-post.js";
@@ -26,6 +28,20 @@ export interface Floor {
   /** d. A node:http client's CPU per 1 KiB POST to the receiver (the worker's share). */
   readonly workerHttp: number;
   readonly total: number;
+  /**
+   * L, the same work done with the libraries the engine is built on (Express, BullMQ, got; pg
+   * already is b): what one event costs at the least before any of Hookline's own work.
+   */
+  readonly libraries: {
+    /** a'. An Express 5 server with express.json(), per 1 KiB POST. */
+    readonly apiHttp: number;
+    /** c'. redis-server's and the driver's CPU per BullMQ job added in bulk, taken and completed. */
+    readonly queue: number;
+    /** d'. got as the worker sends (createHttpClient), per 1 KiB POST. */
+    readonly workerHttp: number;
+    /** a' + b + c' + d'. */
+    readonly total: number;
+  };
 }
 
 const BATCH = 100;
@@ -69,10 +85,16 @@ async function warmThenMeasure(
   return perUnit(others, driver, () => lanes(concurrency, durationMs, loop));
 }
 
-/** a: the driver posts 1 KiB bodies, 32 in flight, to a bare server in a child process; the server's CPU. */
-async function apiHttp(durationMs: number): Promise<number> {
+/**
+ * a (a'): the driver posts 1 KiB bodies, 32 in flight, to a bare node:http server (an Express
+ * one) in a child process; the server's CPU.
+ */
+async function apiHttp(durationMs: number, framework: "node" | "express"): Promise<number> {
   const port = await freePort();
-  const server = spawnTsProcess(fileURLToPath(new URL("./floor-server-main.ts", import.meta.url)), { PORT: String(port) });
+  const server = spawnTsProcess(fileURLToPath(new URL("./floor-server-main.ts", import.meta.url)), {
+    PORT: String(port),
+    FLOOR_SERVER: framework,
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   try {
     await server.waitFor("floor server listening");
@@ -170,25 +192,95 @@ async function redis(cluster: BenchCluster, durationMs: number): Promise<number>
   }
 }
 
-/** d: 1 KiB POSTs to the bench receiver over keep-alive, 64 in flight; the driver's (client's) CPU only. */
-async function workerHttp(cluster: BenchCluster, durationMs: number): Promise<number> {
+/**
+ * c': BullMQ as the engine uses it: jobs carrying an id, added 100 per addBulk (as a publish
+ * group adds them), taken and completed by a worker with a no-op processor at the engine's
+ * concurrency, removed on completion; redis-server's and the driver's CPU per completed job. The
+ * driver keeps at most 2,000 jobs waiting, so the worker never runs dry and Redis never fills.
+ */
+async function queue(cluster: BenchCluster, durationMs: number, concurrency: number): Promise<number> {
+  const producer = new Redis(cluster.settings.redisUrl, { maxRetriesPerRequest: null });
+  const consumer = new Redis(cluster.settings.redisUrl, { maxRetriesPerRequest: null });
+  const prefix = `${cluster.queuePrefix}-floor`;
+  const jobs = new Queue("floor", { connection: producer, prefix });
+  let completed = 0;
+  let added = 0;
+  const worker = new Worker("floor", async () => undefined, { connection: consumer, prefix, concurrency, autorun: false });
+  worker.on("completed", () => completed++);
+  void worker.run();
+  // One lane: the adder; completions are counted as they happen.
+  const addWhileBacklogIsShort = async () => {
+    if (added - completed >= 2_000) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return 0;
+    }
+    await jobs.addBulk(
+      Array.from({ length: BATCH }, () => ({
+        name: "deliver",
+        data: { deliveryId: `msg_floor_${added++}` },
+        opts: { removeOnComplete: true, removeOnFail: true },
+      })),
+    );
+    return 0;
+  };
+  try {
+    await lanes(1, Math.min(1_000, durationMs / 10), addWhileBacklogIsShort);
+    return await perUnit(
+      () => cluster.cpuSeconds().redis ?? 0,
+      true,
+      async () => {
+        const before = completed;
+        await lanes(1, durationMs, addWhileBacklogIsShort);
+        return completed - before;
+      },
+    );
+  } finally {
+    await worker.close(true);
+    await jobs.obliterate({ force: true });
+    await jobs.close();
+    producer.disconnect();
+    consumer.disconnect();
+  }
+}
+
+/**
+ * d (d'): 1 KiB POSTs to the bench receiver over keep-alive, 64 in flight, with node:http (with
+ * got, as the worker's delivery client sends them); the driver's (client's) CPU only.
+ */
+async function workerHttp(cluster: BenchCluster, durationMs: number, client: "node:http" | "got"): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const delivery = createHttpClient({ maxBodyBytes: 4096, maxSocketsPerHost: 64, policy: createAddressPolicy(["127.0.0.1/32"]) });
   const url = new URL(`${cluster.receiverUrl}/e/999`);
+  const headers = { "content-type": "application/json" };
   try {
     return await warmThenMeasure(64, durationMs, undefined, true, async () => {
-      const status = await post(agent, url, body);
+      const status =
+        client === "got"
+          ? (await delivery.send({ url: url.href, headers, body, timeoutMs: 5_000 })).statusCode
+          : await post(agent, url, body);
       if (status !== 200) throw new Error(`receiver answered ${status}`);
       return 1;
     });
   } finally {
     agent.destroy();
+    delivery.close();
   }
 }
 
-export async function floor(cluster: BenchCluster, durationMs: number): Promise<Floor> {
-  const a = await apiHttp(durationMs);
+export async function floor(cluster: BenchCluster, durationMs: number, workerConcurrency: number): Promise<Floor> {
+  const a = await apiHttp(durationMs, "node");
   const b = await postgres(cluster, durationMs);
   const c = await redis(cluster, durationMs);
-  const d = await workerHttp(cluster, durationMs);
-  return { apiHttp: a, postgres: b, redis: c, workerHttp: d, total: a + b + c + d };
+  const d = await workerHttp(cluster, durationMs, "node:http");
+  const aL = await apiHttp(durationMs, "express");
+  const cL = await queue(cluster, durationMs, workerConcurrency);
+  const dL = await workerHttp(cluster, durationMs, "got");
+  return {
+    apiHttp: a,
+    postgres: b,
+    redis: c,
+    workerHttp: d,
+    total: a + b + c + d,
+    libraries: { apiHttp: aL, queue: cL, workerHttp: dL, total: aL + b + cL + dL },
+  };
 }

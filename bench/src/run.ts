@@ -72,16 +72,33 @@ try {
 
   // F, the least CPU one event costs on this machine; S1's and S9's CPU per event are compared with it.
   let f = Number.NaN;
+  let fLibraries = Number.NaN;
   if (only.has("floor")) {
     say("floor");
-    const result = await floor(cluster, quick ? 3_000 : 8_000);
+    // The worker's concurrency as the engine runs it (WORKER_CONCURRENCY's default is 100).
+    const result = await floor(cluster, quick ? 3_000 : 8_000, settings.workerConcurrency ?? 100);
     raw.floor = result;
     f = result.total;
+    fLibraries = result.libraries.total;
     add({ scenario: "floor", metric: "a API: bare node:http server, per 1 KiB POST", value: result.apiHttp, unit: "µs" });
     add({ scenario: "floor", metric: "b Postgres: row insert + update (pg + driver)", value: result.postgres, unit: "µs" });
     add({ scenario: "floor", metric: "c Redis: id push + pop (redis + driver)", value: result.redis, unit: "µs" });
     add({ scenario: "floor", metric: "d worker: node:http client, per 1 KiB POST", value: result.workerHttp, unit: "µs" });
     add({ scenario: "floor", metric: "F = a + b + c + d", value: result.total, unit: "µs" });
+    add({ scenario: "floor", metric: "a' API: Express 5 + express.json(), per 1 KiB POST", value: result.libraries.apiHttp, unit: "µs" });
+    add({
+      scenario: "floor",
+      metric: "c' Redis: BullMQ job added in bulk, taken, completed (redis + driver)",
+      value: result.libraries.queue,
+      unit: "µs",
+    });
+    add({
+      scenario: "floor",
+      metric: "d' worker: got (the delivery client), per 1 KiB POST",
+      value: result.libraries.workerHttp,
+      unit: "µs",
+    });
+    add({ scenario: "floor", metric: "L = a' + b + c' + d' (the libraries' floor)", value: result.libraries.total, unit: "µs" });
   }
 
   let s1Rate = Number(env.BENCH_RATE ?? Number.NaN);
@@ -95,7 +112,7 @@ try {
     add({ scenario: "S1", metric: "ratio to K'", value: s1.deliveriesPerSecond / kNode, unit: "", target: { op: ">=", value: 0.6 } });
     add({ scenario: "S1", metric: "p99 (closed loop, 4,000 backlog)", value: s1.latencyMs.p99, unit: "ms" });
     for (const [name, cores] of Object.entries(s1.cores)) add({ scenario: "S1", metric: `CPU cores ${name}`, value: cores, unit: "" });
-    for (const row of cpuPerEventRows("S1", s1.cores, s1.deliveriesPerSecond, f)) add(row);
+    for (const row of cpuPerEventRows("S1", s1.cores, s1.deliveriesPerSecond, { f, l: fLibraries })) add(row);
   }
   if (only.has("s9")) {
     say("S9 single publishes, delivered");
@@ -120,7 +137,7 @@ try {
     add({ scenario: "S9", metric: "p50 publish to receipt", value: s9.latencyMs.p50, unit: "ms" });
     add({ scenario: "S9", metric: "p99 publish to receipt", value: s9.latencyMs.p99, unit: "ms" });
     for (const [name, cores] of Object.entries(s9.cores)) add({ scenario: "S9", metric: `CPU cores ${name}`, value: cores, unit: "" });
-    for (const row of cpuPerEventRows("S9", s9.cores, s9.deliveriesPerSecond, f, { total: 1500, ratio: 5 })) add(row);
+    for (const row of cpuPerEventRows("S9", s9.cores, s9.deliveriesPerSecond, { f, l: fLibraries }, { total: 1500, ratio: 5 })) add(row);
   }
   const atShares = ["s2", "s3", "s4", "s6"].some((name) => only.has(name));
   if (atShares && !(s1Rate > 0)) throw new Error("S2, S3, S4 and S6 run at shares of S1's rate: run S1 too, or set BENCH_RATE");
