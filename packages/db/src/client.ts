@@ -35,17 +35,24 @@ export interface DatabaseOptions {
  * statements often (0.1–0.2 ms of planning each; docs/PERFORMANCE.md). Those statements are
  * written for one plan. Prisma's statements are unnamed, so each is still planned once for its one
  * execution, now without its values: they find rows by key or read an index in its order, where
- * the values do not choose the plan. A `options=` in DATABASE_URL replaces this one.
+ * the values do not choose the plan. Set by a statement rather than the `options` startup
+ * parameter, which connection poolers such as PgBouncer refuse.
  */
-const SESSION_OPTIONS = "-c plan_cache_mode=force_generic_plan";
+const SESSION_SETUP = "SET plan_cache_mode = force_generic_plan";
 
 export function connectDatabase(options: DatabaseOptions): Database {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10, options: SESSION_OPTIONS });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
   // A client losing its connection (Postgres restarted) must not crash the process: the pool
   // only listens while a client is idle, so every client gets a listener of its own for the
   // moments it is checked out (by Prisma or by raw SQL) between queries.
   pool.on("error", (error) => options.onPoolError?.(error));
-  pool.on("connect", (client) => client.on("error", (error) => options.onPoolError?.(error)));
+  pool.on("connect", (client) => {
+    client.on("error", (error) => options.onPoolError?.(error));
+    // The pool hands the new client out right after this event, and a client runs its queries in
+    // order, so this runs before its first query. Should it fail, the session plans as Postgres's
+    // default would: slower, never wrong.
+    client.query(SESSION_SETUP).catch(() => undefined);
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {
