@@ -54,8 +54,7 @@ export async function throughput(cluster: BenchCluster, d: Durations) {
   const receiver = receiverControl(cluster.receiverUrl);
   return withTenant(cluster, async ({ apiKey }) => {
     const loop = closedLoop({ cluster, receiver, apiKey, pick: roundRobin, backlog: 4_000, durationMs: d.warmupMs + d.throughputMs });
-    await sleep(d.warmupMs);
-    await cluster.analyze();
+    await cluster.warmUp(d.warmupMs);
     await receiver.reset();
     await cluster.eventLoopDelay();
     const cpuBefore = cluster.cpuSeconds();
@@ -82,8 +81,7 @@ async function openPhase(
 ) {
   const receiver = receiverControl(cluster.receiverUrl);
   const loop = openLoop({ cluster, apiKey, pick, ratePerSecond: rate, durationMs: d.warmupMs + d.phaseMs });
-  await sleep(d.warmupMs);
-  await cluster.analyze();
+  await cluster.warmUp(d.warmupMs);
   await receiver.reset();
   await cluster.eventLoopDelay();
   const cpuBefore = cluster.cpuSeconds();

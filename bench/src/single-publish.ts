@@ -66,8 +66,7 @@ export async function singlePublish(cluster: BenchCluster, d: Durations): Promis
       }
     });
 
-    await sleep(d.warmupMs);
-    await cluster.analyze();
+    await cluster.warmUp(d.warmupMs);
     await receiver.reset();
     const answeredBefore = answered;
     const cpuBefore = cluster.cpuSeconds();
