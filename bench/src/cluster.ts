@@ -181,9 +181,9 @@ export class BenchCluster {
   }
 
   /**
-   * A phase's warm-up, with the tables analyzed two thirds of the way through: the plans that
-   * every connection makes again after an ANALYZE are made then, not in the measured window's
-   * first second (a full run's S2 at 50% had its p99 set by that second).
+   * A phase's warm-up, with the tables analyzed two thirds of the way through: the ANALYZE's
+   * reads and the plans every connection makes again after it fall in the warm-up, not in the
+   * measured window's first second (which set a full run's S2 p99 at 50%: docs/PERFORMANCE.md).
    */
   async warmUp(warmupMs: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, (warmupMs * 2) / 3));
