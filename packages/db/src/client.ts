@@ -41,18 +41,19 @@ export interface DatabaseOptions {
 const SESSION_SETUP = "SET plan_cache_mode = force_generic_plan";
 
 export function connectDatabase(options: DatabaseOptions): Database {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax ?? 10,
+    // Awaited by the pool before it hands the new connection out; a failure fails that checkout.
+    onConnect: async (client) => {
+      await client.query(SESSION_SETUP);
+    },
+  });
   // A client losing its connection (Postgres restarted) must not crash the process: the pool
   // only listens while a client is idle, so every client gets a listener of its own for the
   // moments it is checked out (by Prisma or by raw SQL) between queries.
   pool.on("error", (error) => options.onPoolError?.(error));
-  pool.on("connect", (client) => {
-    client.on("error", (error) => options.onPoolError?.(error));
-    // The pool hands the new client out right after this event, and a client runs its queries in
-    // order, so this runs before its first query. Should it fail, the session plans as Postgres's
-    // default would: slower, never wrong.
-    client.query(SESSION_SETUP).catch(() => undefined);
-  });
+  pool.on("connect", (client) => client.on("error", (error) => options.onPoolError?.(error)));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {
