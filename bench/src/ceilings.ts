@@ -1,9 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Queue, Worker } from "bullmq";
 import { createAddressPolicy, createHttpClient } from "@hookline/delivery";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { benchEvent } from "./workload.js";
+import { bulkQueue } from "./bulk-queue.js";
 import { lanes } from "./lanes.js";
 
 /** Runs `loop` on `concurrency` lanes for `durationMs`; returns completed operations per second. */
@@ -56,37 +55,22 @@ export async function httpCeiling(receiverUrl: string, durationMs: number, clien
 
 /** Q: BullMQ add (in bulk) and process of empty jobs, with a worker of the engine's concurrency. */
 export async function queueCeiling(redisUrl: string, prefix: string, concurrency: number, durationMs: number): Promise<number> {
-  const producer = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const consumer = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue("ceiling", { connection: producer, prefix });
-  let processed = 0;
-  const worker = new Worker("ceiling", async () => undefined, { connection: consumer, prefix, concurrency });
-  worker.on("completed", () => processed++);
+  const queue = bulkQueue({
+    redisUrl,
+    prefix,
+    name: "ceiling",
+    concurrency,
+    batch: 500,
+    maxBacklog: 5_000,
+    idleMs: 5,
+    job: (i) => ({ name: "empty", data: { i } }),
+  });
   const started = performance.now();
-  const deadline = started + durationMs;
-  let added = 0;
   try {
-    while (performance.now() < deadline) {
-      if (added - processed < 5_000) {
-        await queue.addBulk(
-          Array.from({ length: 500 }, (_, i) => ({
-            name: "empty",
-            data: { i: added + i },
-            opts: { removeOnComplete: true, removeOnFail: true },
-          })),
-        );
-        added += 500;
-      } else {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-    return processed / ((performance.now() - started) / 1000);
+    await lanes(1, durationMs, queue.feed);
+    return queue.completed() / ((performance.now() - started) / 1000);
   } finally {
-    await worker.close(true);
-    await queue.obliterate({ force: true });
     await queue.close();
-    producer.disconnect();
-    consumer.disconnect();
   }
 }
 

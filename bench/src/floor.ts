@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { fileURLToPath } from "node:url";
-import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { createAddressPolicy, createHttpClient } from "@hookline/delivery";
@@ -9,6 +8,7 @@ import { freePort, spawnTsProcess } from "@hookline/testing";
 import type { BenchCluster } from "./cluster.js";
 import { post } from "./http-post.js";
 import { benchEvent } from "./workload.js";
+import { bulkQueue } from "./bulk-queue.js";
 import { lanes } from "./lanes.js";
 
 /**
@@ -199,47 +199,30 @@ async function redis(cluster: BenchCluster, durationMs: number): Promise<number>
  * driver keeps at most 2,000 jobs waiting, so the worker never runs dry and Redis never fills.
  */
 async function queue(cluster: BenchCluster, durationMs: number, concurrency: number): Promise<number> {
-  const producer = new Redis(cluster.settings.redisUrl, { maxRetriesPerRequest: null });
-  const consumer = new Redis(cluster.settings.redisUrl, { maxRetriesPerRequest: null });
-  const prefix = `${cluster.queuePrefix}-floor`;
-  const jobs = new Queue("floor", { connection: producer, prefix });
-  let completed = 0;
-  let added = 0;
-  const worker = new Worker("floor", async () => undefined, { connection: consumer, prefix, concurrency, autorun: false });
-  worker.on("completed", () => completed++);
-  void worker.run();
-  // One lane: the adder; completions are counted as they happen.
-  const addWhileBacklogIsShort = async () => {
-    if (added - completed >= 2_000) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      return 0;
-    }
-    await jobs.addBulk(
-      Array.from({ length: BATCH }, () => ({
-        name: "deliver",
-        data: { deliveryId: `msg_floor_${added++}` },
-        opts: { removeOnComplete: true, removeOnFail: true },
-      })),
-    );
-    return 0;
-  };
+  const jobs = bulkQueue({
+    redisUrl: cluster.settings.redisUrl,
+    prefix: `${cluster.queuePrefix}-floor`,
+    name: "floor",
+    concurrency,
+    batch: BATCH,
+    maxBacklog: 2_000,
+    idleMs: 2,
+    job: (serial) => ({ name: "deliver", data: { deliveryId: `msg_floor_${serial}` } }),
+  });
   try {
-    await lanes(1, Math.min(1_000, durationMs / 10), addWhileBacklogIsShort);
+    // One lane, the adder; the worker's completions are what is counted.
+    await lanes(1, Math.min(1_000, durationMs / 10), jobs.feed);
     return await perUnit(
       () => cluster.cpuSeconds().redis ?? 0,
       true,
       async () => {
-        const before = completed;
-        await lanes(1, durationMs, addWhileBacklogIsShort);
-        return completed - before;
+        const before = jobs.completed();
+        await lanes(1, durationMs, jobs.feed);
+        return jobs.completed() - before;
       },
     );
   } finally {
-    await worker.close(true);
-    await jobs.obliterate({ force: true });
     await jobs.close();
-    producer.disconnect();
-    consumer.disconnect();
   }
 }
 

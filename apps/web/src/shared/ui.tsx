@@ -16,6 +16,15 @@ export function Badge({ status }: { status: string }) {
   return <span class={`badge badge-${status.toLowerCase().replace(/[^a-z0-9]/g, "-")}`}>{status.toLowerCase()}</span>;
 }
 
+/** An id, in monospace, linking to its own page. */
+export function IdLink({ href, id }: { href: string; id: string }) {
+  return (
+    <a class="mono" href={href}>
+      {id}
+    </a>
+  );
+}
+
 export function ErrorNote({ message }: { message: string | undefined }) {
   return message ? (
     <p class="error" role="alert">

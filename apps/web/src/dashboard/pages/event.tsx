@@ -1,6 +1,6 @@
 import { useRoute } from "preact-iso";
 import { useLoad } from "../../shared/hooks.js";
-import { Badge, DataTable, ErrorNote, Json, Loading, PageHeader, Time } from "../../shared/ui.js";
+import { Badge, DataTable, ErrorNote, IdLink, Json, Loading, PageHeader, Time } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 
 /** One event: its data (shown as text, whatever it holds) and a delivery per endpoint. */
@@ -37,14 +37,10 @@ export function EventPage() {
           row={(d) => (
             <tr key={d.id}>
               <td>
-                <a class="mono" href={`/dashboard/deliveries/${d.id}`}>
-                  {d.id}
-                </a>
+                <IdLink href={`/dashboard/deliveries/${d.id}`} id={d.id} />
               </td>
               <td>
-                <a class="mono" href={`/dashboard/endpoints/${d.endpoint_id}`}>
-                  {d.endpoint_id}
-                </a>
+                <IdLink href={`/dashboard/endpoints/${d.endpoint_id}`} id={d.endpoint_id} />
               </td>
               <td>
                 <Badge status={d.status} />

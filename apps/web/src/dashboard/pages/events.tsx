@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { fromLocalInput, toLocalInput } from "../../shared/format.js";
 import { useLoad } from "../../shared/hooks.js";
-import { DataTable, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
+import { DataTable, ErrorNote, IdLink, Loading, PageHeader, Pager, Time, useQuery } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 
 /** Events, newest first, searchable by type (or `prefix.*`), id and time; the filters live in the URL. */
@@ -81,9 +81,7 @@ export function EventsPage() {
         row={(event) => (
           <tr key={event.id}>
             <td>
-              <a class="mono" href={`/dashboard/events/${event.id}`}>
-                {event.id}
-              </a>
+              <IdLink href={`/dashboard/events/${event.id}`} id={event.id} />
             </td>
             <td class="mono">{event.event_type}</td>
             <td class="mono">{event.object_id ?? "—"}</td>

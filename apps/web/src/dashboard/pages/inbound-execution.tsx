@@ -1,6 +1,6 @@
 import { useRoute } from "preact-iso";
 import { useLoad } from "../../shared/hooks.js";
-import { Badge, ErrorNote, Json, Loading, PageHeader, Time } from "../../shared/ui.js";
+import { Badge, ErrorNote, IdLink, Json, Loading, PageHeader, Time } from "../../shared/ui.js";
 import { useDashboard } from "../session.js";
 import { must, type ExecutionError, type FlowExecution, type InboundExecutionDetail, type LogLine } from "./inbound-api.js";
 
@@ -61,9 +61,7 @@ function InboundExecution({ execution }: { execution: InboundExecutionDetail }) 
         <dd class="mono">{execution.id}</dd>
         <dt>Endpoint</dt>
         <dd>
-          <a class="mono" href={`/dashboard/inbound/${execution.endpoint_id}`}>
-            {execution.endpoint_id}
-          </a>
+          <IdLink href={`/dashboard/inbound/${execution.endpoint_id}`} id={execution.endpoint_id} />
         </dd>
         <dt>Environment</dt>
         <dd class="mono">{execution.environment_id}</dd>
@@ -132,9 +130,7 @@ function FlowRun({ execution }: { execution: FlowExecution }) {
         <dd class="mono">{execution.id}</dd>
         <dt>Integration</dt>
         <dd>
-          <a class="mono" href={`/dashboard/integrations/${execution.integration_id}`}>
-            {execution.integration_id}
-          </a>
+          <IdLink href={`/dashboard/integrations/${execution.integration_id}`} id={execution.integration_id} />
           {execution.version === null ? "" : ` (version ${execution.version})`}
         </dd>
         <dt>Flow</dt>

@@ -1,7 +1,7 @@
 import { useRoute } from "preact-iso";
 import type { Attempt } from "@hookline/sdk";
 import { useAction, useInterval, useLoad } from "../hooks.js";
-import { Badge, ErrorNote, Json, Loading, PageHeader, Time } from "../ui.js";
+import { Badge, ErrorNote, IdLink, Json, Loading, PageHeader, Time } from "../ui.js";
 import { useApp } from "../app.js";
 
 /** One delivery: every attempt as the receiver answered it, and a retry once it has failed. */
@@ -37,9 +37,7 @@ export function DeliveryPage() {
         <dd class="mono">{d.id}</dd>
         <dt>Endpoint</dt>
         <dd>
-          <a class="mono" href={`${base}/endpoints/${d.endpoint_id}`}>
-            {d.endpoint_id}
-          </a>
+          <IdLink href={`${base}/endpoints/${d.endpoint_id}`} id={d.endpoint_id} />
         </dd>
         <dt>Event</dt>
         <dd class="mono">{d.event_id}</dd>

@@ -5,7 +5,7 @@ import { fromLocalInput, toLocalInput } from "../format.js";
 import { EventTypePicker } from "../event-type-picker.js";
 import { SendTestEvent } from "../send-test-event.js";
 import { useAction, useInterval, useLoad } from "../hooks.js";
-import { Badge, DataTable, Empty, ErrorNote, Loading, PageHeader, Pager, Time, useQuery } from "../ui.js";
+import { Badge, DataTable, Empty, ErrorNote, IdLink, Loading, PageHeader, Pager, Time, useQuery } from "../ui.js";
 import { useApp } from "../app.js";
 
 const STATUSES: readonly DeliveryStatus[] = ["pending", "held", "succeeded", "failed"];
@@ -281,9 +281,7 @@ function Deliveries({ endpointId }: { endpointId: string }) {
         row={(d) => (
           <tr key={d.id}>
             <td>
-              <a class="mono" href={`${base}/deliveries/${d.id}`}>
-                {d.id}
-              </a>
+              <IdLink href={`${base}/deliveries/${d.id}`} id={d.id} />
             </td>
             <td>
               <Badge status={d.status} />
