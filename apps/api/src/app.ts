@@ -121,7 +121,7 @@ export function createApp(deps: ApiDependencies): Express {
     { path: "/v1/events", router: eventRoutes({ publisher, engine, scheduler, logger }) },
     { path: "/v1/deliveries", router: deliveryRoutes({ scheduler }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
-    { path: "/v1/settings", router: settingsRoutes() },
+    { path: "/v1/settings", router: settingsRoutes({ defaultRetentionDays: config.retention.defaultDays }) },
     { path: "/v1/stats", router: statsRoutes() },
     { path: "/v1/environments", router: environmentRoutes() },
     { path: "/v1/brands", router: brandRoutes() },

@@ -133,6 +133,7 @@ const jsonish = fc.oneof(
       "grace_period_seconds",
       "idempotency_key",
       "strict_event_types",
+      "retention_days",
       "expires_at",
       "__proto__",
       "constructor",

@@ -20,6 +20,7 @@ import {
 import { processFlow } from "./flow.processor.js";
 import { withListenRelay } from "./listen-transport.js";
 import { startSweeper } from "./sweeper.js";
+import { startHousekeeping } from "./housekeeping.js";
 
 /** What a job's processor needs: the delivery engine, with this process's gate in it. */
 export interface WorkerDependencies {
@@ -157,6 +158,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   });
 
   let sweeper: ReturnType<typeof startSweeper> | undefined;
+  let housekeeping: ReturnType<typeof startHousekeeping> | undefined;
 
   const ready = (async () => {
     await verifyEncryptionKey(db);
@@ -175,6 +177,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped unexpectedly"));
     void flows.run().catch((error: unknown) => logger.error({ err: error }, "flow worker stopped unexpectedly"));
     sweeper = startSweeper({ db, queues, scheduler, logger }, config.sweeper);
+    housekeeping = startHousekeeping({ db, logger }, config.retention);
   })();
 
   async function health(): Promise<WorkerHealth> {
@@ -197,7 +200,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     ready,
     health,
     async stop(deadlineMs = config.worker.shutdownTimeoutMs) {
-      await sweeper?.stop();
+      await Promise.all([sweeper?.stop(), housekeeping?.stop()]);
       let timer: NodeJS.Timeout | undefined;
       const graceful = await Promise.race([
         Promise.all([worker.close(), flows.close()]).then(() => true),

@@ -11,6 +11,8 @@ export interface PortalSettingsBody {
 /** A tenant's own settings (`/v1/settings`). */
 export interface SettingsBody {
   strict_event_types?: boolean;
+  /** Days of history kept; null returns to the installation's default (RETENTION_DAYS). */
+  retention_days?: number | null;
   portal?: PortalSettingsBody;
 }
 
@@ -18,6 +20,9 @@ export interface SettingsBody {
  * An origin a Content-Security-Policy `frame-ancestors` can name: scheme, host (optionally
  * `*.` for subdomains) and port. Nothing else, so a setting can never add a directive.
  */
+/** Ten years: the database's check on `tenants.retention_days` says the same. */
+export const MAX_RETENTION_DAYS = 3650;
+
 export const FRAME_ANCESTOR_PATTERN = "^https?://(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$";
 
 export const updateSettingsSchema: Schema = {
@@ -25,6 +30,7 @@ export const updateSettingsSchema: Schema = {
   additionalProperties: false,
   properties: {
     strict_event_types: { type: "boolean" },
+    retention_days: { type: ["integer", "null"], minimum: 1, maximum: MAX_RETENTION_DAYS },
     portal: {
       type: "object",
       additionalProperties: false,
@@ -52,12 +58,20 @@ export interface PortalSettingsResponse {
 
 export interface SettingsResponse {
   strict_event_types: boolean;
+  /**
+   * Days of history kept: events, finished deliveries with their attempts, and executions older
+   * than this are purged in the background. Unfinished deliveries are kept however old.
+   */
+  retention_days: number;
+  /** True when `retention_days` is the installation's default rather than the tenant's own. */
+  retention_days_default: boolean;
   portal: PortalSettingsResponse;
 }
 
 /** What the settings presenter reads of a tenant. */
 export interface SettingsRecord {
   readonly strictEventTypes: boolean;
+  readonly retentionDays: number | null;
   readonly portalName: string | null;
   readonly portalLogoUrl: string | null;
   readonly portalAccentColor: string | null;
@@ -73,6 +87,12 @@ export function presentPortalSettings(settings: SettingsRecord): PortalSettingsR
   };
 }
 
-export function presentSettings(settings: SettingsRecord): SettingsResponse {
-  return { strict_event_types: settings.strictEventTypes, portal: presentPortalSettings(settings) };
+/** `defaultRetentionDays` is the installation's RETENTION_DAYS, for tenants without their own. */
+export function presentSettings(settings: SettingsRecord, defaultRetentionDays: number): SettingsResponse {
+  return {
+    strict_event_types: settings.strictEventTypes,
+    retention_days: settings.retentionDays ?? defaultRetentionDays,
+    retention_days_default: settings.retentionDays === null,
+    portal: presentPortalSettings(settings),
+  };
 }

@@ -107,6 +107,16 @@ export interface Config {
       readonly fetchResponseBytes: number;
     };
   };
+  readonly retention: {
+    /** Days of history kept for tenants without their own `retention_days`. */
+    readonly defaultDays: number;
+    /** How often each worker purges expired history and prepares the coming days' partitions. */
+    readonly intervalMs: number;
+    /** Rows deleted per statement: small enough that no statement holds its locks for long. */
+    readonly batchSize: number;
+    /** Days of attempt partitions created ahead of today. */
+    readonly partitionsAheadDays: number;
+  };
   readonly sweeper: {
     /** How often each worker looks for due deliveries that have no job. */
     readonly intervalMs: number;
@@ -200,6 +210,12 @@ export function loadConfig(env: Env = process.env): Config {
         fetchCount: read.int("WORKFLOW_FETCH_MAX", 10, { min: 0, max: 1000 }),
         fetchResponseBytes: read.int("WORKFLOW_FETCH_RESPONSE_BYTES", 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
       },
+    },
+    retention: {
+      defaultDays: read.int("RETENTION_DAYS", 30, { min: 1, max: 3650 }),
+      intervalMs: read.seconds("RETENTION_INTERVAL_SECONDS", 300, { min: 0.05, max: 86400 }) * 1000,
+      batchSize: read.int("RETENTION_BATCH_SIZE", 1000, { min: 1, max: 100_000 }),
+      partitionsAheadDays: read.int("PARTITIONS_AHEAD_DAYS", 7, { min: 1, max: 90 }),
     },
     sweeper: {
       intervalMs: read.seconds("SWEEP_INTERVAL_SECONDS", 10, { min: 0.05, max: 3600 }) * 1000,

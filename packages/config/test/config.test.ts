@@ -73,6 +73,24 @@ describe("loadConfig", () => {
     expect((error as ConfigError).message).toMatch(/^Invalid configuration:/);
   });
 
+  it("keeps 30 days of history by default, and reads the retention settings", () => {
+    expect(loadConfig({ ENCRYPTION_KEY: KEY }).retention).toEqual({
+      defaultDays: 30,
+      intervalMs: 300_000,
+      batchSize: 1000,
+      partitionsAheadDays: 7,
+    });
+    const config = loadConfig({
+      ENCRYPTION_KEY: KEY,
+      RETENTION_DAYS: "90",
+      RETENTION_INTERVAL_SECONDS: "60",
+      RETENTION_BATCH_SIZE: "500",
+      PARTITIONS_AHEAD_DAYS: "3",
+    });
+    expect(config.retention).toEqual({ defaultDays: 90, intervalMs: 60_000, batchSize: 500, partitionsAheadDays: 3 });
+    expect(() => loadConfig({ ENCRYPTION_KEY: KEY, RETENTION_DAYS: "0" })).toThrow(/RETENTION_DAYS/);
+  });
+
   it("requires an encryption key in production and refuses malformed keys and targets", () => {
     const problems = (env: Record<string, string>) => {
       try {

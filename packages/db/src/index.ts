@@ -193,3 +193,13 @@ export { openInstanceConfig } from "./integrations/integration-secrets.js";
 
 // Secrets at rest: the startup key check.
 export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";
+
+// Retention: the background purge of expired history.
+export {
+  purgeExpiredHistory,
+  purgeTenant,
+  tenantCutoffs,
+  type PurgeCounts,
+  type PurgeOptions,
+  type TenantCutoff,
+} from "./retention/purge.js";

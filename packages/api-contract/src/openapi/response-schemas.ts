@@ -2192,12 +2192,22 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       "strict_event_types": {
         "type": "boolean"
       },
+      "retention_days": {
+        "type": "number",
+        "description": "Days of history kept: events, finished deliveries with their attempts, and executions older than this are purged in the background. Unfinished deliveries are kept however old."
+      },
+      "retention_days_default": {
+        "type": "boolean",
+        "description": "True when `retention_days` is the installation's default rather than the tenant's own."
+      },
       "portal": {
         "$ref": "#/definitions/PortalSettingsResponse"
       }
     },
     "required": [
       "strict_event_types",
+      "retention_days",
+      "retention_days_default",
       "portal"
     ],
     "additionalProperties": false

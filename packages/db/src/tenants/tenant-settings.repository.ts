@@ -2,6 +2,8 @@ import type { Database, PrismaClient } from "../client.js";
 
 export interface TenantSettings {
   readonly strictEventTypes: boolean;
+  /** Null follows the installation's RETENTION_DAYS. */
+  readonly retentionDays: number | null;
   readonly portalName: string | null;
   readonly portalLogoUrl: string | null;
   readonly portalAccentColor: string | null;
@@ -10,6 +12,7 @@ export interface TenantSettings {
 
 const SELECT = {
   strictEventTypes: true,
+  retentionDays: true,
   portalName: true,
   portalLogoUrl: true,
   portalAccentColor: true,
@@ -22,12 +25,13 @@ export function tenantSettingsRepository(prisma: PrismaClient, tenantId: string)
     async get(): Promise<TenantSettings> {
       return prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: SELECT });
     },
-    /** Fields left undefined are kept; null clears a portal field. */
+    /** Fields left undefined are kept; null clears a portal field or the retention. */
     async update(patch: Partial<TenantSettings>): Promise<TenantSettings> {
       return prisma.tenant.update({
         where: { id: tenantId },
         data: {
           ...(patch.strictEventTypes !== undefined && { strictEventTypes: patch.strictEventTypes }),
+          ...(patch.retentionDays !== undefined && { retentionDays: patch.retentionDays }),
           ...(patch.portalName !== undefined && { portalName: patch.portalName }),
           ...(patch.portalLogoUrl !== undefined && { portalLogoUrl: patch.portalLogoUrl }),
           ...(patch.portalAccentColor !== undefined && { portalAccentColor: patch.portalAccentColor }),

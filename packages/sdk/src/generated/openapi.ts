@@ -1771,6 +1771,10 @@ export interface components {
         };
         SettingsResponse: {
             strict_event_types: boolean;
+            /** @description Days of history kept: events, finished deliveries with their attempts, and executions older than this are purged in the background. Unfinished deliveries are kept however old. */
+            retention_days: number;
+            /** @description True when `retention_days` is the installation's default rather than the tenant's own. */
+            retention_days_default: boolean;
             portal: components["schemas"]["PortalSettingsResponse"];
         };
         /** @description `GET /v1/stats`: the tenant's delivery activity over the last `window_minutes`, and its endpoints now. */
@@ -5455,6 +5459,7 @@ export interface operations {
                  */
                 "application/json": {
                     strict_event_types?: boolean;
+                    retention_days?: number | null;
                     portal?: {
                         name?: string | null;
                         /** Format: http-url */

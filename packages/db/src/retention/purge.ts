@@ -1,0 +1,96 @@
+import type { Database } from "../client.js";
+
+/*
+ * The background purge of history past each tenant's retention: finished deliveries (their
+ * attempts go with them), events none of whose deliveries is left, inbound executions and
+ * finished flow executions. Each statement deletes one batch under row locks taken with SKIP
+ * LOCKED, so several workers purging at once share the work and none holds locks for long; an
+ * unfinished delivery is never selected, and its event is kept while it exists.
+ */
+
+export interface PurgeOptions {
+  /** Days kept for tenants without their own `retention_days` (RETENTION_DAYS). */
+  readonly defaultDays: number;
+  readonly batchSize: number;
+  /** Asked between batches: a stopping worker ends the pass early; the next pass goes on. */
+  readonly stopped?: () => boolean;
+}
+
+export interface PurgeCounts {
+  deliveries: number;
+  events: number;
+  executions: number;
+  flowExecutions: number;
+}
+
+export interface TenantCutoff {
+  readonly tenantId: string;
+  /** Rows created before this are past the tenant's retention. */
+  readonly cutoff: Date;
+}
+
+/**
+ * Each tenant's cutoff: the start of the UTC day `retention` days ago. Whole days, so that a
+ * day's rows go together, which is also how attempts are partitioned.
+ */
+export async function tenantCutoffs(db: Pick<Database, "pool">, defaultDays: number): Promise<TenantCutoff[]> {
+  const { rows } = await db.pool.query<{ id: string; cutoff: Date }>(
+    `SELECT id, ${dayStartDaysAgo("COALESCE(retention_days, $1::int)")} AS cutoff FROM tenants ORDER BY id`,
+    [defaultDays],
+  );
+  return rows.map((row) => ({ tenantId: row.id, cutoff: row.cutoff }));
+}
+
+/** SQL for the start of the UTC day `days` days before now. */
+export function dayStartDaysAgo(days: string): string {
+  return `(date_trunc('day', now() AT TIME ZONE 'UTC') - make_interval(days => ${days})) AT TIME ZONE 'UTC'`;
+}
+
+const BATCHES = {
+  deliveries: `DELETE FROM deliveries WHERE id IN (
+      SELECT id FROM deliveries
+      WHERE tenant_id = $1 AND created_at < $2 AND status IN ('succeeded', 'failed')
+      ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+  // An event goes once no delivery of it is left: a delivery still pending or held keeps it.
+  events: `DELETE FROM events WHERE id IN (
+      SELECT e.id FROM events e
+      WHERE e.tenant_id = $1 AND e.created_at < $2
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.tenant_id = e.tenant_id AND d.event_id = e.id)
+      ORDER BY e.created_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+  executions: `DELETE FROM executions WHERE id IN (
+      SELECT id FROM executions WHERE tenant_id = $1 AND created_at < $2
+      ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+  flowExecutions: `DELETE FROM flow_executions WHERE id IN (
+      SELECT id FROM flow_executions
+      WHERE tenant_id = $1 AND created_at < $2 AND status IN ('succeeded', 'failed', 'refused')
+      ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+} as const satisfies Record<keyof PurgeCounts, string>;
+
+/** Deletes, batch by batch, what one tenant keeps past `cutoff`; deliveries before their events. */
+export async function purgeTenant(
+  db: Pick<Database, "pool">,
+  { tenantId, cutoff }: TenantCutoff,
+  options: PurgeOptions,
+): Promise<PurgeCounts> {
+  const counts: PurgeCounts = { deliveries: 0, events: 0, executions: 0, flowExecutions: 0 };
+  for (const kind of Object.keys(BATCHES) as (keyof PurgeCounts)[]) {
+    for (;;) {
+      const { rowCount } = await db.pool.query(BATCHES[kind], [tenantId, cutoff, options.batchSize]);
+      counts[kind] += rowCount ?? 0;
+      if ((rowCount ?? 0) < options.batchSize || options.stopped?.()) break;
+    }
+    if (options.stopped?.()) break;
+  }
+  return counts;
+}
+
+/** One pass over every tenant; returns what it deleted. */
+export async function purgeExpiredHistory(db: Pick<Database, "pool">, options: PurgeOptions): Promise<PurgeCounts> {
+  const total: PurgeCounts = { deliveries: 0, events: 0, executions: 0, flowExecutions: 0 };
+  for (const tenant of await tenantCutoffs(db, options.defaultDays)) {
+    if (options.stopped?.()) break;
+    const counts = await purgeTenant(db, tenant, options);
+    for (const kind of Object.keys(total) as (keyof PurgeCounts)[]) total[kind] += counts[kind];
+  }
+  return total;
+}
