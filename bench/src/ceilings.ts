@@ -108,8 +108,9 @@ export async function databaseCeiling(databaseUrl: string, durationMs: number): 
           [ids, tenant, endpoint],
         );
         await client.query(
-          `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code)
-           SELECT 'atm_' || id, 'msg_' || id, 1, now(), 3, 200 FROM unnest($1::text[]) AS id`,
+          // now() is the deliveries' created_at: they were inserted in this transaction.
+          `INSERT INTO attempts (id, delivery_id, delivery_created_at, attempt_number, started_at, duration_ms, status_code)
+           SELECT 'atm_' || id, 'msg_' || id, now(), 1, now(), 3, 200 FROM unnest($1::text[]) AS id`,
           [ids],
         );
         await client.query(

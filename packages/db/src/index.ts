@@ -194,7 +194,14 @@ export { openInstanceConfig } from "./integrations/integration-secrets.js";
 // Secrets at rest: the startup key check.
 export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";
 
-// Retention: the background purge of expired history.
+// Retention: the attempts' partitions and the background purge of expired history.
+export {
+  attemptPartitions,
+  droppableBefore,
+  dropExpiredAttemptPartitions,
+  ensureAttemptPartitions,
+  type AttemptPartition,
+} from "./retention/attempt-partitions.js";
 export {
   purgeExpiredHistory,
   purgeTenant,

@@ -57,8 +57,8 @@ describe("deleting an endpoint while a worker records an attempt", () => {
   it("deletes a large endpoint's deliveries a batch at a time, each batch committed on its own", async () => {
     const { endpoint, deliveryIds } = await endpointWithDeliveries(database.db, "big", 25);
     await database.db.pool.query(
-      `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code)
-       SELECT 'atm_' || id, id, 1, now(), 5, 500 FROM deliveries WHERE endpoint_id = $1`,
+      `INSERT INTO attempts (id, delivery_id, delivery_created_at, attempt_number, started_at, duration_ms, status_code)
+       SELECT 'atm_' || id, id, created_at, 1, now(), 5, 500 FROM deliveries WHERE endpoint_id = $1`,
       [endpoint.id],
     );
     const remaining = async () =>

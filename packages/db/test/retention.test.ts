@@ -17,8 +17,8 @@ async function age(db: Database, deliveryId: string, days: number, status: "succ
 
 async function recordOldAttempt(db: Database, deliveryId: string, at: Date) {
   await db.pool.query(
-    `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code)
-     VALUES ('atm_' || $1, $1, 1, $2, 5, 200)`,
+    `INSERT INTO attempts (id, delivery_id, delivery_created_at, attempt_number, started_at, duration_ms, status_code)
+     SELECT 'atm_' || $1, $1, created_at, 1, $2, 5, 200 FROM deliveries WHERE id = $1`,
     [deliveryId, at],
   );
 }

@@ -4,7 +4,8 @@ import type pg from "pg";
 /**
  * Two descriptions of the same database shape: one derived from schema.prisma (through Prisma's
  * own schema parser, compiled to wasm, which needs no engine download) and one read from a
- * database the SQL migrations built. A test compares them.
+ * database the SQL migrations built. A test compares them. A partitioned table counts once, as
+ * its parent: its partitions, their indexes and their copies of its foreign keys are its own.
  */
 export interface Shape {
   tables: Record<string, Record<string, string>>;
@@ -139,7 +140,7 @@ export async function shapeFromDatabase(client: pg.Client): Promise<Shape> {
     SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
            a.attnotnull AS notnull, a.atthasdef AS hasdefault
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
       AND c.relname <> '_prisma_migrations'
     ORDER BY c.relname, a.attnum`);
   for (const row of columns.rows) {
@@ -152,7 +153,7 @@ export async function shapeFromDatabase(client: pg.Client): Promise<Shape> {
     FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
     CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-    WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'
+    WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations' AND NOT t.relispartition
     GROUP BY t.relname, i.indexrelid, i.indisunique, i.indisprimary`);
   for (const row of indexes.rows) {
     if (row.primary) shape.primaryKeys[row.table] = row.cols;
@@ -166,7 +167,7 @@ export async function shapeFromDatabase(client: pg.Client): Promise<Shape> {
          JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n) AS refcols
     FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace
-    WHERE c.contype = 'f' AND n.nspname = 'public'`);
+    WHERE c.contype = 'f' AND n.nspname = 'public' AND c.conparentid = 0`);
   for (const row of fks.rows) {
     shape.foreignKeys.push(`${row.table}(${row.cols}) -> ${row.ref}(${row.refcols}) on delete ${ON_DELETE[row.ondelete]}`);
   }

@@ -36,12 +36,13 @@ async function recordAttemptOnce(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const updated = await client.query(
+    const updated = await client.query<{ created_at: Date }>(
       `UPDATE deliveries
        SET status = $3::delivery_status, attempt_count = $2, last_attempt_at = $4, last_status_code = $5, last_error = $6,
            next_attempt_at = $7, completed_at = CASE WHEN $3::text IN ('succeeded', 'failed') THEN now() ELSE NULL END,
            updated_at = now()
-       WHERE id = $1 AND attempt_count = $2::int - 1 AND status = 'pending'`,
+       WHERE id = $1 AND attempt_count = $2::int - 1 AND status = 'pending'
+       RETURNING created_at`,
       [
         attempt.deliveryId,
         attempt.attemptNumber,
@@ -52,14 +53,15 @@ async function recordAttemptOnce(
         next.status === "pending" ? next.nextAttemptAt : null,
       ],
     );
-    if (updated.rowCount !== 1) {
+    const deliveryCreatedAt = updated.rows[0]?.created_at;
+    if (updated.rowCount !== 1 || !deliveryCreatedAt) {
       await client.query("ROLLBACK");
       return { recorded: false };
     }
     await client.query(
       `INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code, error_kind, error_message,
-                             response_headers, response_body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+                             response_headers, response_body, delivery_created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         newId("attempt"),
         attempt.deliveryId,
@@ -71,6 +73,7 @@ async function recordAttemptOnce(
         attempt.errorMessage ?? null,
         attempt.responseHeaders ? JSON.stringify(attempt.responseHeaders) : null,
         attempt.responseBody ?? null,
+        deliveryCreatedAt,
       ],
     );
     const disabledEndpoint = await applyHealthChange(client, endpointId, health);
@@ -121,12 +124,12 @@ export async function recordAttempts(pool: pg.Pool, all: readonly AttemptOutcome
            completed_at = CASE WHEN i.status = 'pending' THEN NULL ELSE now() END, updated_at = now()
        FROM input i
        WHERE d.id = i.delivery_id AND d.attempt_count = i.attempt_number - 1 AND d.status = 'pending'
-       RETURNING d.id
+       RETURNING d.id, d.created_at
      )
      INSERT INTO attempts (id, delivery_id, attempt_number, started_at, duration_ms, status_code, error_kind, error_message,
-                           response_headers, response_body)
+                           response_headers, response_body, delivery_created_at)
      SELECT i.attempt_id, i.delivery_id, i.attempt_number, i.started_at, i.duration_ms, i.status_code, i.error_kind, i.error_message,
-            i.response_headers, i.response_body
+            i.response_headers, i.response_body, u.created_at
      FROM input i JOIN updated u ON u.id = i.delivery_id
      RETURNING delivery_id`,
       [
