@@ -1,5 +1,12 @@
 import type { Logger } from "@hookline/core";
-import { dropExpiredAttemptPartitions, ensureAttemptPartitions, purgeExpiredHistory, type Database, type PurgeCounts } from "@hookline/db";
+import {
+  dropExpiredAttemptPartitions,
+  ensureAttemptPartitions,
+  purgeDeletedEndpoints,
+  purgeExpiredHistory,
+  type Database,
+  type PurgeCounts,
+} from "@hookline/db";
 
 export interface HousekeepingOptions {
   readonly intervalMs: number;
@@ -8,6 +15,8 @@ export interface HousekeepingOptions {
   readonly batchSize: number;
   /** Days of attempt partitions kept ready ahead of today. */
   readonly partitionsAheadDays: number;
+  /** How often deleted endpoints' deliveries are looked for (they should go soon after the DELETE). */
+  readonly deletionIntervalMs: number;
 }
 
 export interface HousekeepingPass {
@@ -16,16 +25,40 @@ export interface HousekeepingPass {
   readonly purged: PurgeCounts;
 }
 
-/**
- * The history's upkeep, in every worker: at start and then every interval, the coming days'
- * attempt partitions are created, days past every tenant's retention are dropped whole, and what
- * is left past each tenant's own retention is purged in batches. Workers running it at once take
- * turns on the partitions (an advisory lock) and share the rows (SKIP LOCKED), so no worker is
- * special and any may stop.
- */
-export function startHousekeeping(deps: { db: Database; logger: Logger }, options: HousekeepingOptions) {
+/** Endpoints whose history one deletion pass takes on; the next pass takes the rest. */
+const DELETED_ENDPOINTS_PER_PASS = 10;
+
+/** A task run at start and then every `intervalMs` after the previous run ends, until stopped. */
+function repeat(intervalMs: number, task: () => Promise<unknown>, onError: (error: unknown) => void) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = task()
+        .catch(onError)
+        .finally(() => schedule(intervalMs));
+    }, delayMs);
+    timer.unref();
+  };
+  schedule(0);
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}
+
+/**
+ * The history's upkeep, in every worker. At start and then every interval, the coming days'
+ * attempt partitions are created, days past every tenant's retention are dropped whole, and what
+ * is left past each tenant's own retention is purged in batches. More often, deleted endpoints
+ * lose their deliveries and then their rows. Workers running it at once take turns on the
+ * partitions (an advisory lock) and share the rows (SKIP LOCKED, or row locks in id order), so no
+ * worker is special and any may stop.
+ */
+export function startHousekeeping(deps: { db: Database; logger: Logger }, options: HousekeepingOptions) {
   let stopped = false;
 
   async function runOnce(): Promise<HousekeepingPass> {
@@ -43,23 +76,21 @@ export function startHousekeeping(deps: { db: Database; logger: Logger }, option
     return { createdPartitions, droppedPartitions, purged };
   }
 
-  function schedule(delayMs: number) {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runOnce()
-        .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, "housekeeping failed; will try again"))
-        .finally(() => schedule(options.intervalMs));
-    }, delayMs);
-    timer.unref();
+  async function purgeDeleted(): Promise<number> {
+    const endpoints = await purgeDeletedEndpoints(deps.db.prisma, { limit: DELETED_ENDPOINTS_PER_PASS });
+    if (endpoints > 0) deps.logger.info({ endpoints }, "deleted the history of deleted endpoints");
+    return endpoints;
   }
-  schedule(0);
+
+  const warn = (what: string) => (error: unknown) => deps.logger.warn({ err: (error as Error).message }, `${what} failed; will try again`);
+  const stops = [repeat(options.intervalMs, runOnce, warn("housekeeping")), repeat(options.deletionIntervalMs, purgeDeleted, warn("endpoint purge"))];
 
   return {
     runOnce,
+    purgeDeleted,
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await Promise.all(stops.map((stop) => stop()));
     },
   };
 }

@@ -195,6 +195,7 @@ export { openInstanceConfig } from "./integrations/integration-secrets.js";
 export { verifyEncryptionKey, sealLegacySecrets, EncryptionKeyMismatchError } from "./secrets/key-check.js";
 
 // Retention: the attempts' partitions and the background purge of expired history.
+export { purgeDeletedEndpoints } from "./endpoints/endpoint-deletion.js";
 export {
   attemptPartitions,
   droppableBefore,

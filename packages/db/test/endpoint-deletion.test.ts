@@ -32,7 +32,9 @@ describe("deleting an endpoint while a worker records an attempt", () => {
     try {
       await worker.query("BEGIN");
       await worker.query("UPDATE deliveries SET updated_at = now() WHERE id = $1", [deliveryId]);
-      const deleted = scope.endpoints.delete(endpoint.id);
+      // The background half of a deletion, after the endpoint was marked.
+      expect(await scope.endpoints.delete(endpoint.id)).toBe(true);
+      const deleted = deleteEndpoint(database.db.prisma, { id: endpoint.id, tenantId: endpoint.tenantId });
       await untilDeletionWaits();
       // While it waits, it holds no lock on the endpoint row (before, it did: the cycle).
       const probe = await database.db.pool.connect();

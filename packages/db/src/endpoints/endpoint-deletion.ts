@@ -13,8 +13,45 @@ export interface EndpointToDelete {
 }
 
 /**
- * Deletes an endpoint with its deliveries and their attempts, for every API flavour (one engine,
- * one way to delete). Returns false, having touched nothing, when the tenant has no such endpoint.
+ * What DELETE does, for every API flavour (one engine, one way to delete): in one short
+ * transaction, marks the endpoint deleted, frees its unique name and removes its subscriptions
+ * (which also changes the tenant's routing version, so no publish routes to it any more). Every
+ * lookup skips a marked endpoint from its commit; the workers then delete its deliveries in the
+ * background (purgeDeletedEndpoints). Returns false when the tenant has no such endpoint, or it
+ * is already deleted. It locks only the endpoint row: a worker recording an attempt, which holds
+ * a delivery and then takes the endpoint row, waits for it or it for the worker, never a cycle.
+ */
+export async function markEndpointDeleted(prisma: PrismaClient, endpoint: EndpointToDelete): Promise<boolean> {
+  const where = { id: endpoint.id, tenantId: endpoint.tenantId, deletedAt: null, ...(endpoint.flavour ? { flavour: endpoint.flavour } : {}) };
+  return retryOnConflict(() =>
+    prisma.$transaction(async (tx) => {
+      const { count } = await tx.endpoint.updateMany({ where, data: { deletedAt: new Date(), uniqueName: null } });
+      if (count === 0) return false;
+      await tx.subscription.deleteMany({ where: { endpointId: endpoint.id, tenantId: endpoint.tenantId } });
+      return true;
+    }),
+  );
+}
+
+/**
+ * The background half of a deletion: endpoints marked deleted, oldest first, at most `limit`
+ * per call, each with its deliveries and their attempts (deleteEndpoint); returns how many went.
+ */
+export async function purgeDeletedEndpoints(prisma: PrismaClient, options: { limit: number; batchSize?: number }): Promise<number> {
+  const marked = await prisma.endpoint.findMany({
+    where: { deletedAt: { not: null } },
+    select: { id: true, tenantId: true },
+    orderBy: { deletedAt: "asc" },
+    take: options.limit,
+  });
+  let purged = 0;
+  for (const endpoint of marked) if (await deleteEndpoint(prisma, endpoint, options.batchSize)) purged++;
+  return purged;
+}
+
+/**
+ * Deletes an endpoint with its deliveries and their attempts: the background half of a
+ * deletion, and a customer's deletion. Returns false, having touched nothing, when the tenant has no such endpoint.
  *
  * The deliveries go first, `batchSize` at a time, each batch its own short transaction. As one
  * transaction, the deletion of an endpoint with many deliveries locked all of them at once and

@@ -5,7 +5,7 @@ import { livePreviousSecrets, MAX_PREVIOUS_SECRETS, openEndpointRow, sealSecret,
 import { releaseHeldDeliveries, type ReleasedBatch } from "../events/due-again.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 import { isForeignKeyViolation, retryOnConflict } from "../database-errors.js";
-import { deleteEndpoint } from "./endpoint-deletion.js";
+import { markEndpointDeleted } from "./endpoint-deletion.js";
 
 export type { Endpoint } from "../generated/prisma/client.js";
 export type EndpointStatus = Endpoint["status"];
@@ -125,7 +125,13 @@ function engineColumns(cipher: SecretCipher, id: string, fields: EngineFields) {
  */
 export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, tenantId: string) {
   const open = (row: EndpointWithSubscriptions) => openEndpointRow(cipher, row);
-  const where = (id: string, scope: FlavourScope) => ({ id, tenantId, ...(scope.flavour !== undefined && { flavour: scope.flavour }) });
+  // An endpoint being deleted (deleted_at set) is gone for every lookup.
+  const where = (id: string, scope: FlavourScope) => ({
+    id,
+    tenantId,
+    deletedAt: null,
+    ...(scope.flavour !== undefined && { flavour: scope.flavour }),
+  });
   const include = { subscriptions: { orderBy: { id: "asc" as const } } };
 
   const find = async (id: string, scope: FlavourScope = {}): Promise<EndpointWithSubscriptions | null> => {
@@ -183,6 +189,7 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
       const rows = await prisma.endpoint.findMany({
         where: {
           tenantId,
+          deletedAt: null,
           ...(scope.flavour !== undefined && { flavour: scope.flavour }),
           ...(filter.customerId !== undefined && { customerId: filter.customerId }),
           ...idAfter,
@@ -200,7 +207,7 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
     async rotateSecret(id: string, secret: string, graceMs: number): Promise<RotatedSecret | null> {
       return prisma.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<{ secret: string; previous_secrets: unknown }[]>`
-          SELECT secret, previous_secrets FROM endpoints WHERE id = ${id} AND tenant_id = ${tenantId} FOR UPDATE`;
+          SELECT secret, previous_secrets FROM endpoints WHERE id = ${id} AND tenant_id = ${tenantId} AND deleted_at IS NULL FOR UPDATE`;
         const current = rows[0];
         if (!current) return null;
         const now = new Date();
@@ -289,7 +296,7 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
     /** Ids of this flavour's endpoints paused and untouched since `before` (abandoned listen sessions). */
     async pausedSince(flavour: EndpointFlavour, before: Date): Promise<string[]> {
       const rows = await prisma.endpoint.findMany({
-        where: { tenantId, flavour, status: "PAUSED", updatedAt: { lt: before } },
+        where: { tenantId, flavour, status: "PAUSED", updatedAt: { lt: before }, deletedAt: null },
         select: { id: true },
         orderBy: { id: "asc" },
         take: 100,
@@ -297,9 +304,12 @@ export function endpointRepository(prisma: PrismaClient, cipher: SecretCipher, t
       return rows.map((row) => row.id);
     },
 
-    /** With its subscriptions, deliveries and their attempts, a batch at a time (see endpoint-deletion.ts). */
+    /**
+     * Marks the endpoint deleted and removes its subscriptions, at once whatever its history; the
+     * workers delete its deliveries and attempts in the background (see endpoint-deletion.ts).
+     */
     delete(id: string, scope: FlavourScope = {}): Promise<boolean> {
-      return deleteEndpoint(prisma, { id, tenantId, ...(scope.flavour !== undefined && { flavour: scope.flavour }) });
+      return markEndpointDeleted(prisma, { id, tenantId, ...(scope.flavour !== undefined && { flavour: scope.flavour }) });
     },
   };
 }

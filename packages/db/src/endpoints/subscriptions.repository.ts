@@ -18,7 +18,7 @@ export function subscriptionRepository(prisma: PrismaClient, tenantId: string) {
   return {
     async create(input: { endpointId: string; eventTypes: string[] }): Promise<Subscription | "endpoint_not_found"> {
       return prisma.$transaction(async (tx) => {
-        const endpoint = await tx.endpoint.findFirst({ where: { id: input.endpointId, tenantId }, select: { id: true } });
+        const endpoint = await tx.endpoint.findFirst({ where: { id: input.endpointId, tenantId, deletedAt: null }, select: { id: true } });
         if (!endpoint) return "endpoint_not_found" as const;
         return tx.subscription.create({
           data: { id: newId("subscription"), tenantId, endpointId: input.endpointId, eventTypes: input.eventTypes },
@@ -49,7 +49,7 @@ export function subscriptionRepository(prisma: PrismaClient, tenantId: string) {
           const current = await tx.subscription.findFirst({ where: { id, tenantId }, select: { id: true } });
           if (!current) return "not_found" as const;
           if (patch.endpointId !== undefined) {
-            const endpoint = await tx.endpoint.findFirst({ where: { id: patch.endpointId, tenantId }, select: { id: true } });
+            const endpoint = await tx.endpoint.findFirst({ where: { id: patch.endpointId, tenantId, deletedAt: null }, select: { id: true } });
             if (!endpoint) return "endpoint_not_found" as const;
           }
           return tx.subscription.update({

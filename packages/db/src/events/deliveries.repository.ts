@@ -18,12 +18,15 @@ export interface DeliveryFilter {
   readonly until?: Date | undefined;
 }
 
+/** A delivery of an endpoint being deleted is gone with it, for every lookup. */
+const LIVE_ENDPOINT = { endpoint: { deletedAt: null } };
+
 /** The control plane's view of deliveries, bound to one tenant. */
 export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
   return {
     find(id: string): Promise<DeliveryWithAttempts | null> {
       return prisma.delivery.findFirst({
-        where: { id, tenantId },
+        where: { id, tenantId, ...LIVE_ENDPOINT },
         include: { attempts: { orderBy: { attemptNumber: "asc" } } },
       });
     },
@@ -31,7 +34,7 @@ export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
     async listForEndpoint(endpointId: string, page: PageRequest, status?: DeliveryStatus): Promise<Page<Delivery>> {
       const { idAfter, ...rest } = pageQuery(page);
       const rows = await prisma.delivery.findMany({
-        where: { tenantId, endpointId, ...(status !== undefined && { status }), ...idAfter },
+        where: { tenantId, endpointId, ...LIVE_ENDPOINT, ...(status !== undefined && { status }), ...idAfter },
         ...rest,
       });
       return toPage(rows, page.limit);
@@ -47,6 +50,7 @@ export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
       const rows = await prisma.delivery.findMany({
         where: {
           tenantId,
+          ...LIVE_ENDPOINT,
           ...(filter.status !== undefined && { status: filter.status }),
           ...(filter.endpointId !== undefined && { endpointId: filter.endpointId }),
           ...(filter.eventId !== undefined && { eventId: filter.eventId }),
@@ -72,10 +76,10 @@ export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
      */
     async retry(id: string): Promise<Delivery | "not_found" | "not_failed"> {
       const { count } = await prisma.delivery.updateMany({
-        where: { id, tenantId, status: "failed" },
+        where: { id, tenantId, status: "failed", ...LIVE_ENDPOINT },
         data: { status: "pending", nextAttemptAt: new Date(), completedAt: null },
       });
-      const delivery = await prisma.delivery.findFirst({ where: { id, tenantId } });
+      const delivery = await prisma.delivery.findFirst({ where: { id, tenantId, ...LIVE_ENDPOINT } });
       if (!delivery) return "not_found";
       return count === 1 ? delivery : "not_failed";
     },

@@ -68,7 +68,7 @@ async function deliveryStats(pool: pg.Pool, tenantId: string, options: StatsOpti
     }>(
       pool,
       "stats-endpoints",
-      `WITH mine AS (SELECT id, name, url, status, failing_since FROM endpoints WHERE tenant_id = $1)
+      `WITH mine AS (SELECT id, name, url, status, failing_since FROM endpoints WHERE tenant_id = $1 AND deleted_at IS NULL)
        SELECT json_build_object(
                 'ACTIVE', count(*) FILTER (WHERE status = 'ACTIVE'),
                 'PAUSED', count(*) FILTER (WHERE status = 'PAUSED'),

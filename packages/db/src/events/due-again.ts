@@ -67,7 +67,7 @@ export function releaseHeldDeliveries(
     (ids) => prisma.$queryRaw`
       UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
       WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpointId} AND status = 'held'
-        AND EXISTS (SELECT 1 FROM endpoints WHERE id = ${endpointId} AND status = 'ACTIVE')
+        AND EXISTS (SELECT 1 FROM endpoints WHERE id = ${endpointId} AND status = 'ACTIVE' AND deleted_at IS NULL)
       RETURNING id, seq`,
     released,
     batchSize,

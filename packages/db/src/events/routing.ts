@@ -45,7 +45,7 @@ async function load(pool: pg.Pool, tenantId: string): Promise<Routing> {
             COALESCE((SELECT json_agg(json_build_object('e', e.id, 's', e.status, 'a', e.asynchronous, 'i', e.ignore_for_api,
                                                         'c', e.customer_id, 't', s.event_types))
                       FROM subscriptions s JOIN endpoints e ON e.tenant_id = s.tenant_id AND e.id = s.endpoint_id
-                      WHERE s.tenant_id = $1 AND e.status <> 'INACTIVE'), '[]'::json) AS routes`,
+                      WHERE s.tenant_id = $1 AND e.status <> 'INACTIVE' AND e.deleted_at IS NULL), '[]'::json) AS routes`,
     [tenantId],
   );
   const row = rows[0]!;

@@ -5,11 +5,11 @@ import { prepared } from "../prepared.js";
 export type PortalOwned = "endpoint" | "subscription" | "delivery";
 
 const OWNERSHIP_SQL: Record<PortalOwned, string> = {
-  endpoint: `SELECT 1 FROM endpoints WHERE tenant_id = $1 AND id = $2 AND customer_id = $3`,
+  endpoint: `SELECT 1 FROM endpoints WHERE tenant_id = $1 AND id = $2 AND customer_id = $3 AND deleted_at IS NULL`,
   subscription: `SELECT 1 FROM subscriptions s JOIN endpoints e ON e.tenant_id = s.tenant_id AND e.id = s.endpoint_id
-                  WHERE s.tenant_id = $1 AND s.id = $2 AND e.customer_id = $3`,
+                  WHERE s.tenant_id = $1 AND s.id = $2 AND e.customer_id = $3 AND e.deleted_at IS NULL`,
   delivery: `SELECT 1 FROM deliveries d JOIN endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-              WHERE d.tenant_id = $1 AND d.id = $2 AND e.customer_id = $3`,
+              WHERE d.tenant_id = $1 AND d.id = $2 AND e.customer_id = $3 AND e.deleted_at IS NULL`,
 };
 
 /**

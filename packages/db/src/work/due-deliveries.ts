@@ -23,6 +23,7 @@ export async function withDueDeliveries(
     const { rows } = await client.query<{ id: string; next_attempt_at: Date }>(
       `SELECT id, next_attempt_at FROM deliveries
        WHERE status = 'pending' AND next_attempt_at <= now() - make_interval(secs => $1::float8 / 1000)
+         AND NOT EXISTS (SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id AND e.deleted_at IS NOT NULL)
          AND ($3::timestamptz IS NULL OR (next_attempt_at, id) > ($3::timestamptz, $4::text))
        ORDER BY next_attempt_at, id
        LIMIT $2
@@ -61,7 +62,7 @@ export async function releaseStrandedHeldDeliveries(
        SELECT d.id, d.seq FROM deliveries d
        WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id AND d.status = 'held' AND d.updated_at <= now() - make_interval(secs => $1::float8 / 1000)
        ORDER BY d.seq LIMIT $2) h
-     WHERE e.status = 'ACTIVE'
+     WHERE e.status = 'ACTIVE' AND e.deleted_at IS NULL
      ORDER BY h.seq LIMIT $2`,
     [options.graceMs, options.limit],
   );
@@ -70,7 +71,7 @@ export async function releaseStrandedHeldDeliveries(
   const { rows } = await pool.query<{ id: string; seq: string }>(
     `UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), updated_at = now()
      WHERE d.id = ANY($1::text[]) AND d.status = 'held'
-       AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.status = 'ACTIVE')
+       AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.status = 'ACTIVE' AND e.deleted_at IS NULL)
      RETURNING d.id, d.seq`,
     [found.map((row) => row.id)],
   );

@@ -42,7 +42,7 @@ const WORK_QUERY = `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
             ep.oauth_token_url, ep.oauth_client_id, ep.oauth_client_secret, ep.oauth_scope
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
-     JOIN endpoints ep ON ep.id = d.endpoint_id
+     JOIN endpoints ep ON ep.id = d.endpoint_id AND ep.deleted_at IS NULL
      WHERE d.id = ANY($1::text[])`;
 
 function toWork(db: Pick<Database, "secrets">, row: WorkRow): DeliveryWork {
