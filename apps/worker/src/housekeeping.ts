@@ -77,13 +77,16 @@ export function startHousekeeping(deps: { db: Database; logger: Logger }, option
   }
 
   async function purgeDeleted(): Promise<number> {
-    const endpoints = await purgeDeletedEndpoints(deps.db.prisma, { limit: DELETED_ENDPOINTS_PER_PASS });
+    const endpoints = await purgeDeletedEndpoints(deps.db, { limit: DELETED_ENDPOINTS_PER_PASS });
     if (endpoints > 0) deps.logger.info({ endpoints }, "deleted the history of deleted endpoints");
     return endpoints;
   }
 
   const warn = (what: string) => (error: unknown) => deps.logger.warn({ err: (error as Error).message }, `${what} failed; will try again`);
-  const stops = [repeat(options.intervalMs, runOnce, warn("housekeeping")), repeat(options.deletionIntervalMs, purgeDeleted, warn("endpoint purge"))];
+  const stops = [
+    repeat(options.intervalMs, runOnce, warn("housekeeping")),
+    repeat(options.deletionIntervalMs, purgeDeleted, warn("endpoint purge")),
+  ];
 
   return {
     runOnce,

@@ -36,12 +36,12 @@ describe("deleting an endpoint", () => {
     // ...while its rows are still there, for the workers.
     expect(await count(db, "SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1", [endpoint.id])).toBe(2_000);
 
-    expect(await purgeDeletedEndpoints(db.prisma, { limit: 10, batchSize: 300 })).toBe(1);
+    expect(await purgeDeletedEndpoints(db, { limit: 10, batchSize: 300 })).toBe(1);
     expect(await count(db, "SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1", [endpoint.id])).toBe(0);
     expect(await count(db, "SELECT count(*) AS n FROM attempts")).toBe(0);
     expect(await count(db, "SELECT count(*) AS n FROM endpoints WHERE id = $1", [endpoint.id])).toBe(0);
     // Another tenant's endpoint was not touched.
     expect(await count(db, "SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1", [other.endpoint.id])).toBe(3);
-    expect(await purgeDeletedEndpoints(db.prisma, { limit: 10 })).toBe(0);
+    expect(await purgeDeletedEndpoints(db, { limit: 10 })).toBe(0);
   });
 });

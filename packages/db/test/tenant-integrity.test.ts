@@ -60,7 +60,7 @@ describe("tenant integrity in the schema", () => {
     );
     expect(await tenantScope(database.db, a.tenantId).endpoints.delete(a.endpointId)).toBe(true);
     // The deliveries go in the background, after the DELETE answered.
-    expect(await purgeDeletedEndpoints(database.db.prisma, { limit: 10 })).toBe(1);
+    expect(await purgeDeletedEndpoints(database.db, { limit: 10 })).toBe(1);
     const { rows } = await database.db.pool.query<{ n: string }>(
       `SELECT (SELECT count(*) FROM subscriptions WHERE endpoint_id = $1) + (SELECT count(*) FROM deliveries WHERE endpoint_id = $1) AS n`,
       [a.endpointId],

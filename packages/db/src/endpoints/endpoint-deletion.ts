@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../client.js";
+import type { Database, PrismaClient } from "../client.js";
 import type { Endpoint } from "../generated/prisma/client.js";
 import { retryOnConflict } from "../database-errors.js";
 
@@ -22,7 +22,12 @@ export interface EndpointToDelete {
  * a delivery and then takes the endpoint row, waits for it or it for the worker, never a cycle.
  */
 export async function markEndpointDeleted(prisma: PrismaClient, endpoint: EndpointToDelete): Promise<boolean> {
-  const where = { id: endpoint.id, tenantId: endpoint.tenantId, deletedAt: null, ...(endpoint.flavour ? { flavour: endpoint.flavour } : {}) };
+  const where = {
+    id: endpoint.id,
+    tenantId: endpoint.tenantId,
+    deletedAt: null,
+    ...(endpoint.flavour ? { flavour: endpoint.flavour } : {}),
+  };
   return retryOnConflict(() =>
     prisma.$transaction(async (tx) => {
       const { count } = await tx.endpoint.updateMany({ where, data: { deletedAt: new Date(), uniqueName: null } });
@@ -37,7 +42,8 @@ export async function markEndpointDeleted(prisma: PrismaClient, endpoint: Endpoi
  * The background half of a deletion: endpoints marked deleted, oldest first, at most `limit`
  * per call, each with its deliveries and their attempts (deleteEndpoint); returns how many went.
  */
-export async function purgeDeletedEndpoints(prisma: PrismaClient, options: { limit: number; batchSize?: number }): Promise<number> {
+export async function purgeDeletedEndpoints(db: Pick<Database, "prisma">, options: { limit: number; batchSize?: number }): Promise<number> {
+  const { prisma } = db;
   const marked = await prisma.endpoint.findMany({
     where: { deletedAt: { not: null } },
     select: { id: true, tenantId: true },

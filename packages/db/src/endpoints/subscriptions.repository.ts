@@ -49,7 +49,10 @@ export function subscriptionRepository(prisma: PrismaClient, tenantId: string) {
           const current = await tx.subscription.findFirst({ where: { id, tenantId }, select: { id: true } });
           if (!current) return "not_found" as const;
           if (patch.endpointId !== undefined) {
-            const endpoint = await tx.endpoint.findFirst({ where: { id: patch.endpointId, tenantId, deletedAt: null }, select: { id: true } });
+            const endpoint = await tx.endpoint.findFirst({
+              where: { id: patch.endpointId, tenantId, deletedAt: null },
+              select: { id: true },
+            });
             if (!endpoint) return "endpoint_not_found" as const;
           }
           return tx.subscription.update({
