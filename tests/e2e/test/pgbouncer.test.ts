@@ -22,7 +22,8 @@ import {
  * Hookline behind PgBouncer 1.18 in transaction mode, as most managed Postgres runs: two server
  * connections shared by every client of the API and the worker (separate processes, as deployed),
  * so a statement prepared by name on one server connection is missing on the next, or already
- * there for another client.
+ * there for another client. Session mode, where a client keeps its server connection, is checked
+ * too.
  */
 const API_MAIN = fileURLToPath(new URL("../../../apps/api/src/main.ts", import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL("../../../apps/worker/src/main.ts", import.meta.url));
@@ -30,7 +31,9 @@ const EVENTS = 300;
 const PREPARED_STATEMENT_ERROR = /prepared statement \\?"[^"\\]+\\?" (does not exist|already exists)/;
 
 let database: TestDatabase;
-let bouncer: PgBouncer;
+/** Transaction mode, two server connections shared by every client. */
+let transactionPooler: PgBouncer;
+const poolers: PgBouncer[] = [];
 /** Postgres itself, not through the pooler: where the test counts what was stored. */
 let direct: Database;
 const processes: SpawnedProcess[] = [];
@@ -39,12 +42,13 @@ const queues: { cleanup(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  bouncer = await startPgBouncer({ poolMode: "transaction", poolSize: 2 });
+  transactionPooler = await startPgBouncer({ poolMode: "transaction", poolSize: 2 });
+  poolers.push(transactionPooler);
   direct = connectDatabase({ url: database.url, encryptionKey: Buffer.from(TEST_ENCRYPTION_KEY, "base64"), poolMax: 2 });
 });
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop()));
-  await bouncer?.stop();
+  await Promise.all(poolers.map((pooler) => pooler.stop()));
   await direct?.close();
   await Promise.all(receivers.map((r) => r.close()));
   await Promise.all(queues.map((q) => q.cleanup()));
@@ -62,18 +66,18 @@ interface Run {
 }
 
 /**
- * Starts an API and a worker process on the pooler with `env`, creates a tenant with one endpoint
+ * Starts an API and a worker process on `pooler` with `env`, creates a tenant with one endpoint
  * (a real loopback receiver), and publishes EVENTS events ten at a time. Stops at the first setup
  * step that is refused; publishes that are refused are counted, not retried.
  */
-async function burstThroughPooler(env: Record<string, string>): Promise<Run> {
+async function burstThroughPooler(pooler: PgBouncer, env: Record<string, string>): Promise<Run> {
   const queue = testQueuePrefix();
   queues.push(queue);
   const receiver = await startReceiver();
   receivers.push(receiver);
   const port = await freePort();
   const shared = {
-    DATABASE_URL: bouncer.urlFor(database.name),
+    DATABASE_URL: pooler.urlFor(database.name),
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: queue.prefix,
     LOG_LEVEL: "warn",
@@ -112,8 +116,8 @@ async function burstThroughPooler(env: Record<string, string>): Promise<Run> {
   return { ...run, endpointId: endpoint.body.id };
 }
 
-it(`with DATABASE_POOLER=transaction, delivers a burst of ${EVENTS} events through PgBouncer, each once`, async () => {
-  const run = await burstThroughPooler({ DATABASE_POOLER: "transaction" });
+/** Every publish answered 202, and every event reached the receiver once, under its delivery's id. */
+async function expectEachDeliveredOnce(run: Run): Promise<void> {
   expect(run.statuses.filter((status) => status >= 300)).toEqual([]);
   expect(run.published).toHaveLength(EVENTS);
 
@@ -126,12 +130,24 @@ it(`with DATABASE_POOLER=transaction, delivers a burst of ${EVENTS} events throu
   expect(deliveries.filter((d) => d.status !== "succeeded")).toEqual([]);
   expect(new Set(ids)).toEqual(new Set(deliveries.map((d) => d.id)));
   expect(await direct.prisma.attempt.count({ where: { delivery: { endpointId: run.endpointId } } })).toBe(EVENTS);
-  // The pooler served every client on its two server connections.
+  // No statement failed on its way through the pooler, not even one that was retried.
   expect(run.api.lines.concat(run.worker.lines).join("\n")).not.toMatch(PREPARED_STATEMENT_ERROR);
+}
+
+it(`with DATABASE_POOLER=transaction, delivers a burst of ${EVENTS} events through PgBouncer in transaction mode, each once`, async () => {
+  await expectEachDeliveredOnce(await burstThroughPooler(transactionPooler, { DATABASE_POOLER: "transaction" }));
 }, 60_000);
 
 it("without it, the same path fails through the same PgBouncer on the hot path's named statements", async () => {
-  const run = await burstThroughPooler({});
+  const run = await burstThroughPooler(transactionPooler, {});
   expect(run.statuses.some((status) => status >= 500)).toBe(true);
   expect(run.api.lines.join("\n")).toMatch(PREPARED_STATEMENT_ERROR);
+}, 60_000);
+
+it("in session mode needs no setting, given a server connection for each of its pooled connections", async () => {
+  // A client keeps its server connection for as long as it is connected: the API's pool (10) and
+  // the worker's (4 at this concurrency) each need theirs.
+  const sessionPooler = await startPgBouncer({ poolMode: "session", poolSize: 20 });
+  poolers.push(sessionPooler);
+  await expectEachDeliveredOnce(await burstThroughPooler(sessionPooler, {}));
 }, 60_000);
