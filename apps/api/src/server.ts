@@ -61,6 +61,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
   startProcessMetrics();
   const db = connectDatabase({
     url: config.databaseUrl,
+    pooler: config.databasePooler,
     encryptionKey: config.encryptionKey,
     onPoolError: (error) => logger.warn({ err: error }, "idle database connection lost"),
   });

@@ -60,6 +60,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   startProcessMetrics();
   const db = connectDatabase({
     url: config.databaseUrl,
+    pooler: config.databasePooler,
     encryptionKey: config.encryptionKey,
     // Each in-flight delivery holds a connection only for its short reads and writes.
     poolMax: Math.min(20, Math.max(4, Math.ceil(config.delivery.concurrency / 5))),

@@ -3,6 +3,9 @@ import { developmentEncryptionKey } from "./development-key.js";
 import { ConfigError, EnvReader, type Env } from "./env-parsers.js";
 import { allowedTargets, encryptionKey } from "./security.js";
 
+/** `none`: DATABASE_URL is Postgres itself, or a pooler in session mode; `transaction`: a pooler in transaction mode (PgBouncer's `pool_mode = transaction`). */
+export type DatabasePooler = "none" | "transaction";
+
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
@@ -28,7 +31,16 @@ export interface Config {
   };
   /** AES-256-GCM key for endpoint secrets at rest. */
   readonly encryptionKey: Buffer;
+  /** Postgres for the API's and the workers' queries: Postgres itself, or a connection pooler in front of it. */
   readonly databaseUrl: string;
+  /**
+   * What DATABASE_URL reaches: Postgres (or a pooler in session mode), or a pooler in transaction
+   * mode, where a connection is ours only for one transaction, so no statement is prepared by name
+   * and no session setting is made (docs/DECISIONS.md, "Behind a transaction pooler").
+   */
+  readonly databasePooler: DatabasePooler;
+  /** Postgres without a pooler, for migrations (they hold a session-level lock); unset: DATABASE_URL. */
+  readonly databaseDirectUrl: string | undefined;
   readonly redisUrl: string;
   /** Prefix of every BullMQ key, so that several installations (or test files) share one Redis. */
   readonly queuePrefix: string;
@@ -166,6 +178,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryptionKey: encryptionKey(read, env.ENCRYPTION_KEY, env.NODE_ENV === "production"),
     databaseUrl: read.url("DATABASE_URL", DEFAULT_DATABASE_URL, ["postgres:", "postgresql:"]),
+    databasePooler: read.oneOf("DATABASE_POOLER", "none", ["none", "transaction"] as const),
+    databaseDirectUrl: read.optionalUrl("DATABASE_DIRECT_URL", ["postgres:", "postgresql:"]),
     redisUrl: read.url("REDIS_URL", DEFAULT_REDIS_URL, ["redis:", "rediss:"]),
     queuePrefix: read.string("QUEUE_PREFIX", "hookline"),
     logLevel: read.oneOf("LOG_LEVEL", "info", LOG_LEVELS),
@@ -224,6 +238,21 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
+}
+
+/**
+ * Where migrations run: DATABASE_DIRECT_URL, else DATABASE_URL. The migrator holds a session-level
+ * advisory lock while it works, which a pooler in transaction mode would leave on whichever server
+ * connection took it, so behind one the direct URL is required.
+ */
+export function migrationsDatabaseUrl(config: Pick<Config, "databaseUrl" | "databasePooler" | "databaseDirectUrl">): string {
+  if (config.databaseDirectUrl !== undefined) return config.databaseDirectUrl;
+  if (config.databasePooler === "transaction") {
+    throw new ConfigError([
+      "DATABASE_DIRECT_URL must reach Postgres without the pooler when DATABASE_POOLER=transaction (migrations hold a session-level lock)",
+    ]);
+  }
+  return config.databaseUrl;
 }
 
 /**

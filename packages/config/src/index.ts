@@ -1,10 +1,12 @@
 export {
   loadConfig,
   loadConfigOrExit,
+  migrationsDatabaseUrl,
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
   DEFAULT_RETRY_SCHEDULE,
   type Config,
+  type DatabasePooler,
   type LogLevel,
 } from "./config.js";
 export { ConfigError, EnvReader, type Env } from "./env-parsers.js";

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, loadConfig, loadConfigOrExit } from "../src/index.js";
+import { ConfigError, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, loadConfig, loadConfigOrExit, migrationsDatabaseUrl } from "../src/index.js";
 
 const KEY = Buffer.alloc(32, 1).toString("base64");
 
@@ -15,6 +15,8 @@ describe("loadConfig", () => {
       env: "development",
       api: { port: 3000, adminToken: undefined, maxBodyBytes: 1_048_576 },
       databaseUrl: DEFAULT_DATABASE_URL,
+      databasePooler: "none",
+      databaseDirectUrl: undefined,
       redisUrl: DEFAULT_REDIS_URL,
       logLevel: "info",
       queuePrefix: "hookline",
@@ -25,6 +27,8 @@ describe("loadConfig", () => {
     const config = loadConfig({
       PORT: "8080",
       DATABASE_URL: "postgresql://u:p@db:5432/hooks",
+      DATABASE_POOLER: "transaction",
+      DATABASE_DIRECT_URL: "postgres://u:p@db-primary:5432/hooks",
       REDIS_URL: "rediss://cache:6380/2",
       ADMIN_TOKEN: "a-long-enough-admin-token",
       LOG_LEVEL: "debug",
@@ -46,6 +50,8 @@ describe("loadConfig", () => {
       env: "production",
       api: { host: "127.0.0.1", port: 8080, adminToken: "a-long-enough-admin-token", maxBodyBytes: 2048 },
       databaseUrl: "postgresql://u:p@db:5432/hooks",
+      databasePooler: "transaction",
+      databaseDirectUrl: "postgres://u:p@db-primary:5432/hooks",
       redisUrl: "rediss://cache:6380/2",
       logLevel: "debug",
       queuePrefix: "hl",
@@ -58,6 +64,8 @@ describe("loadConfig", () => {
       loadConfig({
         PORT: "eighty",
         DATABASE_URL: "mysql://x",
+        DATABASE_POOLER: "statement",
+        DATABASE_DIRECT_URL: "http://db",
         REDIS_URL: "not a url",
         LOG_LEVEL: "loud",
         ADMIN_TOKEN: "short",
@@ -68,7 +76,16 @@ describe("loadConfig", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join("\n");
-    for (const name of ["PORT", "DATABASE_URL", "REDIS_URL", "LOG_LEVEL", "ADMIN_TOKEN", "FAILING_ENDPOINT_AFTER"])
+    for (const name of [
+      "PORT",
+      "DATABASE_URL",
+      "DATABASE_POOLER",
+      "DATABASE_DIRECT_URL",
+      "REDIS_URL",
+      "LOG_LEVEL",
+      "ADMIN_TOKEN",
+      "FAILING_ENDPOINT_AFTER",
+    ])
       expect(problems).toContain(name);
     expect((error as ConfigError).message).toMatch(/^Invalid configuration:/);
   });
@@ -123,5 +140,22 @@ describe("loadConfig", () => {
       process.stderr.write = write;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("migrationsDatabaseUrl", () => {
+  const config = (env: Record<string, string>) =>
+    loadConfig({ ENCRYPTION_KEY: KEY, DATABASE_URL: "postgresql://pooler:6432/hooks", ...env });
+
+  it("migrates through DATABASE_URL unless a direct URL is given", () => {
+    expect(migrationsDatabaseUrl(config({}))).toBe("postgresql://pooler:6432/hooks");
+    expect(migrationsDatabaseUrl(config({ DATABASE_DIRECT_URL: "postgresql://db:5432/hooks" }))).toBe("postgresql://db:5432/hooks");
+    expect(migrationsDatabaseUrl(config({ DATABASE_POOLER: "transaction", DATABASE_DIRECT_URL: "postgresql://db:5432/hooks" }))).toBe(
+      "postgresql://db:5432/hooks",
+    );
+  });
+
+  it("refuses to migrate through a transaction pooler, naming the variable to set", () => {
+    expect(() => migrationsDatabaseUrl(config({ DATABASE_POOLER: "transaction" }))).toThrow(/DATABASE_DIRECT_URL/);
   });
 });
