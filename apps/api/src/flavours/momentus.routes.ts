@@ -18,6 +18,7 @@ import { validator } from "../http/validation.js";
 import { customerOfBody, endpointFilter, refuseCustomer } from "../services/endpoint-customers.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
+import { releaseHeldInBackground } from "../services/held-release.js";
 
 type CreateBody = Required<Pick<MomentusWebhookBody, "name" | "trigger_action" | "url">> & MomentusWebhookBody;
 const parseCreate = validator<CreateBody>(createMomentusWebhookSchema, "body");
@@ -115,8 +116,8 @@ export function momentusRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
     if (result === "not_found") throw notFound();
     if (result === "name_taken") throw nameTaken(body.name);
     // Activated again: what was held meanwhile (deliveries already due when it was switched off)
-    // goes out, a batch at a time in publish order, each batch enqueued once committed.
-    if (result.resumed) await scope.endpoints.releaseHeld(req.params.id, (ids) => deps.scheduler.due(ids, req.log));
+    // goes out in publish order, after the answer.
+    if (result.resumed) releaseHeldInBackground(scope, req.params.id, deps.scheduler, req.log);
     res.json(presentMomentusWebhook(result.endpoint));
   });
 

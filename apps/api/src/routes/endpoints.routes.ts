@@ -30,6 +30,7 @@ import { validator } from "../http/validation.js";
 import { customerOfBody, endpointFilter, refuseCustomer } from "../services/endpoint-customers.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
+import { releaseHeldInBackground } from "../services/held-release.js";
 
 const parseCreate = validator<CreateEndpointBody>(createEndpointSchema, "body");
 const parseUpdate = validator<UpdateEndpointBody>(updateEndpointSchema, "body");
@@ -114,10 +115,8 @@ export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
     });
     const updated = refuseCustomer(result, body.customer_id);
     if (typeof updated === "string") throw notFound();
-    if (updated.resumed) {
-      // The held deliveries, in publish order, a batch at a time, each enqueued once committed.
-      await tenantOf(res).scope.endpoints.releaseHeld(req.params.id, (ids) => deps.scheduler.due(ids, req.log));
-    }
+    // The held deliveries go out in publish order after the answer, however many there are.
+    if (updated.resumed) releaseHeldInBackground(tenantOf(res).scope, req.params.id, deps.scheduler, req.log);
     res.json(presentEndpoint(updated.endpoint));
   });
 
