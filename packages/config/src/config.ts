@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { developmentEncryptionKey } from "./development-key.js";
 import { ConfigError, EnvReader, type Env } from "./env-parsers.js";
+import { queuePrefix, redisSettings, type RedisSettings } from "./redis.js";
 import { allowedTargets, encryptionKey } from "./security.js";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -29,8 +30,12 @@ export interface Config {
   /** AES-256-GCM key for endpoint secrets at rest. */
   readonly encryptionKey: Buffer;
   readonly databaseUrl: string;
-  readonly redisUrl: string;
-  /** Prefix of every BullMQ key, so that several installations (or test files) share one Redis. */
+  /** The queue's Redis: one server (REDIS_URL), a cluster (REDIS_CLUSTER_NODES) or a sentinel-watched primary (REDIS_SENTINELS). */
+  readonly redis: RedisSettings;
+  /**
+   * Prefix of every BullMQ key, so that several installations (or test files) share one Redis.
+   * On a cluster it is a hash tag (`{hookline}`), so that each queue's keys share a slot.
+   */
   readonly queuePrefix: string;
   readonly logLevel: LogLevel;
   readonly delivery: {
@@ -119,7 +124,6 @@ export interface Config {
 export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 export const DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hookline";
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
 function faultRate(read: EnvReader, env: Env): number {
   const raw = env.FAULT_ENQUEUE_FAILURE_RATE;
@@ -141,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
   const read = new EnvReader(env);
   // At least two: a tenant awaiting a slow fetch holds its thread, and must not hold the only one.
   const sandboxThreads = read.int("SANDBOX_THREADS", Math.max(2, availableParallelism()), { min: 1, max: 64 });
+  const redis = redisSettings(read);
   const config: Config = {
     env: read.oneOf("NODE_ENV", "development", ["development", "production", "test"] as const),
     api: {
@@ -156,8 +161,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryptionKey: encryptionKey(read, env.ENCRYPTION_KEY, env.NODE_ENV === "production"),
     databaseUrl: read.url("DATABASE_URL", DEFAULT_DATABASE_URL, ["postgres:", "postgresql:"]),
-    redisUrl: read.url("REDIS_URL", DEFAULT_REDIS_URL, ["redis:", "rediss:"]),
-    queuePrefix: read.string("QUEUE_PREFIX", "hookline"),
+    redis,
+    queuePrefix: queuePrefix(read, redis),
     logLevel: read.oneOf("LOG_LEVEL", "info", LOG_LEVELS),
     delivery: {
       concurrency: read.int("WORKER_CONCURRENCY", 100, { min: 1, max: 1000 }),

@@ -1,10 +1,3 @@
-export {
-  loadConfig,
-  loadConfigOrExit,
-  DEFAULT_DATABASE_URL,
-  DEFAULT_REDIS_URL,
-  DEFAULT_RETRY_SCHEDULE,
-  type Config,
-  type LogLevel,
-} from "./config.js";
+export { loadConfig, loadConfigOrExit, DEFAULT_DATABASE_URL, DEFAULT_RETRY_SCHEDULE, type Config, type LogLevel } from "./config.js";
 export { ConfigError, EnvReader, type Env } from "./env-parsers.js";
+export { DEFAULT_REDIS_URL, DEFAULT_SENTINEL_NAME, type RedisNode, type RedisSettings } from "./redis.js";

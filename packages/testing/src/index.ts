@@ -4,5 +4,14 @@ export { jsonClient, type JsonRequest, type JsonResponse, type RequestOptions } 
 export { testConfig, TEST_ADMIN_TOKEN, TEST_ENCRYPTION_KEY, TEST_PROCESS_ENV } from "./config.js";
 export { startReceiver, type Receiver, type ReceivedRequest, type Reply, type ReplyFn } from "./receiver.js";
 export { spawnTsProcess, type SpawnedProcess } from "./process.js";
-export { freePort, startPostgresServer, startRedisServer, waitForHttp, type PostgresServer, type RedisServer } from "./services.js";
+export {
+  freePort,
+  startPostgresServer,
+  startRedisServer,
+  waitForHttp,
+  type PostgresServer,
+  type QueueRedis,
+  type RedisServer,
+} from "./services.js";
 export { useTestDatabase, useTestRedis, type DatabaseFixture, type RedisFixture } from "./fixtures.js";
+export { startRedisCluster, type RedisCluster, type RedisClusterOptions } from "./redis-cluster.js";
