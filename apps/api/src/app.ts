@@ -5,8 +5,7 @@ import type { Database } from "@hookline/db";
 import { createAddressPolicy } from "@hookline/delivery";
 import type { DeliveryEngine } from "@hookline/delivery-engine";
 import type { Publisher } from "@hookline/publishing";
-import type { JobQueues, ListenHub, Scheduler } from "@hookline/queue";
-import type { Redis } from "ioredis";
+import type { JobQueues, ListenHub, RedisClient, Scheduler } from "@hookline/queue";
 import { securityHeaders } from "./http/security-headers.js";
 import { requireAdmin, requireTenant } from "./http/auth.middleware.js";
 import { jsonBody } from "./http/body.middleware.js";
@@ -60,7 +59,7 @@ export interface ApiDependencies {
   /** The one path events take into the engine. */
   readonly publisher: Publisher;
   /** Shared with the queue's producer; also holds the rate limit counters. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly readiness: Readiness;
   /** What the API delivers synchronous webhooks with (no per-endpoint gate). */
   readonly engine: DeliveryEngine;

@@ -16,14 +16,13 @@ import { createDeliveryEngine } from "@hookline/delivery-engine";
 import { createInboundService, createIntegrationService } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
 import { lazySandboxPool } from "@hookline/sandbox";
-import { createRedis, JobQueues, ListenHub, Scheduler } from "@hookline/queue";
-import type { Redis } from "ioredis";
+import { createRedis, JobQueues, ListenHub, Scheduler, type RedisClient } from "@hookline/queue";
 import type { DependencyState } from "./routes/health.routes.js";
 import { createApp } from "./app.js";
 import type { ContractViolation } from "./http/contract-check.js";
 
 /** Each dependency answers within about a second or counts as unavailable. */
-async function checkDependencies(db: Database, redis: Redis): Promise<Record<string, DependencyState>> {
+async function checkDependencies(db: Database, redis: RedisClient): Promise<Record<string, DependencyState>> {
   const within = async (probe: () => Promise<unknown>): Promise<DependencyState> => {
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -80,11 +79,11 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
   }
   // The API only produces jobs; its Redis connection fails fast so that a Redis outage never
   // hangs a request (Postgres already holds the work).
-  const redis = createRedis(config.redisUrl, "producer");
+  const redis = createRedis(config.redis, "producer");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const queues = new JobQueues(redis, config.queuePrefix);
   // `hookline listen` streams: requests from workers arrive on this process's subscriber connection.
-  const listenSubscriber = createRedis(config.redisUrl, "worker");
+  const listenSubscriber = createRedis(config.redis, "worker");
   listenSubscriber.on("error", (error) => logger.warn({ err: error.message }, "redis subscriber connection error"));
   const listenHub = new ListenHub(redis, listenSubscriber, config.queuePrefix);
   const scheduler = new Scheduler({ queues, logger, enqueueFailureRate: config.api.faultEnqueueFailureRate });

@@ -9,7 +9,7 @@ import { createPublisher } from "@hookline/publishing";
 import { lazySandboxPool } from "@hookline/sandbox";
 import {
   createRedis,
-  evictionPolicy,
+  evictionPolicies,
   isSafeEvictionPolicy,
   JobQueues,
   ListenSender,
@@ -66,7 +66,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     poolMax: Math.min(20, Math.max(4, Math.ceil(config.delivery.concurrency / 5))),
     onPoolError: (error) => logger.warn({ err: error }, "idle database connection lost"),
   });
-  const connection = createRedis(config.redisUrl, "worker");
+  const connection = createRedis(config.redis, "worker");
   connection.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const { http, tokens } = createOutbound({
     responseBodyMaxBytes: config.delivery.responseBodyMaxBytes,
@@ -76,11 +76,11 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   });
   // The producer side (sweeper, operational events, releases) must fail fast rather than queue
   // commands while Redis is away.
-  const producer = createRedis(config.redisUrl, "producer");
+  const producer = createRedis(config.redis, "producer");
   producer.on("error", () => undefined);
   const queues = new JobQueues(producer, config.queuePrefix);
   // Deliveries to `hookline listen` endpoints go to the listening CLI through Redis, not over the network.
-  const listenSubscriber = createRedis(config.redisUrl, "worker");
+  const listenSubscriber = createRedis(config.redis, "worker");
   listenSubscriber.on("error", () => undefined);
   const deliveries = withListenRelay(
     http,
@@ -166,13 +166,14 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     const sealed = await sealLegacySecrets(db);
     if (sealed > 0) logger.info({ endpoints: sealed }, "sealed secrets stored before encryption at rest");
     await worker.waitUntilReady();
-    const policy = await evictionPolicy(connection);
-    if (!isSafeEvictionPolicy(policy)) {
+    // On a cluster every primary is asked: each node has its own configuration.
+    const unsafe = (await evictionPolicies(connection)).filter((node) => !isSafeEvictionPolicy(node.policy));
+    if (unsafe.length > 0) {
       const message =
-        `Redis maxmemory-policy is "${policy}": it may evict queued jobs. ` +
+        `Redis maxmemory-policy is ${unsafe.map((node) => `"${node.policy}" on ${node.node}`).join(", ")}: it may evict queued jobs. ` +
         "Set it to noeviction, or ALLOW_EVICTING_REDIS=true to run anyway.";
       if (!config.worker.allowEvictingRedis) throw new Error(message);
-      logger.warn({ policy }, message);
+      logger.warn({ nodes: unsafe }, message);
     }
     await flows.waitUntilReady();
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped unexpectedly"));

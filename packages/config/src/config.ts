@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { developmentEncryptionKey } from "./development-key.js";
 import { ConfigError, EnvReader, type Env } from "./env-parsers.js";
+import { queuePrefix, redisSettings, type RedisSettings } from "./redis.js";
 import { allowedTargets, encryptionKey } from "./security.js";
 
 /** `none`: DATABASE_URL is Postgres itself, or a pooler in session mode; `transaction`: a pooler in transaction mode (PgBouncer's `pool_mode = transaction`). */
@@ -41,8 +42,12 @@ export interface Config {
   readonly databasePooler: DatabasePooler;
   /** Postgres without a pooler, for migrations (they hold a session-level lock); unset: DATABASE_URL. */
   readonly databaseDirectUrl: string | undefined;
-  readonly redisUrl: string;
-  /** Prefix of every BullMQ key, so that several installations (or test files) share one Redis. */
+  /** The queue's Redis: one server (REDIS_URL), a cluster (REDIS_CLUSTER_NODES) or a sentinel-watched primary (REDIS_SENTINELS). */
+  readonly redis: RedisSettings;
+  /**
+   * Prefix of every BullMQ key, so that several installations (or test files) share one Redis.
+   * On a cluster it is a hash tag (`{hookline}`), so that each queue's keys share a slot.
+   */
   readonly queuePrefix: string;
   readonly logLevel: LogLevel;
   readonly delivery: {
@@ -141,7 +146,6 @@ export interface Config {
 export const DEFAULT_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 export const DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hookline";
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
 function faultRate(read: EnvReader, env: Env): number {
   const raw = env.FAULT_ENQUEUE_FAILURE_RATE;
@@ -163,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
   const read = new EnvReader(env);
   // At least two: a tenant awaiting a slow fetch holds its thread, and must not hold the only one.
   const sandboxThreads = read.int("SANDBOX_THREADS", Math.max(2, availableParallelism()), { min: 1, max: 64 });
+  const redis = redisSettings(read);
   const config: Config = {
     env: read.oneOf("NODE_ENV", "development", ["development", "production", "test"] as const),
     api: {
@@ -180,8 +185,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: read.url("DATABASE_URL", DEFAULT_DATABASE_URL, ["postgres:", "postgresql:"]),
     databasePooler: read.oneOf("DATABASE_POOLER", "none", ["none", "transaction"] as const),
     databaseDirectUrl: read.optionalUrl("DATABASE_DIRECT_URL", ["postgres:", "postgresql:"]),
-    redisUrl: read.url("REDIS_URL", DEFAULT_REDIS_URL, ["redis:", "rediss:"]),
-    queuePrefix: read.string("QUEUE_PREFIX", "hookline"),
+    redis,
+    queuePrefix: queuePrefix(read, redis),
     logLevel: read.oneOf("LOG_LEVEL", "info", LOG_LEVELS),
     delivery: {
       concurrency: read.int("WORKER_CONCURRENCY", 100, { min: 1, max: 1000 }),

@@ -17,7 +17,7 @@ describe("loadConfig", () => {
       databaseUrl: DEFAULT_DATABASE_URL,
       databasePooler: "none",
       databaseDirectUrl: undefined,
-      redisUrl: DEFAULT_REDIS_URL,
+      redis: { mode: "single", url: DEFAULT_REDIS_URL },
       logLevel: "info",
       queuePrefix: "hookline",
     });
@@ -52,7 +52,7 @@ describe("loadConfig", () => {
       databaseUrl: "postgresql://u:p@db:5432/hooks",
       databasePooler: "transaction",
       databaseDirectUrl: "postgres://u:p@db-primary:5432/hooks",
-      redisUrl: "rediss://cache:6380/2",
+      redis: { mode: "single", url: "rediss://cache:6380/2" },
       logLevel: "debug",
       queuePrefix: "hl",
     });
@@ -120,6 +120,65 @@ describe("loadConfig", () => {
     expect(problems({ NODE_ENV: "production" })).toMatch(/ENCRYPTION_KEY is required when NODE_ENV=production/);
     expect(problems({ ENCRYPTION_KEY: "c2hvcnQ=" })).toMatch(/ENCRYPTION_KEY must be 32 bytes/);
     expect(problems({ ENCRYPTION_KEY: KEY, ALLOW_PRIVATE_TARGETS: "10.0.0.0/33,intranet" })).toMatch(/not: 10.0.0.0\/33, intranet/);
+  });
+
+  it("reads a Redis Cluster's nodes and makes the queue prefix a hash tag there only", () => {
+    const config = loadConfig({
+      ENCRYPTION_KEY: KEY,
+      REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-b:7001,[fd00::3]:7002",
+      REDIS_URL: "rediss://app:s3cret@ignored:6379",
+      QUEUE_PREFIX: "hl",
+    });
+    expect(config.redis).toEqual({
+      mode: "cluster",
+      url: "rediss://app:s3cret@ignored:6379",
+      nodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "redis-b", port: 7001 },
+        { host: "fd00::3", port: 7002 },
+      ],
+    });
+    expect(config.queuePrefix).toBe("{hl}");
+    // The default prefix too; one that holds a hash tag already is kept as written.
+    expect(loadConfig({ ENCRYPTION_KEY: KEY, REDIS_CLUSTER_NODES: "a:1" }).queuePrefix).toBe("{hookline}");
+    expect(loadConfig({ ENCRYPTION_KEY: KEY, REDIS_CLUSTER_NODES: "a:1", QUEUE_PREFIX: "hl:{eu}" }).queuePrefix).toBe("hl:{eu}");
+    // An empty tag is no tag for Redis (the whole key is hashed), so it is wrapped.
+    expect(loadConfig({ ENCRYPTION_KEY: KEY, REDIS_CLUSTER_NODES: "a:1", QUEUE_PREFIX: "hl{}" }).queuePrefix).toBe("{hl{}}");
+  });
+
+  it("reads the sentinels of a primary, keeping the queue prefix as written", () => {
+    const config = loadConfig({ ENCRYPTION_KEY: KEY, REDIS_SENTINELS: "s1:26379,s2:26380", QUEUE_PREFIX: "hl" });
+    expect(config.redis).toEqual({
+      mode: "sentinel",
+      url: DEFAULT_REDIS_URL,
+      sentinels: [
+        { host: "s1", port: 26379 },
+        { host: "s2", port: 26380 },
+      ],
+      name: "mymaster",
+    });
+    expect(config.queuePrefix).toBe("hl");
+    expect(loadConfig({ ENCRYPTION_KEY: KEY, REDIS_SENTINELS: "s1:26379", REDIS_SENTINEL_NAME: "queue" }).redis).toMatchObject({
+      name: "queue",
+    });
+  });
+
+  it("refuses malformed Redis nodes, two topologies at once, and a database on a cluster", () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ENCRYPTION_KEY: KEY, ...env });
+        return "";
+      } catch (error) {
+        return (error as ConfigError).problems.join("\n");
+      }
+    };
+    expect(problems({ REDIS_CLUSTER_NODES: "a:1,b" })).toMatch(
+      /REDIS_CLUSTER_NODES must be a comma-separated list of host:port \(got "b"\)/,
+    );
+    expect(problems({ REDIS_SENTINELS: "s:99999" })).toMatch(/REDIS_SENTINELS must be .* \(got "s:99999"\)/);
+    expect(problems({ REDIS_CLUSTER_NODES: "a:1", REDIS_SENTINELS: "s:2" })).toMatch(/cannot both be set/);
+    expect(problems({ REDIS_CLUSTER_NODES: "a:1", REDIS_URL: "redis://x:6379/3" })).toMatch(/REDIS_URL must not name a database/);
+    expect(problems({ REDIS_CLUSTER_NODES: "a:1", REDIS_URL: "redis://x:6379/0" })).toBe("");
   });
 
   it("generates one development key, kept in a file that later processes reuse", () => {

@@ -1,4 +1,11 @@
-export { createRedis, PRODUCER_COMMAND_TIMEOUT_MS } from "./connection.js";
+export {
+  createRedis,
+  PRODUCER_COMMAND_TIMEOUT_MS,
+  type ConnectionRole,
+  type RedisClient,
+  type RedisNode,
+  type RedisTarget,
+} from "./connection.js";
 export {
   deliverPayload,
   JOBS,
@@ -22,5 +29,5 @@ export {
   type Publisher,
   type SchedulerOptions,
 } from "./scheduler.js";
-export { evictionPolicy, isSafeEvictionPolicy } from "./redis-policy.js";
+export { evictionPolicies, isSafeEvictionPolicy, type NodePolicy } from "./redis-policy.js";
 export { ListenHub, ListenSender, type ListenOutcome, type ListenRequest, type ListenResult } from "./listen-relay.js";

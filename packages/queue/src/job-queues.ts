@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.js";
 import { parsePayload, type JobKind, type QueueName } from "./catalog.js";
 
 const PROMOTE_CHUNK = 100;
@@ -29,7 +29,7 @@ export class JobQueues {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     readonly prefix: string,
     private readonly onError: (error: Error) => void = () => undefined,
   ) {}

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import { Cluster } from "ioredis";
+import type { RedisClient } from "./connection.js";
 
 /**
  * `hookline listen` over Redis pub/sub. A worker attempting a delivery to a listen endpoint does
@@ -43,8 +44,8 @@ export class ListenSender {
   private subscribed: Promise<unknown> | undefined;
 
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly prefix: string,
   ) {
     subscriber.on("pmessage", (_pattern: string, _channel: string, message: string) => {
@@ -73,12 +74,20 @@ export class ListenSender {
         requestChannel(this.prefix, endpointId),
         JSON.stringify({ ...request, attempt_id: attemptId }),
       );
-      if (receivers === 0) return { ok: false, reason: "no_listener" };
+      if (receivers === 0 && !(await this.ownedElsewhere(endpointId))) return { ok: false, reason: "no_listener" };
       return await answered;
     } finally {
       clearTimeout(timer);
       this.waiting.delete(attemptId);
     }
+  }
+
+  /**
+   * On a cluster a message reaches the subscribers of every node, but PUBLISH counts only those of
+   * the node it was sent to: none counted means no listener only if no API process owns the endpoint.
+   */
+  private async ownedElsewhere(endpointId: string): Promise<boolean> {
+    return this.publisher instanceof Cluster && (await this.publisher.exists(ownerKey(this.prefix, endpointId))) === 1;
   }
 }
 
@@ -99,8 +108,8 @@ export class ListenHub {
   private readonly open = new Map<ListenConnection, Promise<void>>();
 
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly prefix: string,
   ) {
     subscriber.on("message", (channel: string, message: string) => {

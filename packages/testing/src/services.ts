@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, chmodSync, chownSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,15 +18,42 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not start within ${timeoutMs} ms`);
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-export interface RedisServer {
+/** `redis-cli -p <port> <args>`'s output, trimmed ("" if the server does not answer). */
+export function redisCli(port: number, ...args: string[]): string {
+  return spawnSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8", timeout: 5_000 }).stdout?.trim() ?? "";
+}
+
+/** The same without blocking: for polling while the test's own requests are in flight. */
+export function redisCliAsync(port: number, ...args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    execFile("redis-cli", ["-p", String(port), ...args], { encoding: "utf8", timeout: 5_000 }, (_error, stdout) =>
+      resolve(String(stdout ?? "").trim()),
+    );
+  });
+}
+
+/** A Redis URL nothing answers at (port 1), for settings that must not be used. */
+export const UNUSED_REDIS_URL = "redis://127.0.0.1:1";
+
+/** A Redis of a test's own as Hookline's processes are pointed at it, whatever its topology. */
+export interface QueueRedis {
+  /** The settings that point the API and workers at it: REDIS_URL, or REDIS_CLUSTER_NODES, or REDIS_SENTINELS. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The keys matching `pattern`, from every primary. */
+  keys(pattern: string): string[];
+  /** Kills every server of it and deletes its files. */
+  destroy(): Promise<void>;
+}
+
+export interface RedisServer extends QueueRedis {
   readonly url: string;
   readonly port: number;
   readonly process: ChildProcess;
@@ -38,10 +65,13 @@ export interface RedisServer {
 export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
-  const ping = () => spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout.trim() === "PONG";
+  const ping = () => redisCli(port, "ping") === "PONG";
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     port,
+    env: { REDIS_URL: `redis://127.0.0.1:${port}` },
+    keys: (pattern) => redisCli(port, "--scan", "--pattern", pattern).split("\n").filter(Boolean),
+    destroy: () => server.stop(),
     get process() {
       if (!child) throw new Error("redis is not running");
       return child;
@@ -50,7 +80,7 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
       child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extraArgs], {
         stdio: "ignore",
       });
-      await waitUntil(ping, 10_000, "redis-server");
+      await waitUntil(ping, 10_000, "redis-server's start");
     },
     async stop() {
       if (!child || child.exitCode !== null || child.signalCode !== null) return;

@@ -1,15 +1,19 @@
-import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDatabaseExists, MIGRATIONS_DIR, runMigrations } from "@hookline/db";
 import {
   freePort,
   jsonClient,
+  queryRows,
   spawnTsProcess,
   startPostgresServer,
   startRedisServer,
   waitForHttp,
   type JsonRequest,
   type PostgresServer,
+  type QueueRedis,
   type RedisServer,
   type SpawnedProcess,
 } from "@hookline/testing";
@@ -46,9 +50,10 @@ export interface Verdict {
 
 /**
  * Everything of one chaos scenario as separate processes on loopback: its own Postgres and Redis
- * (never the shared services), the API, workers and receivers. Faults are injected by process.
+ * (never the shared services; one server, or a cluster or sentinels: `startWith`), the API,
+ * workers and receivers. Faults are injected by process.
  */
-export class Cluster {
+export class Cluster<R extends QueueRedis = RedisServer> {
   readonly workers: SpawnedProcess[] = [];
   readonly receivers: { process: SpawnedProcess; url: string }[] = [];
   api!: SpawnedProcess;
@@ -58,27 +63,52 @@ export class Cluster {
 
   private constructor(
     readonly pg: PostgresServer,
-    readonly redis: RedisServer,
+    readonly redis: R,
     readonly databaseUrl: string,
   ) {}
 
-  static async start(options: ClusterOptions = {}): Promise<Cluster> {
-    const [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer(["--maxmemory-policy", "noeviction"])]);
-    const databaseUrl = pg.url.replace(/\/postgres$/, "/hookline");
-    await ensureDatabaseExists(databaseUrl);
-    await runMigrations(databaseUrl, MIGRATIONS_DIR);
-    const cluster = new Cluster(pg, redis, databaseUrl);
-    const shared = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, QUEUE_PREFIX: "chaos", LOG_LEVEL: "info" };
+  /** Hookline's keys begin with this: QUEUE_PREFIX as the configuration makes it (a hash tag on a cluster). */
+  get keyPrefix(): string {
+    return this.redis.env.REDIS_CLUSTER_NODES ? "{chaos}" : "chaos";
+  }
+
+  /** On one Redis server of its own. */
+  static start(options: ClusterOptions = {}): Promise<Cluster> {
+    return Cluster.startWith(() => startRedisServer(["--maxmemory-policy", "noeviction"]), options);
+  }
+
+  /** On the Redis `startRedis` makes; if anything fails to start, what did start is stopped. */
+  static async startWith<R extends QueueRedis>(startRedis: () => Promise<R>, options: ClusterOptions = {}): Promise<Cluster<R>> {
+    const [pg, redis] = await Promise.allSettled([startPostgresServer(), startRedis()]);
+    if (pg.status === "rejected" || redis.status === "rejected") {
+      await Promise.allSettled([pg.status === "fulfilled" && pg.value.destroy(), redis.status === "fulfilled" && redis.value.destroy()]);
+      throw pg.status === "rejected" ? pg.reason : (redis as PromiseRejectedResult).reason;
+    }
+    const databaseUrl = pg.value.url.replace(/\/postgres$/, "/hookline");
+    const cluster = new Cluster(pg.value, redis.value, databaseUrl);
+    try {
+      await cluster.boot(options);
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  private async boot(options: ClusterOptions): Promise<void> {
+    await ensureDatabaseExists(this.databaseUrl);
+    await runMigrations(this.databaseUrl, MIGRATIONS_DIR);
+    const shared = { DATABASE_URL: this.databaseUrl, ...this.redis.env, QUEUE_PREFIX: "chaos", LOG_LEVEL: "info" };
 
     for (let i = 0; i < (options.receivers ?? 2); i++) {
       const port = await freePort();
       const receiver = spawnTsProcess(RECEIVER_MAIN, { PORT: String(port), DELAY_MS: String(options.receiverDelayMs ?? 0) });
+      this.receivers.push({ process: receiver, url: `http://127.0.0.1:${port}` });
       await receiver.waitFor("receiver listening");
-      cluster.receivers.push({ process: receiver, url: `http://127.0.0.1:${port}` });
     }
 
     const apiPort = await freePort();
-    cluster.api = spawnTsProcess(API_MAIN, {
+    this.api = spawnTsProcess(API_MAIN, {
       ...shared,
       PORT: String(apiPort),
       HOST: "127.0.0.1",
@@ -86,10 +116,10 @@ export class Cluster {
       LOG_LEVEL: "warn",
       ...options.apiEnv,
     });
-    cluster.apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitForHttp(`${cluster.apiUrl}/healthz`);
+    this.apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitForHttp(`${this.apiUrl}/healthz`);
 
-    cluster.workerEnv = {
+    this.workerEnv = {
       ...shared,
       WORKER_CONCURRENCY: "25",
       RETRY_SCHEDULE: "1,2,4,8,15,30,30",
@@ -98,22 +128,35 @@ export class Cluster {
       SHUTDOWN_TIMEOUT_SECONDS: "20",
       ...options.workerEnv,
     };
-    await Promise.all(Array.from({ length: options.workers ?? 2 }, () => cluster.startWorker()));
+    await Promise.all(Array.from({ length: options.workers ?? 2 }, () => this.startWorker()));
 
-    const tenant = await jsonClient(cluster.apiUrl, ADMIN_TOKEN)<{ api_key: string }>("POST", "/v1/tenants", { body: { name: "chaos" } });
-    cluster.request = jsonClient(cluster.apiUrl, tenant.body.api_key);
-    for (const receiver of cluster.receivers) {
-      const endpoint = await cluster.request<{ id: string }>("POST", "/v1/endpoints", {
+    const tenant = await jsonClient(this.apiUrl, ADMIN_TOKEN)<{ api_key: string }>("POST", "/v1/tenants", { body: { name: "chaos" } });
+    this.request = jsonClient(this.apiUrl, tenant.body.api_key);
+    for (const receiver of this.receivers) {
+      const endpoint = await this.request<{ id: string }>("POST", "/v1/endpoints", {
         body: { name: "r", url: receiver.url, timeout_seconds: 10 },
       });
-      await cluster.request("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint.body.id, event_types: ["chaos.*"] } });
+      await this.request("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint.body.id, event_types: ["chaos.*"] } });
     }
-    return cluster;
   }
 
   async startWorker(): Promise<SpawnedProcess> {
     const worker = spawnTsProcess(WORKER_MAIN, this.workerEnv);
-    await worker.waitFor("Hookline worker ready");
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A worker that cannot reach its Redis waits for it forever: that is a failed start here.
+      await Promise.race([
+        worker.waitFor("Hookline worker ready"),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`worker not ready within 60 s:\n${worker.lines.slice(-20).join("\n")}`)), 60_000);
+        }),
+      ]);
+    } catch (error) {
+      await worker.stop("SIGKILL");
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     this.workers.push(worker);
     return worker;
   }
@@ -196,19 +239,58 @@ export class Cluster {
   async jobKeysLeft(timeoutMs = 15_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const out = spawnSync("redis-cli", ["-p", String(this.redis.port), "--scan", "--pattern", "chaos:deliveries:msg_*"], {
-        encoding: "utf8",
-      });
-      const left = out.stdout.split("\n").filter(Boolean).length;
+      const left = this.redis.keys(`${this.keyPrefix}:deliveries:msg_*`).length;
       if (left === 0 || Date.now() > deadline) return left;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 
+  /**
+   * Deliveries by status, as Postgres has them once none is pending (or at the deadline): a
+   * receiver may have answered an attempt whose record is still being written, or failed to be.
+   */
+  async deliveryStatuses(timeoutMs = 15_000): Promise<Record<string, number>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await queryRows<{ status: string; n: number }>(
+        this.databaseUrl,
+        "SELECT status::text AS status, count(*)::int AS n FROM deliveries GROUP BY status",
+      );
+      const statuses = Object.fromEntries(rows.map((row) => [row.status, row.n]));
+      if (statuses.pending === undefined || Date.now() > deadline) return statuses;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** Kills every process and server, each even if another fails to stop. */
   async stop(): Promise<void> {
-    await Promise.all([...this.workers, this.api, ...this.receivers.map((r) => r.process)].filter(Boolean).map((p) => p.stop("SIGKILL")));
-    await this.redis.stop();
-    await this.pg.destroy();
+    const processes = [...this.workers, this.api, ...this.receivers.map((r) => r.process)].filter(Boolean);
+    await Promise.allSettled(processes.map((p) => p.stop("SIGKILL")));
+    const stopped = await Promise.allSettled([this.redis.destroy(), this.pg.destroy()]);
+    for (const result of stopped) if (result.status === "rejected") throw result.reason;
+  }
+
+  /** Jobs the workers' sweepers enqueued again because Redis had lost them (from their logs). */
+  requeuedBySweepers(): number {
+    let requeued = 0;
+    for (const line of this.workers.flatMap((w) => w.lines)) {
+      if (!line.includes("sweeper enqueued due deliveries")) continue;
+      try {
+        requeued += (JSON.parse(line) as { requeued?: number }).requeued ?? 0;
+      } catch {
+        // not a log line of ours
+      }
+    }
+    return requeued;
+  }
+
+  /** Writes each process's own words to a file, to see why a scenario failed. */
+  keepLogs(name: string): void {
+    for (const [label, p] of [["api", this.api], ...this.workers.map((w, i) => [`worker-${i}`, w] as const)] as const) {
+      const file = join(tmpdir(), `chaos-${name.replace(/\W+/g, "-")}-${label}.log`);
+      writeFileSync(file, p.lines.join("\n"));
+      process.stdout.write(`chaos ${name}: ${label} log in ${file}\n`);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from "express";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@hookline/queue";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@hookline/core";
 import { tenantOf } from "./auth.middleware.js";
@@ -32,7 +32,7 @@ export function rateLimitPerTenant(spend: TenantBudget): RequestHandler {
 /** Spends one unit of a tenant's budget, or throws 429; also for callers that are not tenants (inbound calls). */
 export type TenantBudget = (tenantId: string, res: Response) => Promise<void>;
 
-export function tenantBudget(redis: Redis, options: RateLimitOptions): TenantBudget {
+export function tenantBudget(redis: RedisClient, options: RateLimitOptions): TenantBudget {
   if (options.perSecond === 0) return async () => undefined;
   const limiter = new RateLimiterRedis({
     storeClient: redis,
