@@ -1,32 +1,44 @@
+import cluster from "node:cluster";
 import { loadConfigOrExit } from "@hookline/config";
 import { createLogger } from "@hookline/core";
+import { joinApiCluster, runApiPrimary } from "./api-processes.js";
 import { startApi } from "./server.js";
 
 const config = loadConfigOrExit("hookline-api");
 const logger = createLogger({ level: config.logLevel, name: "hookline-api" });
-if (!config.api.adminToken) logger.warn("ADMIN_TOKEN is not set: POST /v1/tenants is disabled");
 
-const starting = startApi(config, logger);
-
-// Handlers go in before the API announces itself, so a stop right after start is still graceful.
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down");
-  const force = setTimeout(() => process.exit(1), 10_000).unref();
-  const api = await starting.catch(() => undefined);
-  await api?.stop();
-  clearTimeout(force);
-  process.exit(0);
+if (config.api.processes > 1 && cluster.isPrimary) {
+  runApiPrimary(config.api.processes, logger);
+} else {
+  if (cluster.isWorker) joinApiCluster();
+  await serve();
 }
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
 
-try {
-  const api = await starting;
-  logger.info({ url: api.url, port: api.port }, `Hookline API listening on ${api.url}`);
-} catch (error) {
-  logger.fatal({ err: error }, "API could not start");
-  process.exit(1);
+async function serve(): Promise<void> {
+  if (!config.api.adminToken && !cluster.isWorker) logger.warn("ADMIN_TOKEN is not set: POST /v1/tenants is disabled");
+  const starting = startApi(config, logger);
+
+  // Handlers go in before the API announces itself, so a stop right after start is still graceful.
+  let stopping = false;
+  async function shutdown(signal: string) {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    const api = await starting.catch(() => undefined);
+    await api?.stop();
+    clearTimeout(force);
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // In a cluster the primary passes the stop on; the terminal's Ctrl-C reaches every process.
+  process.on("SIGINT", () => void (cluster.isWorker ? undefined : shutdown("SIGINT")));
+
+  try {
+    const api = await starting;
+    logger.info({ url: api.url, port: api.port }, `Hookline API listening on ${api.url}`);
+  } catch (error) {
+    logger.fatal({ err: error }, "API could not start");
+    process.exit(1);
+  }
 }

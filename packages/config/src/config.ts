@@ -27,6 +27,8 @@ export interface Config {
     readonly rateLimitPerSecond: number;
     /** Benchmark only: `POST /bench/hello` answers "hello world" with nothing in between, the ceiling of an inbound call. */
     readonly benchHelloRoute: boolean;
+    /** API processes sharing the port (API_PROCESSES): more than one runs a cluster primary that forks them. */
+    readonly processes: number;
     /** How long a dashboard sign-in lasts (DASHBOARD_SESSION_HOURS). */
     readonly dashboardSessionSeconds: number;
   };
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
       idempotencyWindowMs: read.seconds("IDEMPOTENCY_WINDOW_SECONDS", 24 * 3600, { min: 1, max: 30 * 24 * 3600 }) * 1000,
       rateLimitPerSecond: read.int("RATE_LIMIT_PER_SECOND", 500, { min: 0, max: 1_000_000 }),
       benchHelloRoute: read.bool("BENCH_HELLO_ROUTE", false),
+      processes: read.int("API_PROCESSES", 1, { min: 1, max: 64 }),
       dashboardSessionSeconds: read.int("DASHBOARD_SESSION_HOURS", 12, { min: 1, max: 24 * 30 }) * 3600,
     },
     encryptionKey: encryptionKey(read, env.ENCRYPTION_KEY, env.NODE_ENV === "production"),

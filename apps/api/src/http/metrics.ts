@@ -1,6 +1,7 @@
 import type { RequestHandler } from "express";
 import { Histogram, register } from "prom-client";
 import { metricsText } from "@hookline/core";
+import { clusterMetrics } from "../api-processes.js";
 
 const requestSeconds =
   (register.getSingleMetric("hookline_http_request_duration_seconds") as Histogram<"method" | "route" | "status"> | undefined) ??
@@ -21,8 +22,9 @@ export const measureRequests: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** This process's metrics, or with API_PROCESSES > 1 those of every API process. */
 export const serveMetrics: RequestHandler = async (_req, res) => {
-  const { contentType, body } = await metricsText();
+  const { contentType, body } = await (clusterMetrics() ?? metricsText());
   res.setHeader("content-type", contentType);
   res.send(body);
 };
