@@ -8,6 +8,7 @@ import { startHarness, type Harness } from "./harness.js";
  */
 let h: Harness;
 let owned: {
+  recovery: string;
   endpoint: string;
   subscription: string;
   apiKey: string;
@@ -83,7 +84,11 @@ beforeAll(async () => {
     await h.request<{ id: string }>("POST", "/v1/instances", { body: { integration_id: integration, version: 1, customer_id: customer } })
   ).body.id;
   const listen = (await h.request<{ id: string }>("POST", "/v1/listen", { body: {} })).body.id;
+  const recovery = (
+    await h.request<{ id: string }>("POST", `/v1/endpoints/${endpoint}/recover`, { body: { since: "2000-01-01T00:00:00Z" } })
+  ).body.id;
   owned = {
+    recovery,
     listen,
     endpoint,
     subscription,
@@ -121,6 +126,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}/deliveries` },
   { method: "POST", path: (ids) => `/v1/endpoints/${ids.endpoint}/recover`, body: { since: "2000-01-01T00:00:00Z" } },
   { method: "POST", path: (ids) => `/v1/endpoints/${ids.endpoint}/test`, body: {} },
+  { method: "GET", path: (ids) => `/v1/endpoints/${ids.endpoint}/recoveries/${ids.recovery}` },
   { method: "GET", path: (ids) => `/v1/events/${ids.event}` },
   { method: "GET", path: () => `/v1/event_types/mine.only` },
   { method: "GET", path: (ids) => `/v1/webhooks/${ids.webhook}` },
@@ -188,6 +194,7 @@ const ROUTES: Route[] = [
 ];
 
 const PLACEHOLDERS = {
+  recovery: ":recovery",
   endpoint: ":endpoint",
   subscription: ":subscription",
   apiKey: ":key",
@@ -207,6 +214,7 @@ const PLACEHOLDERS = {
   listen: ":listen",
 };
 const AS_ID = {
+  recovery: ":recovery_id",
   endpoint: ":id",
   subscription: ":id",
   apiKey: ":id",

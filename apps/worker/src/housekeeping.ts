@@ -1,5 +1,8 @@
 import type { Logger } from "@hookline/core";
+import type { Scheduler } from "@hookline/queue";
 import {
+  claimStaleRecoveries,
+  continueRecovery,
   dropExpiredAttemptPartitions,
   ensureAttemptPartitions,
   purgeDeletedEndpoints,
@@ -15,8 +18,10 @@ export interface HousekeepingOptions {
   readonly batchSize: number;
   /** Days of attempt partitions kept ready ahead of today. */
   readonly partitionsAheadDays: number;
-  /** How often deleted endpoints' deliveries are looked for (they should go soon after the DELETE). */
+  /** How often deleted endpoints' deliveries (and stalled recoveries) are looked for: soon after the request. */
   readonly deletionIntervalMs: number;
+  /** Tests: how long a running recovery may stand still before a worker takes it over. */
+  readonly staleRecoveryMs?: number;
 }
 
 export interface HousekeepingPass {
@@ -27,6 +32,11 @@ export interface HousekeepingPass {
 
 /** Endpoints whose history one deletion pass takes on; the next pass takes the rest. */
 const DELETED_ENDPOINTS_PER_PASS = 10;
+/**
+ * A running recovery whose count has not moved for this long lost its process (a batch of 5,000
+ * takes well under a second), and a worker takes it over.
+ */
+export const STALE_RECOVERY_MS = 60_000;
 
 /** A task run at start and then every `intervalMs` after the previous run ends, until stopped. */
 function repeat(intervalMs: number, task: () => Promise<unknown>, onError: (error: unknown) => void) {
@@ -58,7 +68,7 @@ function repeat(intervalMs: number, task: () => Promise<unknown>, onError: (erro
  * partitions (an advisory lock) and share the rows (SKIP LOCKED, or row locks in id order), so no
  * worker is special and any may stop.
  */
-export function startHousekeeping(deps: { db: Database; logger: Logger }, options: HousekeepingOptions) {
+export function startHousekeeping(deps: { db: Database; logger: Logger; scheduler: Scheduler }, options: HousekeepingOptions) {
   let stopped = false;
 
   async function runOnce(): Promise<HousekeepingPass> {
@@ -76,9 +86,14 @@ export function startHousekeeping(deps: { db: Database; logger: Logger }, option
     return { createdPartitions, droppedPartitions, purged };
   }
 
+  /** Deleted endpoints' history, and recoveries whose process stopped. */
   async function purgeDeleted(): Promise<number> {
     const endpoints = await purgeDeletedEndpoints(deps.db, { limit: DELETED_ENDPOINTS_PER_PASS });
     if (endpoints > 0) deps.logger.info({ endpoints }, "deleted the history of deleted endpoints");
+    for (const recovery of await claimStaleRecoveries(deps.db, options.staleRecoveryMs ?? STALE_RECOVERY_MS, 10)) {
+      const done = await continueRecovery(deps.db, recovery, (ids) => deps.scheduler.due(ids, deps.logger));
+      deps.logger.warn({ recovery_id: done.id, recovered: done.recovered }, "finished a recovery whose process had stopped");
+    }
     return endpoints;
   }
 

@@ -179,7 +179,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped unexpectedly"));
     void flows.run().catch((error: unknown) => logger.error({ err: error }, "flow worker stopped unexpectedly"));
     sweeper = startSweeper({ db, queues, scheduler, logger }, config.sweeper);
-    housekeeping = startHousekeeping({ db, logger }, { ...config.retention, deletionIntervalMs: config.sweeper.intervalMs });
+    housekeeping = startHousekeeping({ db, logger, scheduler }, { ...config.retention, deletionIntervalMs: config.sweeper.intervalMs });
   })();
 
   async function health(): Promise<WorkerHealth> {

@@ -22,7 +22,7 @@ export const RESPONSE_TYPES = [
   "EndpointResponse",
   "SecretResponse",
   "RotatedSecretResponse",
-  "RecoveredResponse",
+  "RecoveryResponse",
   "TestEventResponse",
   "DeliveryResponse",
   "DeliveryWithAttemptsResponse",

@@ -35,3 +35,4 @@ export { REQUEST_EXAMPLES } from "./openapi/examples.js";
 export * from "./listen.js";
 export * from "./dashboard.js";
 export * from "./portal.js";
+export * from "./recoveries.js";

@@ -15,11 +15,6 @@ export interface MomentusSecretResponse {
   secret_key: string;
 }
 
-/** `POST /v1/endpoints/{id}/recover`: how many failed deliveries were made due again. */
-export interface RecoveredResponse {
-  recovered: number;
-}
-
 /** `POST /v1/api_keys`: the key, shown this once. */
 export interface CreatedApiKeyResponse extends ApiKeyResponse {
   api_key: string;

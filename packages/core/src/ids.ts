@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   instance: "ins",
   instanceApiKey: "iak",
   portalToken: "ptk",
+  recovery: "rcv",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -77,6 +77,7 @@ export {
   type DeliveryStatus,
   type DeliveryWithAttempts,
 } from "./events/deliveries.repository.js";
+export { claimStaleRecoveries, continueRecovery, type Recovery } from "./events/recoveries.js";
 export {
   statsRepository,
   type DeliveryStats,

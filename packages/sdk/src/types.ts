@@ -19,7 +19,7 @@ export type UpdateEndpointParams = JsonBody<"updateEndpoint">;
 export type RotateSecretParams = JsonBody<"rotateEndpointSecret">;
 export type RotatedSecret = Schemas["RotatedSecretResponse"];
 export type RecoverParams = JsonBody<"recoverEndpoint">;
-export type Recovered = Schemas["RecoveredResponse"];
+export type Recovery = Schemas["RecoveryResponse"];
 export type SendTestEventParams = JsonBody<"sendTestEvent">;
 export type SentTestEvent = Schemas["TestEventResponse"];
 

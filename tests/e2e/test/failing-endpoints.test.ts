@@ -49,9 +49,14 @@ it("disables an endpoint that keeps failing, tells the tenant, and recovers what
   const recover = await tenant.request("POST", `/v1/endpoints/${endpointId}/recover`, {
     body: { since: new Date(Date.now() - 3600_000).toISOString() },
   });
+  // Answered at once with the recovery; its count is final once it completes.
   expect(recover.status).toBe(202);
-  expect(recover.body).toEqual({ recovered: 1 });
+  const recovery = recover.body as { id: string; status: string };
+  expect(recover.body).toMatchObject({ id: expect.stringMatching(/^rcv_/), endpoint_id: endpointId, status: expect.any(String) });
+  expect(recover.headers.get("location")).toBe(`/v1/endpoints/${endpointId}/recoveries/${recovery.id}`);
   await flaky.waitFor(before + 2);
+  const progress = await tenant.request("GET", `/v1/endpoints/${endpointId}/recoveries/${recovery.id}`);
+  expect(progress.body).toMatchObject({ status: "completed", recovered: 1, completed_at: expect.any(String) });
   expect((await settledDeliveries(tenant.request, lost.id, ["succeeded"]))[0]?.attempt_count).toBe(4);
   expect((await settledDeliveries(tenant.request, next.id, ["succeeded"]))[0]?.attempt_count).toBe(2);
   const after = await engine.db.prisma.endpoint.findUniqueOrThrow({ where: { id: endpointId } });

@@ -83,6 +83,7 @@ const RULES: readonly Rule[] = [
   { method: "GET", path: new RegExp(`^/endpoints/${ID}/secret$`), owns: "endpoint", needs: ["reveal_secrets"] },
   { method: "POST", path: new RegExp(`^/endpoints/${ID}/secret/rotate$`), owns: "endpoint", needs: ["manage_endpoints", "reveal_secrets"] },
   { method: "POST", path: new RegExp(`^/endpoints/${ID}/recover$`), owns: "endpoint", needs: ["retry"] },
+  { method: "GET", path: new RegExp(`^/endpoints/${ID}/recoveries/${ID}$`), owns: "endpoint", needs: ["retry"] },
   { method: "POST", path: new RegExp(`^/endpoints/${ID}/test$`), owns: "endpoint", needs: MANAGE },
   { method: "GET", path: new RegExp(`^/endpoints/${ID}/deliveries$`), owns: "endpoint" },
   // Subscriptions: listed per endpoint; made and changed on the customer's endpoints only.

@@ -18,8 +18,9 @@ import {
   type RotateSecretBody,
   type TestEventBody,
   type UpdateEndpointBody,
+  presentRecovery,
 } from "@hookline/api-contract";
-import { AppError } from "@hookline/core";
+import { AppError, isId } from "@hookline/core";
 import type { Publisher } from "@hookline/publishing";
 import type { Scheduler } from "@hookline/queue";
 import { tenantOf } from "../http/auth.middleware.js";
@@ -30,7 +31,7 @@ import { validator } from "../http/validation.js";
 import { customerOfBody, endpointFilter, refuseCustomer } from "../services/endpoint-customers.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
-import { releaseHeldInBackground } from "../services/held-release.js";
+import { releaseHeldInBackground, runRecoveryInBackground } from "../services/held-release.js";
 
 const parseCreate = validator<CreateEndpointBody>(createEndpointSchema, "body");
 const parseUpdate = validator<UpdateEndpointBody>(updateEndpointSchema, "body");
@@ -120,13 +121,27 @@ export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
     res.json(presentEndpoint(updated.endpoint));
   });
 
-  /** Re-sends every failed delivery since `since`, once the receiver is fixed. */
+  /**
+   * Re-sends every failed delivery since `since`, once the receiver is fixed: 202 at once with the
+   * recovery, which makes them due in the background (see recoveries.ts in @hookline/db).
+   */
   router.post("/:id/recover", async (req, res) => {
     const body = parseRecover(bodyOf(req));
     const scope = tenantOf(res).scope;
-    if (!(await scope.endpoints.find(req.params.id))) throw notFound();
-    const recovered = await scope.deliveries.recoverFailed(req.params.id, new Date(body.since), (ids) => deps.scheduler.due(ids, req.log));
-    res.status(202).json({ recovered });
+    const recovery = await scope.deliveries.startRecovery(req.params.id, new Date(body.since));
+    if (!recovery) throw notFound();
+    runRecoveryInBackground(scope, recovery, deps.scheduler, req.log);
+    res.status(202).location(`/v1/endpoints/${recovery.endpointId}/recoveries/${recovery.id}`).json(presentRecovery(recovery));
+  });
+
+  router.param("recovery_id", (_req, _res, next, id: string) => {
+    if (!isId("recovery", id)) throw AppError.notFound("The recovery");
+    next();
+  });
+  router.get("/:id/recoveries/:recovery_id", async (req, res) => {
+    const recovery = await tenantOf(res).scope.deliveries.recovery(req.params.id, req.params.recovery_id);
+    if (!recovery) throw AppError.notFound("The recovery");
+    res.json(presentRecovery(recovery));
   });
 
   /**

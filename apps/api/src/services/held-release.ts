@@ -1,5 +1,5 @@
 import type { Logger } from "@hookline/core";
-import type { TenantScope } from "@hookline/db";
+import type { Recovery, TenantScope } from "@hookline/db";
 import type { Scheduler } from "@hookline/queue";
 
 /**
@@ -19,5 +19,19 @@ export function releaseHeldInBackground(scope: TenantScope, endpointId: string, 
     })
     .catch((error: unknown) =>
       log.warn({ endpoint_id: endpointId, err: (error as Error).message }, "releasing held deliveries stopped; the sweeper finishes it"),
+    );
+}
+
+/**
+ * A recovery's batches, after its 202: the same way as a resume's release, in publish order and
+ * in this process. A recovery this process does not finish stays running with a stale
+ * `updated_at`, and a worker takes it over (claimStaleRecoveries).
+ */
+export function runRecoveryInBackground(scope: TenantScope, recovery: Recovery, scheduler: Scheduler, log: Logger): void {
+  scope.deliveries
+    .runRecovery(recovery, (ids) => scheduler.due(ids, log))
+    .then((done) => log.info({ recovery_id: done.id, endpoint_id: done.endpointId, recovered: done.recovered }, "recovery completed"))
+    .catch((error: unknown) =>
+      log.warn({ recovery_id: recovery.id, err: (error as Error).message }, "recovery stopped; a worker takes it over"),
     );
 }

@@ -108,8 +108,9 @@ export function endpointsCommand(): Command {
     .action(async (id: string, options: { since: string }, self: Command) => {
       const ctx = contextOf(self);
       const client = await ctx.client();
+      // The API answers at once and recovers in the background; this waits for the count.
       const { recovered } = await withProgress(ctx.out, `recovering deliveries of ${id} since ${options.since}`, () =>
-        client.endpoints.recover(id, { since: options.since }),
+        client.endpoints.recoverAndWait(id, { since: options.since }),
       );
       if (ctx.out.json) ctx.out.record({ recovered });
       else ctx.out.say(`${recovered} deliveries queued again`);

@@ -2115,18 +2115,50 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     ],
     "additionalProperties": false
   },
-  "RecoveredResponse": {
+  "RecoveryResponse": {
     "type": "object",
     "properties": {
+      "id": {
+        "type": "string"
+      },
+      "endpoint_id": {
+        "type": "string"
+      },
+      "since": {
+        "type": "string"
+      },
+      "status": {
+        "type": "string",
+        "enum": [
+          "running",
+          "completed"
+        ]
+      },
       "recovered": {
-        "type": "number"
+        "type": "number",
+        "description": "Failed deliveries made due again so far; the total once completed."
+      },
+      "created_at": {
+        "type": "string"
+      },
+      "completed_at": {
+        "type": [
+          "string",
+          "null"
+        ]
       }
     },
     "required": [
-      "recovered"
+      "id",
+      "endpoint_id",
+      "since",
+      "status",
+      "recovered",
+      "created_at",
+      "completed_at"
     ],
     "additionalProperties": false,
-    "description": "`POST /v1/endpoints/{id}/recover`: how many failed deliveries were made due again."
+    "description": "`POST /v1/endpoints/{id}/recover` (202, at once) and `GET /v1/endpoints/{id}/recoveries/{recovery_id}`: a recovery of the endpoint's failed deliveries since a time, made due again in publish order in the background. `recovered` grows with each batch until `status` is `completed`."
   },
   "RequestField": {
     "type": "object",

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../client.js";
 import type { Attempt, Delivery } from "../generated/prisma/client.js";
-import { recoverFailedDeliveries, type ReleasedBatch } from "./due-again.js";
+import type { ReleasedBatch } from "./due-again.js";
+import { findRecovery, runRecovery, startRecovery, type Recovery } from "./recoveries.js";
 import { createdWithin, newestFirstQuery, pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 
 export type { Attempt, Delivery } from "../generated/prisma/client.js";
@@ -62,12 +63,21 @@ export function deliveryRepository(prisma: PrismaClient, tenantId: string) {
     },
 
     /**
-     * Makes every failed delivery of an endpoint created at or after `since` due again, a batch at
-     * a time in publish order, each batch handed to `released` (to enqueue) once committed.
-     * Returns how many.
+     * Starts a recovery of every failed delivery of the endpoint created at or after `since`
+     * (null when the tenant has no such endpoint); `runRecovery` then makes them due again, a
+     * batch at a time in publish order, each batch handed to `released` (to enqueue) once
+     * committed and counted in the recovery (see recoveries.ts).
      */
-    recoverFailed(endpointId: string, since: Date, released: ReleasedBatch): Promise<number> {
-      return recoverFailedDeliveries(prisma, { tenantId, endpointId, since }, released);
+    startRecovery(endpointId: string, since: Date): Promise<Recovery | null> {
+      return startRecovery(prisma, { tenantId, endpointId, since });
+    },
+
+    runRecovery(recovery: Recovery, released: ReleasedBatch): Promise<Recovery> {
+      return runRecovery(prisma, recovery, released);
+    },
+
+    recovery(endpointId: string, id: string): Promise<Recovery | null> {
+      return findRecovery(prisma, { tenantId, endpointId, id });
     },
 
     /**

@@ -203,8 +203,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send again every failed delivery since a time */
+        /** Send again every failed delivery since a time: answers at once, the recovery goes on in the background */
         post: operations["recoverEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/recoveries/{recovery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recovery's progress: how many failed deliveries it has sent again, and whether it is done */
+        get: operations["getRecovery"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1748,9 +1765,17 @@ export interface components {
                 [key: string]: "ok" | "unavailable";
             };
         };
-        /** @description `POST /v1/endpoints/{id}/recover`: how many failed deliveries were made due again. */
-        RecoveredResponse: {
+        /** @description `POST /v1/endpoints/{id}/recover` (202, at once) and `GET /v1/endpoints/{id}/recoveries/{recovery_id}`: a recovery of the endpoint's failed deliveries since a time, made due again in publish order in the background. `recovered` grows with each batch until `status` is `completed`. */
+        RecoveryResponse: {
+            id: string;
+            endpoint_id: string;
+            since: string;
+            /** @enum {string} */
+            status: "running" | "completed";
+            /** @description Failed deliveries made due again so far; the total once completed. */
             recovered: number;
+            created_at: string;
+            completed_at: string | null;
         };
         /** @description Where a value of the request is read: a header (matched in lower case) or a dotted path into a JSON payload. */
         RequestField: {
@@ -3222,7 +3247,100 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecoveredResponse"];
+                    "application/json": components["schemas"]["RecoveryResponse"];
+                };
+            };
+            /** @description Invalid: `validation_error` (each field in `details`) or `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unauthorized`: the key or token is missing, malformed, unknown, revoked or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `not_found`: no such resource for this tenant (another tenant's is the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `rate_limited`: over RATE_LIMIT_PER_SECOND; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    "RateLimit-Limit"?: number;
+                    "RateLimit-Remaining"?: number;
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `service_unavailable`: Postgres is unreachable, or the request lost a deadlock repeatedly; nothing changed; retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getRecovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                recovery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryResponse"];
                 };
             };
             /** @description Invalid: `validation_error` (each field in `details`) or `invalid_json` */

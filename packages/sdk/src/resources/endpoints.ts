@@ -3,7 +3,7 @@ import type { PageIterator, PageParams } from "../pagination.js";
 import type {
   CreateEndpointParams,
   Endpoint,
-  Recovered,
+  Recovery,
   RecoverParams,
   RotatedSecret,
   RotateSecretParams,
@@ -73,9 +73,33 @@ export class Endpoints {
     );
   }
 
-  /** Sends again every failed delivery to the endpoint since `since`. */
-  recover(id: string, params: RecoverParams, options?: RequestOptions): Promise<Recovered> {
+  /**
+   * Sends again every failed delivery to the endpoint since `since`. Answers at once with the
+   * recovery, which goes on in the background: `getRecovery` reads its progress, and
+   * `recoverAndWait` waits for its end.
+   */
+  recover(id: string, params: RecoverParams, options?: RequestOptions): Promise<Recovery> {
     return unwrap(this.ctx.raw.POST("/v1/endpoints/{id}/recover", { params: { path: { id } }, body: params, ...this.ctx.init(options) }));
+  }
+
+  /** A recovery's progress: `recovered` so far, and `status` (`running`, then `completed`). */
+  getRecovery(id: string, recoveryId: string, options?: RequestOptions): Promise<Recovery> {
+    return unwrap(
+      this.ctx.raw.GET("/v1/endpoints/{id}/recoveries/{recovery_id}", {
+        params: { path: { id, recovery_id: recoveryId } },
+        ...this.ctx.init(options),
+      }),
+    );
+  }
+
+  /** Starts a recovery and reads its progress every `pollMs` until it completes; returns it completed. */
+  async recoverAndWait(id: string, params: RecoverParams, options: RequestOptions & { pollMs?: number } = {}): Promise<Recovery> {
+    let recovery = await this.recover(id, params, options);
+    while (recovery.status !== "completed") {
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+      recovery = await this.getRecovery(id, recovery.id, options);
+    }
+    return recovery;
   }
 
   /**

@@ -191,7 +191,8 @@ function Recover({ endpointId }: { endpointId: string }) {
   const recover = useAction(async () => {
     const iso = fromLocalInput(since);
     if (!iso) throw new Error("Choose a time to recover from.");
-    const recovered = await client.endpoints.recover(endpointId, { since: iso });
+    // Answered at once; the page waits for the recovery's end to say how many went again.
+    const recovered = await client.endpoints.recoverAndWait(endpointId, { since: iso });
     setResult(`${recovered.recovered} failed ${recovered.recovered === 1 ? "delivery" : "deliveries"} sent again.`);
   });
   return (
