@@ -119,8 +119,9 @@ export class BenchCluster {
   }
 
   /**
-   * CPU seconds used so far by each part of the system, from /proc: the API, the workers, the
-   * receiver, this driver, and every postgres and redis-server process on the machine.
+   * CPU seconds used so far by each part of the system, from /proc: the API (with the processes
+   * its cluster primary forked), the workers, the receiver, this driver, and every postgres and
+   * redis-server process on the machine.
    */
   cpuSeconds(): Record<string, number> {
     const ticksPerSecond = 100;
@@ -138,7 +139,11 @@ export class BenchCluster {
       }
       const comm = /\((.*)\)/.exec(stat)?.[1] ?? "";
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const name = named.get(Number(entry)) ?? (comm === "postgres" ? "postgres" : comm.startsWith("redis-server") ? "redis" : undefined);
+      // An API process forked by the API's cluster primary (API_PROCESSES > 1) counts as the API.
+      const parent = named.get(Number(fields[1]));
+      const name =
+        named.get(Number(entry)) ??
+        (parent === "api" ? "api" : comm === "postgres" ? "postgres" : comm.startsWith("redis-server") ? "redis" : undefined);
       // utime + stime, and for the services also cutime + cstime: a Postgres backend that exits
       // (a pooled connection closed when idle) hands its CPU time to the postmaster's children
       // total, so the sum stays monotonic.
