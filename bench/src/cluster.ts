@@ -88,6 +88,8 @@ export class BenchCluster {
       // The benchmark measures the engine, not the API's per-tenant budget.
       RATE_LIMIT_PER_SECOND: "0",
       RETRY_SCHEDULE: settings.retrySchedule,
+      // The purge runs when the purge scenario (S10) says, from the driver, with the workers' code.
+      RETENTION_INTERVAL_SECONDS: "86400",
       ...(settings.workerConcurrency !== undefined && { WORKER_CONCURRENCY: String(settings.workerConcurrency) }),
       // BENCH_ENV_X=y runs the API and workers with X=y, for experiments.
       ...Object.fromEntries(

@@ -15,13 +15,14 @@ import { ingestion } from "./ingestion.js";
 import { chart, table, type Row } from "./report.js";
 import { isolation, latency, noisyNeighbour, recovery, throughput, type Durations } from "./scenarios.js";
 import { singlePublish } from "./single-publish.js";
+import { purgeUnderLoad } from "./purge-load.js";
 
 const env = process.env;
 const quick = env.BENCH_QUICK === "1";
 const durations: Durations = quick
   ? { warmupMs: 3_000, throughputMs: 15_000, phaseMs: 10_000 }
   : { warmupMs: 10_000, throughputMs: Number(env.BENCH_S1_SECONDS ?? 60) * 1000, phaseMs: Number(env.BENCH_PHASE_SECONDS ?? 30) * 1000 };
-const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,floor,s1,s2,s3,s4,s5,s6,s7,s8,s9").split(","));
+const only = new Set((env.BENCH_SCENARIOS ?? "ceilings,floor,s1,s2,s3,s4,s5,s6,s7,s8,s9,s10").split(","));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const settings = {
@@ -309,6 +310,30 @@ try {
     add({ scenario: "S8 to start", metric: "started", value: r.toStart.started, unit: "" });
     add({ scenario: "S8 to start", metric: "call to flow start p50", value: r.toStart.p50, unit: "ms" });
     add({ scenario: "S8 to start", metric: "call to flow start p99", value: r.toStart.p99, unit: "ms" });
+  }
+  // Last: it leaves the database with millions of rows, and drops partitions.
+  if (only.has("s10")) {
+    say("S10 purge under S2's load");
+    if (!(s1Rate > 0)) throw new Error("S10 runs at half of S1's rate: run S1 too, or set BENCH_RATE");
+    const attempts = Number(env.BENCH_PURGE_ATTEMPTS ?? (quick ? 500_000 : 5_000_000));
+    const r = await purgeUnderLoad(cluster, durations, s1Rate * 0.5, attempts);
+    raw.s10 = r;
+    const label = "S10 purge under load";
+    add({ scenario: label, metric: "old attempts", value: r.attempts, unit: "" });
+    add({ scenario: label, metric: "quiet p99", value: r.quiet.latencyMs.p99, unit: "ms" });
+    add({ scenario: label, metric: "purging p99", value: r.loaded.latencyMs.p99, unit: "ms" });
+    add({
+      scenario: label,
+      metric: "p99 purging / quiet",
+      value: (r.loaded.latencyMs.p99 ?? Number.NaN) / (r.quiet.latencyMs.p99 ?? Number.NaN),
+      unit: "",
+      target: { op: "<=", value: 1.2 },
+    });
+    add({ scenario: label, metric: "partitions dropped", value: r.dropped, unit: "" });
+    add({ scenario: label, metric: "partition drops took", value: r.dropMs, unit: "ms" });
+    add({ scenario: label, metric: "deliveries purged in the phase", value: r.purged.deliveries, unit: "" });
+    add({ scenario: label, metric: "purge rate", value: r.purged.deliveries / (r.purgeMs / 1000), unit: "deliveries/s" });
+    add({ scenario: label, metric: "delivered / offered while purging", value: r.loaded.deliveredPerSecond / r.loaded.rate, unit: "" });
   }
   const crashed = cluster.crashed();
   if (crashed) throw new Error(crashed);

@@ -95,10 +95,10 @@ async function openPhase(
   return { receiver, generator, eventLoop: await cluster.eventLoopDelay(), cores, measuredFrom };
 }
 
-/** S2: open-loop latency at a share of S1's rate. */
-export async function latency(cluster: BenchCluster, d: Durations, rate: number) {
+/** S2: open-loop latency at a share of S1's rate; `during` runs while the measured phase lasts (S10). */
+export async function latency(cluster: BenchCluster, d: Durations, rate: number, during?: (elapsed: () => number) => Promise<void>) {
   return withTenant(cluster, async ({ apiKey }) => {
-    const { receiver, generator, eventLoop, cores, measuredFrom } = await openPhase(cluster, d, apiKey, roundRobin, rate);
+    const { receiver, generator, eventLoop, cores, measuredFrom } = await openPhase(cluster, d, apiKey, roundRobin, rate, during);
     const stats = await receiver.stats();
     const stages = await cluster.stages(measuredFrom);
     const timeline = await cluster.queueTimeline(measuredFrom);
