@@ -8,3 +8,4 @@ export {
   type LogLevel,
 } from "./config.js";
 export { ConfigError, EnvReader, type Env } from "./env-parsers.js";
+export type { OtlpProtocol, TracesSampler, TracingConfig } from "./tracing.js";

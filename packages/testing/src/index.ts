@@ -6,3 +6,4 @@ export { startReceiver, type Receiver, type ReceivedRequest, type Reply, type Re
 export { spawnTsProcess, type SpawnedProcess } from "./process.js";
 export { freePort, startPostgresServer, startRedisServer, waitForHttp, type PostgresServer, type RedisServer } from "./services.js";
 export { useTestDatabase, useTestRedis, type DatabaseFixture, type RedisFixture } from "./fixtures.js";
+export { spansOfExport, startOtlpCollector, type CollectedSpan, type OtlpCollector } from "./otlp-collector.js";
