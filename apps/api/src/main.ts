@@ -1,12 +1,14 @@
 import { loadConfigOrExit } from "@hookline/config";
 import { createLogger } from "@hookline/core";
+import { startTelemetry } from "@hookline/telemetry";
 import { startApi } from "./server.js";
 
 const config = loadConfigOrExit("hookline-api");
 const logger = createLogger({ level: config.logLevel, name: "hookline-api" });
 if (!config.api.adminToken) logger.warn("ADMIN_TOKEN is not set: POST /v1/tenants is disabled");
 
-const starting = startApi(config, logger);
+const telemetry = await startTelemetry(config.tracing, { serviceName: "hookline-api", logger });
+const starting = startApi(config, logger, { tracing: telemetry.tracing });
 
 // Handlers go in before the API announces itself, so a stop right after start is still graceful.
 let stopping = false;
@@ -17,6 +19,8 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000).unref();
   const api = await starting.catch(() => undefined);
   await api?.stop();
+  // The spans of the last requests go to the collector before the process does.
+  await telemetry.shutdown();
   clearTimeout(force);
   process.exit(0);
 }

@@ -43,6 +43,7 @@ export {
 export { PORTAL_CAPABILITIES, PORTAL_TOKEN_DEFAULT_SECONDS, PORTAL_TOKEN_MAX_SECONDS, type PortalCapability } from "./portal.js";
 export {
   createTracing,
+  errorType,
   parseTraceparent,
   TRACEPARENT_PATTERN,
   type SpanAttributes,

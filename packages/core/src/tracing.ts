@@ -1,3 +1,4 @@
+import { AppError } from "./errors.js";
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Span, type SpanContext, type Tracer } from "@opentelemetry/api";
 
 /*
@@ -114,6 +115,12 @@ function parentContext(parent: StartSpanOptions["parent"]) {
     traceFlags: fields.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
     isRemote: true,
   });
+}
+
+/** A thrown error as a span's `error.type`: the AppError's code, or the error's class name, never its message. */
+export function errorType(error: unknown): string {
+  if (error instanceof AppError) return error.code;
+  return error instanceof Error ? error.name : "unknown";
 }
 
 /** Hookline's tracing over an OpenTelemetry tracer (made by @hookline/telemetry when tracing is on). */
