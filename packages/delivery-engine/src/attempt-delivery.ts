@@ -180,7 +180,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
       let outcome: Outcome | undefined;
       let result: AttemptResult;
       try {
-        result = await send(work, options);
+        result = await send(work, options, span && work.endpoint.sendTraceparent ? span.traceparent() : undefined);
         outcome = classify(result);
         next = decide(attemptNumber, outcome);
       } catch (error) {

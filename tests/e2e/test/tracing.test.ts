@@ -83,7 +83,8 @@ describe("tracing across the API and a worker", () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_BSP_SCHEDULE_DELAY: "50",
     });
-    ({ endpointId } = await endpointFor(running.request, receiver.url, ["order.paid"]));
+    // It asks for the traceparent header, so the receiver can continue the trace.
+    ({ endpointId } = await endpointFor(running.request, receiver.url, ["order.paid"], { send_traceparent: true }));
     const response = await running.request<Published>("POST", "/v1/events", {
       body: { event_type: "order.paid", data: { order: 1 } },
       headers: { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` },
@@ -154,6 +155,8 @@ describe("tracing across the API and a worker", () => {
       statusCode: 0,
       attributes: { ...common, "hookline.attempt.number": 2, "http.response.status_code": 200, "hookline.attempt.outcome": "succeeded" },
     });
+    // The receiver was sent each attempt's own span as its parent.
+    expect(receiver.requests.map((r) => r.headers.traceparent)).toEqual(attempts.map((a) => `00-${CALLER_TRACE}-${a.spanId}-01`));
     // Nothing of the body or the receiver's URL (which may hold a token) is in any span.
     const everything = JSON.stringify(trace);
     expect(everything).not.toContain('"order"');
@@ -207,6 +210,8 @@ describe("tracing across the API and a worker", () => {
       const published = only(trace, "publish");
       expect(published.parentSpanId).toBe(call.spanId);
       expect(only(trace, "deliver").parentSpanId).toBe(published.spanId);
+      // This endpoint did not ask for the header.
+      expect(target.requests.map((r) => r.headers.traceparent)).toEqual([undefined]);
     } finally {
       await target.close();
     }
@@ -282,7 +287,7 @@ describe("tracing across the API and a worker", () => {
 });
 
 describe("tracing off", () => {
-  it("exports nothing, even with a collector named, when OTEL_SDK_DISABLED=true", async () => {
+  it("exports nothing, even with a collector named, when OTEL_SDK_DISABLED=true, and sends no traceparent", async () => {
     const collector = await startOtlpCollector();
     const receiver = await failingOnce();
     const running = await startProcesses({
@@ -292,10 +297,12 @@ describe("tracing off", () => {
       OTEL_BSP_SCHEDULE_DELAY: "50",
     });
     try {
-      await endpointFor(running.request, receiver.url, ["order.paid"]);
+      await endpointFor(running.request, receiver.url, ["order.paid"], { send_traceparent: true });
       const event = await publish(running.request, "order.paid", { order: 3 });
       const [delivery] = await settledDeliveries(running.request, event.id);
       expect(delivery).toMatchObject({ status: "succeeded", attempt_count: 2 });
+      // No trace to continue: the endpoint's setting adds nothing while tracing is off.
+      expect(receiver.requests.map((r) => r.headers.traceparent)).toEqual([undefined, undefined]);
     } finally {
       // Stopped first: a process that had spans would flush them now.
       await running.stop();

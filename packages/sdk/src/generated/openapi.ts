@@ -1347,6 +1347,8 @@ export interface components {
             disabled_reason?: string | null;
             /** @description Only on an endpoint of a customer, so the shape of 002 stays exact for the others. */
             customer_id?: string;
+            /** @description Only when true: deliveries carry a W3C `traceparent` header while tracing is on (absent otherwise, as in 002). */
+            send_traceparent?: boolean;
             created_at: string;
             updated_at: string;
         };
@@ -2602,6 +2604,7 @@ export interface operations {
                     };
                     timeout_seconds?: number;
                     customer_id?: string | null;
+                    send_traceparent?: boolean;
                 };
             };
         };
@@ -2898,6 +2901,7 @@ export interface operations {
                     /** @enum {string} */
                     status?: "ACTIVE" | "PAUSED";
                     customer_id?: string | null;
+                    send_traceparent?: boolean;
                 };
             };
         };
