@@ -81,7 +81,12 @@ export async function startSdk(config: TracingConfig, defaults: TelemetryDefault
   const tracing = createTracing(provider.getTracer(INSTRUMENTATION_SCOPE));
   // Headers are left out: they may hold a collector's API key.
   defaults.logger.info(
-    { endpoint: config.endpoint, protocol: config.protocol, sampler: config.sampler, service: config.serviceName ?? defaults.serviceName },
+    {
+      endpoint: config.endpoint,
+      protocol: config.protocol,
+      sampler: config.sampler,
+      service_name: config.serviceName ?? defaults.serviceName,
+    },
     "tracing on: spans are exported over OTLP",
   );
   return {
