@@ -1,6 +1,6 @@
 import express, { type Express } from "express";
 import type { Config } from "@hookline/config";
-import type { Logger } from "@hookline/core";
+import type { Logger, Tracing } from "@hookline/core";
 import type { Database } from "@hookline/db";
 import { createAddressPolicy } from "@hookline/delivery";
 import type { DeliveryEngine } from "@hookline/delivery-engine";
@@ -71,6 +71,8 @@ export interface ApiDependencies {
   readonly listenHub: ListenHub;
   /** Tests: told of every response the OpenAPI document does not describe (see contract-check.ts). */
   readonly onContractViolation?: ((violation: ContractViolation) => void) | undefined;
+  /** Tracing, when on: the routes that publish read a caller's `traceparent` header. */
+  readonly tracing?: Tracing | undefined;
 }
 
 /** Wires the control plane; it holds no state of its own, so tests build one per file. */
@@ -117,7 +119,7 @@ export function createApp(deps: ApiDependencies): Express {
     { path: "/v1/api_keys", router: apiKeyRoutes() },
     { path: "/v1/endpoints", router: endpointRoutes({ scheduler, checkTargets, publisher }) },
     { path: "/v1/subscriptions", router: subscriptionRoutes() },
-    { path: "/v1/events", router: eventRoutes({ publisher, engine, scheduler, logger }) },
+    { path: "/v1/events", router: eventRoutes({ publisher, engine, scheduler, logger, traced: deps.tracing !== undefined }) },
     { path: "/v1/deliveries", router: deliveryRoutes({ scheduler }) },
     { path: "/v1/event_types", router: eventTypeRoutes() },
     { path: "/v1/settings", router: settingsRoutes({ defaultRetentionDays: config.retention.defaultDays }) },

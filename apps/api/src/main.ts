@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import { loadConfigOrExit } from "@hookline/config";
 import { createLogger } from "@hookline/core";
+import { startTelemetry } from "@hookline/telemetry";
 import { joinApiCluster, runApiPrimary } from "./api-processes.js";
 import { startApi } from "./server.js";
 
@@ -16,7 +17,8 @@ if (config.api.processes > 1 && cluster.isPrimary) {
 
 async function serve(): Promise<void> {
   if (!config.api.adminToken && !cluster.isWorker) logger.warn("ADMIN_TOKEN is not set: POST /v1/tenants is disabled");
-  const starting = startApi(config, logger);
+  const telemetry = await startTelemetry(config.tracing, { serviceName: "hookline-api", logger });
+  const starting = startApi(config, logger, { tracing: telemetry.tracing });
 
   // Handlers go in before the API announces itself, so a stop right after start is still graceful.
   let stopping = false;
@@ -27,6 +29,8 @@ async function serve(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     const api = await starting.catch(() => undefined);
     await api?.stop();
+    // The spans of the last requests go to the collector before the process does.
+    await telemetry.shutdown();
     clearTimeout(force);
     process.exit(0);
   }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
-import { startProcessMetrics, type Logger } from "@hookline/core";
+import { startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
 import {
   connectDatabase,
   createWorkStore,
@@ -51,6 +51,8 @@ export interface StartOptions {
   readonly resolve?: Resolver | undefined;
   /** Tests: told of every response the OpenAPI document does not describe. */
   readonly onContractViolation?: ((violation: ContractViolation) => void) | undefined;
+  /** Tracing, when on (see @hookline/telemetry): spans for publishes, enqueues, inbound calls. */
+  readonly tracing?: Tracing | undefined;
 }
 
 /** How long stopping waits for responses still in flight. */
@@ -87,7 +89,8 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
   listenSubscriber.on("error", (error) => logger.warn({ err: error.message }, "redis subscriber connection error"));
   const listenHub = new ListenHub(redis, listenSubscriber, config.queuePrefix);
   const scheduler = new Scheduler({ queues, logger, enqueueFailureRate: config.api.faultEnqueueFailureRate });
-  const publisher = createPublisher({ db, scheduler, idempotencyWindowMs: config.api.idempotencyWindowMs });
+  const { tracing } = options;
+  const publisher = createPublisher({ db, scheduler, idempotencyWindowMs: config.api.idempotencyWindowMs, tracing });
   const { http, tokens } = createOutbound({
     responseBodyMaxBytes: config.delivery.responseBodyMaxBytes,
     maxInFlight: config.delivery.concurrency,
@@ -102,6 +105,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     tokens,
     operationalEvents: publisher.operationalEvents,
     waiting: scheduler,
+    tracing,
   });
   // Tenant code runs in worker threads of this process, each with its own QuickJS (WebAssembly)
   // module; the threads start with the first workflow call or save, not with the API.
@@ -120,6 +124,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     http,
     fetchResponseMaxBytes: config.inbound.limits.fetchResponseBytes,
     logger,
+    tracing,
   });
   const integrations = createIntegrationService({
     db,
@@ -127,6 +132,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     scheduler,
     hostOptions: { publisher, http, fetchResponseMaxBytes: config.inbound.limits.fetchResponseBytes, logger },
     logger,
+    tracing,
     compile: (source) => inbound.compile(source),
   });
   const app = createApp({
@@ -142,6 +148,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     integrations,
     listenHub,
     onContractViolation: options.onContractViolation,
+    tracing,
     readiness: () => checkDependencies(db, redis),
   });
   const server = createServer(app);

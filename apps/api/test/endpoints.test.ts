@@ -197,6 +197,17 @@ describe("GET, PATCH and DELETE /v1/endpoints/{id}", () => {
     expect(Date.parse(response.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(body.updated_at));
   });
 
+  it("turns the traceparent header on and off, and shows the setting only while it is on", async () => {
+    const { body } = await create({ name: "traced", url: "https://e.com/traced", send_traceparent: true });
+    expect(body).toMatchObject({ send_traceparent: true });
+    expect((await h.request<EndpointBody>("GET", `/v1/endpoints/${body.id}`)).body).toMatchObject({ send_traceparent: true });
+    const off = await h.request<EndpointBody>("PATCH", `/v1/endpoints/${body.id}`, { body: { send_traceparent: false } });
+    expect(off.status).toBe(200);
+    expect(off.body).not.toHaveProperty("send_traceparent");
+    expect((await create({ name: "untraced", url: "https://e.com/untraced" })).body).not.toHaveProperty("send_traceparent");
+    expect((await create({ name: "bad", url: "https://e.com/bad", send_traceparent: "yes" })).status).toBe(400);
+  });
+
   it("pauses with paused_at set, keeps it when paused again, and clears it on resume", async () => {
     const { body } = await create({ name: "pausable", url: "https://e.com/p" });
     const paused = await h.request<EndpointBody>("PATCH", `/v1/endpoints/${body.id}`, { body: { name: "updated-name", status: "PAUSED" } });

@@ -9,11 +9,12 @@ import { JOBS, MalformedJobError, parsePayload } from "@hookline/queue";
  */
 export async function processFlow(job: Job, run: FlowRunner): Promise<void> {
   let executionId: string;
+  let traceparent: string | undefined;
   try {
-    ({ executionId } = parsePayload(JOBS.runFlow, job.data));
+    ({ executionId, traceparent } = parsePayload(JOBS.runFlow, job.data));
   } catch (error) {
     if (error instanceof MalformedJobError) throw new UnrecoverableError(error.message);
     throw error;
   }
-  await run(executionId);
+  await run(executionId, traceparent);
 }

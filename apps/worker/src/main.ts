@@ -1,12 +1,14 @@
 import { loadConfigOrExit } from "@hookline/config";
 import { createLogger } from "@hookline/core";
+import { startTelemetry } from "@hookline/telemetry";
 import { processDelivery } from "./deliver.processor.js";
 import { startHealthServer } from "./health-server.js";
 import { startWorker } from "./worker.js";
 
 const config = loadConfigOrExit("hookline-worker");
 const logger = createLogger({ level: config.logLevel, name: "hookline-worker" });
-const worker = startWorker(config, logger, processDelivery);
+const telemetry = await startTelemetry(config.tracing, { serviceName: "hookline-worker", logger });
+const worker = startWorker(config, logger, processDelivery, { tracing: telemetry.tracing });
 
 // Signal handlers go in before readiness is announced, so an orchestrator that stops the worker
 // the moment it reports ready still gets a graceful shutdown.
@@ -19,6 +21,8 @@ async function shutdown(signal: string) {
   await worker.ready.catch(() => undefined);
   const graceful = await worker.stop(config.worker.shutdownTimeoutMs);
   healthServer?.close();
+  // The spans of the last jobs go to the collector before the process does.
+  await telemetry.shutdown();
   if (graceful) logger.info("worker stopped");
   else logger.warn("shutdown deadline passed; unfinished deliveries will be retried by another worker");
   process.exit(0);

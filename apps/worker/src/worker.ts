@@ -1,6 +1,6 @@
 import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
-import { startProcessMetrics, type Logger } from "@hookline/core";
+import { startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
 import { connectDatabase, createWorkStore, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
 import { createOutbound, type Resolver } from "@hookline/delivery";
 import { createDeliveryEngine, EndpointGate, type DeliveryEngine } from "@hookline/delivery-engine";
@@ -26,11 +26,15 @@ import { startHousekeeping } from "./housekeeping.js";
 export interface WorkerDependencies {
   readonly engine: DeliveryEngine;
   readonly logger: Logger;
+  /** Tracing, when on (see @hookline/telemetry): a span per job run. */
+  readonly tracing?: Tracing | undefined;
 }
 
 export interface WorkerOptions {
   /** Replaces DNS for deliveries; tests use it to play tricks on the SSRF guard. */
   readonly resolve?: Resolver | undefined;
+  /** Tracing, when on: spans for jobs, attempts, flow runs and the publishes they make. */
+  readonly tracing?: Tracing | undefined;
 }
 
 export type Processor = (job: Job, deps: WorkerDependencies, token?: string) => Promise<void>;
@@ -88,8 +92,10 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     config.delivery.responseBodyMaxBytes,
   );
   const scheduler = new Scheduler({ queues, logger });
-  const publisher = createPublisher({ db, scheduler, idempotencyWindowMs: config.api.idempotencyWindowMs });
+  const { tracing } = options;
+  const publisher = createPublisher({ db, scheduler, idempotencyWindowMs: config.api.idempotencyWindowMs, tracing });
   const engine = createDeliveryEngine({
+    tracing,
     logger,
     policy: config.delivery,
     work: createWorkStore(db),
@@ -99,7 +105,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     waiting: scheduler,
     gate: new EndpointGate(config.delivery.gate),
   });
-  const deps: WorkerDependencies = { engine, logger };
+  const deps: WorkerDependencies = { engine, logger, tracing };
 
   // Integrations' flows run here, in this process's own sandbox threads (started with the first flow).
   const sandbox = lazySandboxPool({
@@ -114,6 +120,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     sandbox,
     hostOptions: { publisher, http, fetchResponseMaxBytes: config.inbound.limits.fetchResponseBytes, logger },
     logger,
+    tracing,
   });
   const flows = new Worker(QUEUES.flows, (job) => processFlow(job, runFlow), {
     connection,

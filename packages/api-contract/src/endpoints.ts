@@ -59,13 +59,25 @@ export interface CreateEndpointBody {
   headers_json?: Record<string, string>;
   timeout_seconds?: number;
   customer_id?: string | null;
+  /** Deliveries carry a W3C `traceparent` header (the attempt's span) while Hookline's tracing is on. */
+  send_traceparent?: boolean;
 }
+
+const sendTraceparent = { type: "boolean" };
 
 export const createEndpointSchema: Schema = {
   type: "object",
   required: ["name", "url"],
   additionalProperties: false,
-  properties: { name, url, secret, headers_json: headersJson, timeout_seconds: timeoutSeconds, customer_id: endpointCustomerId },
+  properties: {
+    name,
+    url,
+    secret,
+    headers_json: headersJson,
+    timeout_seconds: timeoutSeconds,
+    customer_id: endpointCustomerId,
+    send_traceparent: sendTraceparent,
+  },
 };
 
 export interface UpdateEndpointBody {
@@ -76,6 +88,7 @@ export interface UpdateEndpointBody {
   timeout_seconds?: number;
   status?: "ACTIVE" | "PAUSED";
   customer_id?: string | null;
+  send_traceparent?: boolean;
 }
 
 export const updateEndpointSchema: Schema = {
@@ -89,6 +102,7 @@ export const updateEndpointSchema: Schema = {
     timeout_seconds: timeoutSeconds,
     status: { type: "string", enum: ["ACTIVE", "PAUSED"] },
     customer_id: endpointCustomerId,
+    send_traceparent: sendTraceparent,
   },
 };
 
@@ -169,6 +183,7 @@ export interface EndpointRecord {
   readonly disabledAt: Date | null;
   readonly disabledReason: string | null;
   readonly customerId: string | null;
+  readonly sendTraceparent: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -186,6 +201,8 @@ export interface EndpointResponse {
   disabled_reason?: string | null;
   /** Only on an endpoint of a customer, so the shape of 002 stays exact for the others. */
   customer_id?: string;
+  /** Only when true: deliveries carry a W3C `traceparent` header while tracing is on (absent otherwise, as in 002). */
+  send_traceparent?: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -202,6 +219,7 @@ export function presentEndpoint(endpoint: EndpointRecord): EndpointResponse {
     paused_at: iso(endpoint.pausedAt),
     ...(endpoint.status === "DISABLED" && { disabled_at: iso(endpoint.disabledAt), disabled_reason: endpoint.disabledReason }),
     ...(endpoint.customerId !== null && { customer_id: endpoint.customerId }),
+    ...(endpoint.sendTraceparent && { send_traceparent: true }),
     created_at: iso(endpoint.createdAt),
     updated_at: iso(endpoint.updatedAt),
   };

@@ -57,6 +57,7 @@ describe("the contract", () => {
       disabledAt: null,
       disabledReason: null,
       customerId: null,
+      sendTraceparent: false,
       createdAt: at,
       updatedAt: at,
     };
@@ -77,6 +78,8 @@ describe("the contract", () => {
     });
     // A customer's endpoint names it; the others keep 002's shape above.
     expect(contract.presentEndpoint({ ...record, customerId: "cus_1" })).toMatchObject({ customer_id: "cus_1" });
+    // The same for an endpoint that asked for the traceparent header.
+    expect(contract.presentEndpoint({ ...record, sendTraceparent: true })).toMatchObject({ send_traceparent: true });
   });
 });
 

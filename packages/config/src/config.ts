@@ -3,6 +3,7 @@ import { developmentEncryptionKey } from "./development-key.js";
 import { ConfigError, EnvReader, type Env } from "./env-parsers.js";
 import { queuePrefix, redisSettings, type RedisSettings } from "./redis.js";
 import { allowedTargets, encryptionKey } from "./security.js";
+import { tracingConfig, type TracingConfig } from "./tracing.js";
 
 /** `none`: DATABASE_URL is Postgres itself, or a pooler in session mode; `transaction`: a pooler in transaction mode (PgBouncer's `pool_mode = transaction`). */
 export type DatabasePooler = "none" | "transaction";
@@ -142,6 +143,8 @@ export interface Config {
     /** How long past due a delivery must be before the sweeper treats its job as lost. */
     readonly graceMs: number;
   };
+  /** OpenTelemetry traces from the OTEL_* variables; off unless they ask for it (see tracing.ts). */
+  readonly tracing: TracingConfig;
 }
 
 /** 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over 27.6 hours. */
@@ -243,6 +246,7 @@ export function loadConfig(env: Env = process.env): Config {
       intervalMs: read.seconds("SWEEP_INTERVAL_SECONDS", 10, { min: 0.05, max: 3600 }) * 1000,
       graceMs: read.seconds("SWEEP_GRACE_SECONDS", 30, { min: 0, max: 86400 }) * 1000,
     },
+    tracing: tracingConfig(read, env),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

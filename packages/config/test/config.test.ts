@@ -200,6 +200,123 @@ describe("loadConfig", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  describe("tracing (OTEL_*)", () => {
+    const tracing = (env: Record<string, string>) => loadConfig({ ENCRYPTION_KEY: KEY, ...env }).tracing;
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ENCRYPTION_KEY: KEY, ...env });
+        return "";
+      } catch (error) {
+        return (error as ConfigError).problems.join("\n");
+      }
+    };
+
+    it("is off unless a variable asks for it, with the specification's defaults", () => {
+      expect(tracing({})).toEqual({
+        enabled: false,
+        serviceName: undefined,
+        resourceAttributes: {},
+        endpoint: "http://localhost:4318/v1/traces",
+        protocol: "http/protobuf",
+        headers: {},
+        exportTimeoutMs: 10_000,
+        sampler: "parentbased_always_on",
+        samplerRatio: 1,
+        batch: { scheduleDelayMs: 5_000, maxQueueSize: 2048, maxExportBatchSize: 512, exportTimeoutMs: 30_000 },
+      });
+      expect(tracing({ OTEL_SERVICE_NAME: "api", OTEL_TRACES_SAMPLER: "always_on" }).enabled).toBe(false);
+    });
+
+    it("is on when an endpoint or the otlp exporter is named, or OTEL_SDK_DISABLED=false is said", () => {
+      expect(tracing({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).enabled).toBe(true);
+      expect(tracing({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://collector:4318/v1/traces" }).enabled).toBe(true);
+      expect(tracing({ OTEL_TRACES_EXPORTER: "otlp" }).enabled).toBe(true);
+      expect(tracing({ OTEL_SDK_DISABLED: "false" }).enabled).toBe(true);
+    });
+
+    it("stays off when told so, whatever else is set", () => {
+      expect(tracing({ OTEL_SDK_DISABLED: "true", OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).enabled).toBe(false);
+      expect(tracing({ OTEL_TRACES_EXPORTER: "none", OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).enabled).toBe(false);
+    });
+
+    it("reads the exporter, resource, sampler and batch variables", () => {
+      expect(
+        tracing({
+          OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example:4318/",
+          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+          OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=abc%3D%3D, team=hooks",
+          OTEL_EXPORTER_OTLP_TIMEOUT: "2500",
+          OTEL_RESOURCE_ATTRIBUTES: "service.name=from-resource,deployment.environment.name=staging",
+          OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+          OTEL_TRACES_SAMPLER_ARG: "0.25",
+          OTEL_BSP_SCHEDULE_DELAY: "100",
+          OTEL_BSP_MAX_QUEUE_SIZE: "100",
+          OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "50",
+          OTEL_BSP_EXPORT_TIMEOUT: "1000",
+        }),
+      ).toEqual({
+        enabled: true,
+        serviceName: "from-resource",
+        resourceAttributes: { "service.name": "from-resource", "deployment.environment.name": "staging" },
+        endpoint: "https://collector.example:4318/v1/traces",
+        protocol: "http/json",
+        headers: { "x-api-key": "abc==", team: "hooks" },
+        exportTimeoutMs: 2_500,
+        sampler: "parentbased_traceidratio",
+        samplerRatio: 0.25,
+        batch: { scheduleDelayMs: 100, maxQueueSize: 100, maxExportBatchSize: 50, exportTimeoutMs: 1_000 },
+      });
+    });
+
+    it("prefers the traces-only variables, and OTEL_SERVICE_NAME to the resource's name", () => {
+      expect(
+        tracing({
+          OTEL_SERVICE_NAME: "hooks-api",
+          OTEL_RESOURCE_ATTRIBUTES: "service.name=other",
+          OTEL_EXPORTER_OTLP_ENDPOINT: "http://general:4318",
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://traces:4318/custom/path",
+          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+          OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf",
+          OTEL_EXPORTER_OTLP_HEADERS: "a=1",
+          OTEL_EXPORTER_OTLP_TRACES_HEADERS: "b=2",
+          OTEL_EXPORTER_OTLP_TIMEOUT: "1000",
+          OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "2000",
+        }),
+      ).toMatchObject({
+        serviceName: "hooks-api",
+        endpoint: "http://traces:4318/custom/path",
+        protocol: "http/protobuf",
+        headers: { b: "2" },
+        exportTimeoutMs: 2_000,
+      });
+    });
+
+    it("refuses bad values, naming the variable but never a header's text", () => {
+      const found = problems({
+        OTEL_TRACES_EXPORTER: "jaeger",
+        OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://collector",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+        OTEL_EXPORTER_OTLP_HEADERS: "authorization",
+        OTEL_TRACES_SAMPLER: "sometimes",
+        OTEL_SDK_DISABLED: "maybe",
+        OTEL_BSP_MAX_QUEUE_SIZE: "10",
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "20",
+      });
+      for (const name of [
+        "OTEL_TRACES_EXPORTER",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
+        "OTEL_EXPORTER_OTLP_HEADERS",
+        "OTEL_TRACES_SAMPLER",
+        "OTEL_SDK_DISABLED",
+        "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
+      ])
+        expect(found).toContain(name);
+      expect(found).not.toContain('"authorization"');
+      expect(problems({ OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "2" })).toContain("OTEL_TRACES_SAMPLER_ARG");
+    });
+  });
 });
 
 describe("migrationsDatabaseUrl", () => {

@@ -53,6 +53,8 @@ export interface DeliveryWork {
     /** Start of the endpoint's current run of failures, if it is in one. */
     readonly failingSince: Date | null;
     readonly oauth?: OAuthClientCredentials | undefined;
+    /** Its deliveries carry a `traceparent` header (the attempt's span) while tracing is on. */
+    readonly sendTraceparent?: boolean | undefined;
   };
 }
 

@@ -41,3 +41,16 @@ export {
   type StoredFlow,
 } from "./integration-definition.js";
 export { PORTAL_CAPABILITIES, PORTAL_TOKEN_DEFAULT_SECONDS, PORTAL_TOKEN_MAX_SECONDS, type PortalCapability } from "./portal.js";
+export {
+  createTracing,
+  errorType,
+  parseTraceparent,
+  TRACEPARENT_PATTERN,
+  type SpanAttributes,
+  type SpanKindName,
+  type StartSpanOptions,
+  type Traceparent,
+  type TraceparentFields,
+  type TraceSpan,
+  type Tracing,
+} from "./tracing.js";

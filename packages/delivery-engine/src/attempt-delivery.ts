@@ -1,4 +1,12 @@
-import { isBuiltinEventType, type Logger } from "@hookline/core";
+import {
+  errorType,
+  isBuiltinEventType,
+  type Logger,
+  type SpanAttributes,
+  type Traceparent,
+  type TraceSpan,
+  type Tracing,
+} from "@hookline/core";
 import {
   classify,
   maxAttempts,
@@ -36,6 +44,13 @@ export interface DeliveryEngineOptions {
    * be put off: see docs/DECISIONS.md, "Synchronous webhooks bypass the gate").
    */
   readonly gate?: EndpointGate | undefined;
+  /** Tracing, when on: an `attempt` span for each HTTP attempt. */
+  readonly tracing?: Tracing | undefined;
+}
+
+export interface AttemptOptions {
+  /** The span an attempt's span goes under, when tracing is on: a job's, or a publish's traceparent. */
+  readonly parent?: TraceSpan | Traceparent | undefined;
 }
 
 export type AttemptOutcome =
@@ -52,11 +67,39 @@ export interface DeliveryEngine {
    * what is paused, wait for the endpoint's turn, make one signed attempt, and record it with its
    * consequence for the delivery and for the endpoint.
    */
-  attempt(deliveryId: string): Promise<AttemptOutcome>;
+  attempt(deliveryId: string, options?: AttemptOptions): Promise<AttemptOutcome>;
+}
+
+/** What an attempt's span says of it: ids and numbers, never the URL (it may hold a token), headers or bodies. */
+function attemptAttributes(work: DeliveryWork, attemptNumber: number): SpanAttributes {
+  let host: string | undefined;
+  try {
+    const url = new URL(work.endpoint.url);
+    if (url.protocol === "http:" || url.protocol === "https:") host = url.hostname;
+  } catch {
+    host = undefined;
+  }
+  return {
+    "hookline.tenant.id": work.tenantId,
+    "hookline.webhook.id": work.id,
+    "hookline.event.id": work.event.id,
+    "hookline.endpoint.id": work.endpoint.id,
+    "hookline.attempt.number": attemptNumber,
+    "http.request.method": "POST",
+    "server.address": host,
+  };
+}
+
+function resultAttributes(result: AttemptResult, next: AttemptConsequence): SpanAttributes {
+  return {
+    "http.response.status_code": result.statusCode,
+    "hookline.attempt.outcome": next.status,
+    "hookline.attempt.duration_ms": result.durationMs,
+  };
 }
 
 export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEngine {
-  const { logger, policy, work: store, gate } = options;
+  const { logger, policy, work: store, gate, tracing } = options;
 
   function decide(attemptNumber: number, outcome: Outcome): AttemptConsequence {
     if (outcome.kind === "delivered") return { status: "succeeded" };
@@ -111,7 +154,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
   }
 
   return {
-    async attempt(deliveryId) {
+    async attempt(deliveryId, attemptOptions) {
       const log = logger.child({ delivery_id: deliveryId });
       const work = await store.load(deliveryId);
       if (!work) return { outcome: "skipped", reason: "missing" };
@@ -128,15 +171,30 @@ export function createDeliveryEngine(options: DeliveryEngineOptions): DeliveryEn
         return { outcome: "deferred", delayMs: gate.deferral(endpointId, work.id) };
       }
       const attemptNumber = work.attemptCount + 1;
+      const span = tracing?.start("attempt", {
+        kind: "client",
+        parent: attemptOptions?.parent,
+        attributes: attemptAttributes(work, attemptNumber),
+      });
       let next: AttemptConsequence | undefined;
       let outcome: Outcome | undefined;
       let result: AttemptResult;
       try {
-        result = await send(work, options);
+        result = await send(work, options, span && work.endpoint.sendTraceparent ? span.traceparent() : undefined);
         outcome = classify(result);
         next = decide(attemptNumber, outcome);
+      } catch (error) {
+        span?.fail(errorType(error));
+        span?.end();
+        throw error;
       } finally {
         if (gate) release(log, endpointId, gate.leave(endpointId, work.id, next?.status === "succeeded"));
+      }
+      if (span) {
+        span.set(resultAttributes(result, next));
+        // As HTTP clients' spans say it: the error's kind, or the status code of a failed answer.
+        if (next.status !== "succeeded") span.fail(result.errorKind ?? String(result.statusCode ?? "unknown"));
+        span.end();
       }
       const health = healthChange({
         outcome,

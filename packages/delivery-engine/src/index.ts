@@ -1,5 +1,6 @@
 export {
   createDeliveryEngine,
+  type AttemptOptions,
   type AttemptOutcome,
   type DeliveryEngine,
   type DeliveryEngineOptions,

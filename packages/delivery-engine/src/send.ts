@@ -3,9 +3,14 @@ import type { DeliveryWork } from "./ports.js";
 
 /**
  * Signs and sends one attempt. For OAuth endpoints it sends a cached token, and on a 401 fetches
- * one fresh token and tries once more; the endpoint's timeout bounds each request.
+ * one fresh token and tries once more; the endpoint's timeout bounds each request. `traceparent`
+ * (the attempt's span, for an endpoint that asked for it while tracing is on) goes as a header.
  */
-export async function send(work: DeliveryWork, { http, tokens }: { http: HttpClient; tokens: TokenCache }): Promise<AttemptResult> {
+export async function send(
+  work: DeliveryWork,
+  { http, tokens }: { http: HttpClient; tokens: TokenCache },
+  traceparent?: string,
+): Promise<AttemptResult> {
   const body = deliveryBody(work.endpoint.flavour, { event: work.event, endpointName: work.endpoint.name });
   const timeoutMs = work.endpoint.timeoutSeconds * 1000;
   const post = (authorization?: string) =>
@@ -16,6 +21,7 @@ export async function send(work: DeliveryWork, { http, tokens }: { http: HttpCli
       headers: {
         ...work.endpoint.headers,
         ...(authorization && { authorization }),
+        ...(traceparent !== undefined && { traceparent }),
         "content-type": "application/json",
         "user-agent": USER_AGENT,
         ...signedHeaders(work.endpoint.secrets, work.id, Math.floor(Date.now() / 1000), body),

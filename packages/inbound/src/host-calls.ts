@@ -1,4 +1,4 @@
-import { AppError, newId, type Logger } from "@hookline/core";
+import { AppError, newId, type Logger, type TraceSpan } from "@hookline/core";
 import { isDatabaseUnavailable, type TenantScope } from "@hookline/db";
 import type { HttpClient } from "@hookline/delivery";
 import { admitEvents, type Publisher } from "@hookline/publishing";
@@ -95,13 +95,16 @@ async function fetchThrough(options: HostCallOptions, input: FetchInput, timeout
   return { status: result.statusCode, headers: Object.entries(result.headers ?? {}), body };
 }
 
-/** What a workflow's `utils.publish` and `utils.fetch` do for a real call: publish for the tenant, fetch through the SSRF guard. */
-export function liveHostCalls(options: HostCallOptions, scope: TenantScope, log: () => Logger): HostCalls {
+/**
+ * What a workflow's `utils.publish` and `utils.fetch` do for a real call: publish for the tenant,
+ * fetch through the SSRF guard. `trace` is the call's span, when tracing is on: its publishes go under it.
+ */
+export function liveHostCalls(options: HostCallOptions, scope: TenantScope, log: () => Logger, trace?: TraceSpan): HostCalls {
   return {
     async publish(input) {
       checkPublishInput(input);
       try {
-        const { result } = await options.publisher.publish(scope, toNewEvent(input), { attemptsSynchronousItself: false });
+        const { result } = await options.publisher.publish(scope, toNewEvent(input), { attemptsSynchronousItself: false, parent: trace });
         return {
           id: result.event.id,
           event_type: result.event.eventType,

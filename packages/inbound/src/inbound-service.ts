@@ -1,5 +1,5 @@
 import type { ExecutionOutcomeName } from "@hookline/api-contract";
-import { AppError, isId, newId, type Logger } from "@hookline/core";
+import { AppError, isId, newId, type Logger, type Tracing } from "@hookline/core";
 import {
   loadCompiledWorkflow,
   loadInboundRoutes,
@@ -69,6 +69,8 @@ export interface InboundServiceOptions {
   readonly logger: Logger;
   /** Compiled workflows kept in memory, in bytes. */
   readonly codeCacheBytes?: number;
+  /** Tracing, when on: an `inbound call` span per routed call, with the workflow's publishes under it. */
+  readonly tracing?: Tracing | undefined;
 }
 
 export interface InboundService {
@@ -97,7 +99,7 @@ function query(raw: string): Record<string, string> {
 }
 
 export function createInboundService(options: InboundServiceOptions): InboundService {
-  const { db, sandbox, limits, logger } = options;
+  const { db, sandbox, limits, logger, tracing } = options;
   const recorder: ExecutionRecorder = createExecutionRecorder({ db, logger });
   const code = new CodeCache(options.codeCacheBytes ?? 64 * 1024 * 1024);
   const hostOptions: HostCallOptions = {
@@ -134,8 +136,31 @@ export function createInboundService(options: InboundServiceOptions): InboundSer
       startedAt: new Date(),
       startedMs: performance.now(),
     };
+    // Under the caller's trace when it sent a traceparent; ended with the execution, whatever ends it.
+    const span = tracing?.start("inbound call", {
+      kind: "server",
+      parent: call.headers.find(([name]) => name === "traceparent")?.[1],
+      attributes: {
+        "http.request.method": call.method,
+        "hookline.tenant.id": routes.tenantId,
+        "hookline.environment.id": routes.environmentId,
+        "hookline.inbound_endpoint.id": endpoint.id,
+        "hookline.execution.id": facts.executionId,
+      },
+    });
+    const ended = (ending: CallEnding): void => {
+      finish(facts, ending);
+      if (!span) return;
+      span.set({
+        "http.response.status_code": ending.status,
+        "hookline.execution.outcome": ending.outcome,
+        "hookline.workflow.version": ending.workflowVersion ?? undefined,
+      });
+      if (ending.outcome !== "ok") span.fail(ending.outcome);
+      span.end();
+    };
     const refuse = (outcome: ExecutionOutcomeName, error: AppError, ending: Partial<CallEnding> = {}): AppError => {
-      finish(facts, { outcome, status: error.status, workflowVersion: endpoint.version?.number, ...ending });
+      ended({ outcome, status: error.status, workflowVersion: endpoint.version?.number, ...ending });
       return error;
     };
     // Made only when something is logged: most calls log nothing of their own.
@@ -189,7 +214,10 @@ export function createInboundService(options: InboundServiceOptions): InboundSer
         const js = await compiledCode(routes.tenantId, version.id);
         const variables = openVariables(db.secrets, routes.environmentId, routes.variables);
         // Deleted between the routing and now: as if it had not been found.
-        if (js === null) return { kind: "error", error: notFound(call) };
+        if (js === null) {
+          span?.end();
+          return { kind: "error", error: notFound(call) };
+        }
         const result: InvocationResult = await sandbox.run({
           tenantId: routes.tenantId,
           // The sandbox may keep a workflow's context warm for the next call with the same key:
@@ -206,12 +234,12 @@ export function createInboundService(options: InboundServiceOptions): InboundSer
             body,
           },
           env: { ...variables, ENVIRONMENT: routes.kind, ENVIRONMENT_ID: routes.environmentId, ENDPOINT_ID: endpoint.id },
-          host: liveHostCalls(hostOptions, tenantScope(db, routes.tenantId), log),
+          host: liveHostCalls(hostOptions, tenantScope(db, routes.tenantId), log, span),
         });
         const answer = answerFor(result, limits);
         const status = answer.kind === "response" ? answer.status : answer.error.status;
         if (result.outcome !== "ok") log().warn({ outcome: result.outcome, status }, "workflow did not answer");
-        finish(facts, {
+        ended({
           outcome: result.outcome,
           status,
           workflowVersion: version.number,

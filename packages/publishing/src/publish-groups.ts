@@ -1,9 +1,12 @@
+import type { TraceSpan, Tracing } from "@hookline/core";
 import { batcher, isDatabaseUnavailable, type NewEvent, type PublishResult, type TenantScope } from "@hookline/db";
 import type { Scheduler } from "@hookline/queue";
-import { committedDeliveries } from "./committed.js";
+import { committedDeliveries, scheduleTraced } from "./committed.js";
 
 export interface PublishGroupOptions {
   readonly scheduler: Scheduler;
+  /** Tracing, when on: each traced publish's deliveries carry its trace into their jobs. */
+  readonly tracing?: Tracing | undefined;
   readonly idempotencyWindowMs: number;
   /** Most events written by one statement. */
   readonly maxGroup?: number;
@@ -16,6 +19,8 @@ interface PublishRequest {
   readonly input: NewEvent;
   /** Whether its publisher makes the first attempt of synchronous deliveries itself (see dueDeliveries). */
   readonly attemptsSynchronousItself: boolean;
+  /** The publish's span, when tracing is on. */
+  readonly trace: TraceSpan | undefined;
 }
 
 type Settled = { readonly ok: true; readonly result: PublishResult } | { readonly ok: false; readonly error: unknown };
@@ -56,7 +61,12 @@ function groupsOf(requests: readonly PublishRequest[]): { scope: TenantScope; in
  */
 export function publishGroups(
   options: PublishGroupOptions,
-): (scope: TenantScope, input: NewEvent, publisher: { attemptsSynchronousItself: boolean }) => Promise<PublishResult> {
+): (
+  scope: TenantScope,
+  input: NewEvent,
+  publisher: { attemptsSynchronousItself: boolean; trace?: TraceSpan | undefined },
+) => Promise<PublishResult> {
+  const { tracing } = options;
   const publishOptions = { idempotencyWindowMs: options.idempotencyWindowMs };
   const alone = (scope: TenantScope, input: NewEvent): Promise<Settled> =>
     scope.events.publishBatch([input], publishOptions).then(
@@ -91,10 +101,17 @@ export function publishGroups(
       // The API answering POST /v1/events makes a synchronous webhook's first attempt itself, once
       // the event is written; a workflow's publish leaves it to the queue.
       for (const attemptsSynchronousItself of [true, false]) {
-        const published = settled.flatMap((s, i) =>
-          s.ok && requests[i]!.attemptsSynchronousItself === attemptsSynchronousItself ? [s.result] : [],
-        );
-        if (published.length > 0) await options.scheduler.published(committedDeliveries(published), { attemptsSynchronousItself });
+        const publisher = { attemptsSynchronousItself };
+        const picked = (s: Settled, i: number) => s.ok && requests[i]!.attemptsSynchronousItself === attemptsSynchronousItself;
+        if (tracing) {
+          const publishes = settled.flatMap((s, i) =>
+            s.ok && picked(s, i) ? [{ deliveries: committedDeliveries([s.result]), trace: requests[i]!.trace }] : [],
+          );
+          if (publishes.length > 0) await scheduleTraced(options.scheduler, tracing, publishes, publisher);
+          continue;
+        }
+        const published = settled.flatMap((s, i) => (s.ok && picked(s, i) ? [s.result] : []));
+        if (published.length > 0) await options.scheduler.published(committedDeliveries(published), publisher);
       }
       return settled;
     },
@@ -102,7 +119,12 @@ export function publishGroups(
   );
 
   return async (scope, input, publisher) => {
-    const outcome = await publishAll({ scope, input, attemptsSynchronousItself: publisher.attemptsSynchronousItself });
+    const outcome = await publishAll({
+      scope,
+      input,
+      attemptsSynchronousItself: publisher.attemptsSynchronousItself,
+      trace: publisher.trace,
+    });
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
   };

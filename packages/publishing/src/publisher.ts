@@ -1,4 +1,12 @@
-import { AppError, type BuiltinEventType } from "@hookline/core";
+import {
+  AppError,
+  errorType,
+  type BuiltinEventType,
+  type SpanAttributes,
+  type Traceparent,
+  type TraceSpan,
+  type Tracing,
+} from "@hookline/core";
 import {
   isForeignKeyViolation,
   tenantScope,
@@ -11,7 +19,7 @@ import {
 import type { OperationalEvents } from "@hookline/delivery-engine";
 import type { Scheduler } from "@hookline/queue";
 import { admitEvents } from "./admission.js";
-import { committedDeliveries } from "./committed.js";
+import { committedDeliveries, scheduleTraced } from "./committed.js";
 import { customerNotFound } from "./customer-rules.js";
 import { publishGroups } from "./publish-groups.js";
 import { testEventFor, type TestEventRequest } from "./test-events.js";
@@ -49,6 +57,8 @@ export interface PublisherOptions {
   /** Most events written by one grouped statement, and most groups written at once. */
   readonly maxGroup?: number;
   readonly maxConcurrent?: number;
+  /** Tracing, when on: a `publish` span per publish, whose traceparent its deliveries' jobs carry. */
+  readonly tracing?: Tracing | undefined;
 }
 
 export interface PublishOptions {
@@ -58,6 +68,15 @@ export interface PublishOptions {
    * deliveries are queued, so no partner's receiver holds a workflow for up to its timeout.
    */
   readonly attemptsSynchronousItself?: boolean;
+  /** What the publish is part of, when tracing is on: a caller's traceparent, or a span (a workflow's call). */
+  readonly parent?: TraceSpan | Traceparent | undefined;
+}
+
+/** A publish's answer; `traceparent` is its span's, when it was traced (for the attempts that follow it). */
+export interface Published {
+  readonly result: PublishResult;
+  readonly deprecated: boolean;
+  readonly traceparent?: Traceparent;
 }
 
 export interface Publisher {
@@ -66,9 +85,13 @@ export interface Publisher {
    * endpoint, and its due deliveries scheduled. Publishes that arrive together share statements
    * (see publishGroups); each gets its own answer.
    */
-  publish(scope: TenantScope, input: EventToPublish, options?: PublishOptions): Promise<{ result: PublishResult; deprecated: boolean }>;
+  publish(scope: TenantScope, input: EventToPublish, options?: PublishOptions): Promise<Published>;
   /** Many tenant events, all admitted first, written in one transaction (of any customers); results in input order. */
-  publishBatch(scope: TenantScope, inputs: readonly EventToPublish[]): Promise<{ results: PublishResult[]; deprecated: boolean }>;
+  publishBatch(
+    scope: TenantScope,
+    inputs: readonly EventToPublish[],
+    options?: Pick<PublishOptions, "parent">,
+  ): Promise<{ results: PublishResult[]; deprecated: boolean; traceparent?: Traceparent }>;
   /**
    * A test event to one endpoint (see testEventFor): one event, origin `test`, and one delivery to
    * that endpoint whatever it subscribes to, `held` if it is paused. 404 if the endpoint is gone.
@@ -92,27 +115,64 @@ export interface Publisher {
  * published by workers, which wait for nobody, so theirs are queued like any other.
  */
 export function createPublisher(options: PublisherOptions): Publisher {
-  const { scheduler, idempotencyWindowMs } = options;
+  const { scheduler, idempotencyWindowMs, tracing } = options;
   const grouped = publishGroups({
     scheduler,
     idempotencyWindowMs,
+    tracing,
     ...(options.maxGroup !== undefined && { maxGroup: options.maxGroup }),
     ...(options.maxConcurrent !== undefined && { maxConcurrent: options.maxConcurrent }),
   });
   return {
     async publish(scope, input, publishOptions = {}) {
-      const { deprecated, customerIds } = await admitEvents(scope, [input], { batch: false });
-      const attemptsSynchronousItself = publishOptions.attemptsSynchronousItself ?? true;
-      const result = await customerStillThere(grouped(scope, resolved(input, customerIds[0] ?? null), { attemptsSynchronousItself }));
-      return { result, deprecated };
+      const trace = tracing?.start("publish", {
+        kind: "producer",
+        parent: publishOptions.parent,
+        attributes: { "hookline.tenant.id": scope.tenantId, "hookline.event.type": input.eventType },
+      });
+      try {
+        const { deprecated, customerIds } = await admitEvents(scope, [input], { batch: false });
+        const attemptsSynchronousItself = publishOptions.attemptsSynchronousItself ?? true;
+        const result = await customerStillThere(
+          grouped(scope, resolved(input, customerIds[0] ?? null), { attemptsSynchronousItself, trace }),
+        );
+        if (!trace) return { result, deprecated };
+        trace.set(publishedAttributes(result));
+        return { result, deprecated, traceparent: trace.traceparent() };
+      } catch (error) {
+        trace?.fail(errorType(error));
+        throw error;
+      } finally {
+        trace?.end();
+      }
     },
 
-    async publishBatch(scope, inputs) {
-      const { deprecated, customerIds } = await admitEvents(scope, inputs, { batch: true });
-      const events = inputs.map((input, i) => resolved(input, customerIds[i] ?? null));
-      const results = await customerStillThere(scope.events.publishBatch(events, { idempotencyWindowMs }));
-      await scheduler.published(committedDeliveries(results), { attemptsSynchronousItself: true });
-      return { results, deprecated };
+    async publishBatch(scope, inputs, batchOptions) {
+      const trace = tracing?.start("publish", {
+        kind: "producer",
+        parent: batchOptions?.parent,
+        attributes: { "hookline.tenant.id": scope.tenantId, "hookline.events": inputs.length },
+      });
+      try {
+        const { deprecated, customerIds } = await admitEvents(scope, inputs, { batch: true });
+        const events = inputs.map((input, i) => resolved(input, customerIds[i] ?? null));
+        const results = await customerStillThere(scope.events.publishBatch(events, { idempotencyWindowMs }));
+        const deliveries = committedDeliveries(results);
+        const publisher = { attemptsSynchronousItself: true };
+        if (!tracing || !trace) {
+          await scheduler.published(deliveries, publisher);
+          return { results, deprecated };
+        }
+        // One trace for the batch: its events were one request and one transaction.
+        await scheduleTraced(scheduler, tracing, [{ deliveries, trace }], publisher);
+        trace.set({ "hookline.deliveries": deliveries.length });
+        return { results, deprecated, traceparent: trace.traceparent() };
+      } catch (error) {
+        trace?.fail(errorType(error));
+        throw error;
+      } finally {
+        trace?.end();
+      }
     },
 
     async publishTest(scope, endpoint, request) {
@@ -137,5 +197,13 @@ export function createPublisher(options: PublisherOptions): Publisher {
         await scheduler.published(committedDeliveries([result]), { attemptsSynchronousItself: false });
       },
     },
+  };
+}
+
+function publishedAttributes(result: PublishResult): SpanAttributes {
+  return {
+    "hookline.event.id": result.event.id,
+    "hookline.publish.outcome": result.outcome,
+    "hookline.deliveries": result.outcome === "published" ? result.deliveries.length : result.deliveryCount,
   };
 }

@@ -1,5 +1,5 @@
 import { Ajv, type JSONSchemaType, type ValidateFunction } from "ajv";
-import { MAX_ENDPOINT_TIMEOUT_SECONDS } from "@hookline/core";
+import { MAX_ENDPOINT_TIMEOUT_SECONDS, TRACEPARENT_PATTERN, type Traceparent } from "@hookline/core";
 
 /**
  * The job catalog: every kind of queued work Hookline does, named once with everything a
@@ -11,6 +11,8 @@ import { MAX_ENDPOINT_TIMEOUT_SECONDS } from "@hookline/core";
  * - payload: what a job carries, checked against the kind's schema when it is put on the queue
  *   and again when a worker takes it off (a job written by an older or newer version, or by
  *   hand, is refused rather than half-understood).
+ * - traceparent: the W3C trace context of the work that queued the job, when tracing is on (an
+ *   id, like the others); its absence is the job of a version without tracing, or tracing off.
  * - job id: derived from the payload, so enqueueing the same work twice while its job exists is
  *   one job (BullMQ ignores an add whose id is taken).
  * - attempts / backoff: how often BullMQ runs a job whose processor *threw* (the database was
@@ -43,10 +45,21 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/*
+ * `traceparent` is optional within version 1 rather than a version 2: written only while tracing is
+ * on, so with tracing off (the default) every job is byte for byte what earlier versions wrote and
+ * read. A worker of an earlier version refuses a job that has one (as malformed: never retried, and
+ * the sweeper enqueues its due row again, without one), so tracing is turned on after the workers
+ * run this version (docs/DECISIONS.md, "Tracing").
+ */
+const traceparentSchema = { type: "string", pattern: TRACEPARENT_PATTERN, nullable: true } as const;
+
 /** One attempt of one delivery (a delivery is one event to one endpoint). */
 export interface DeliverPayload {
   readonly v: 1;
   readonly deliveryId: string;
+  /** The publish that made the delivery, when it was traced. */
+  readonly traceparent?: Traceparent;
 }
 
 const deliverSchema: JSONSchemaType<DeliverPayload> = {
@@ -56,6 +69,7 @@ const deliverSchema: JSONSchemaType<DeliverPayload> = {
   properties: {
     v: { type: "integer", const: 1 },
     deliveryId: { type: "string", minLength: 1, maxLength: 128 },
+    traceparent: traceparentSchema,
   },
 };
 
@@ -63,6 +77,8 @@ const deliverSchema: JSONSchemaType<DeliverPayload> = {
 export interface RunFlowPayload {
   readonly v: 1;
   readonly executionId: string;
+  /** The trigger call that stored the execution, when it was traced. */
+  readonly traceparent?: Traceparent;
 }
 
 const runFlowSchema: JSONSchemaType<RunFlowPayload> = {
@@ -72,6 +88,7 @@ const runFlowSchema: JSONSchemaType<RunFlowPayload> = {
   properties: {
     v: { type: "integer", const: 1 },
     executionId: { type: "string", minLength: 1, maxLength: 128 },
+    traceparent: traceparentSchema,
   },
 };
 
@@ -109,14 +126,14 @@ export const JOBS = {
 
 export type JobName = keyof typeof JOBS;
 
-/** The payload of a flow job. */
-export function runFlowPayload(executionId: string): RunFlowPayload {
-  return { v: 1, executionId };
+/** The payload of a flow job; without a trace, exactly the version 1 payload of old. */
+export function runFlowPayload(executionId: string, traceparent?: Traceparent): RunFlowPayload {
+  return traceparent === undefined ? { v: 1, executionId } : { v: 1, executionId, traceparent };
 }
 
-/** The payload of a delivery job. */
-export function deliverPayload(deliveryId: string): DeliverPayload {
-  return { v: 1, deliveryId };
+/** The payload of a delivery job; without a trace, exactly the version 1 payload of old. */
+export function deliverPayload(deliveryId: string, traceparent?: Traceparent): DeliverPayload {
+  return traceparent === undefined ? { v: 1, deliveryId } : { v: 1, deliveryId, traceparent };
 }
 
 const ajv = new Ajv({ allErrors: false, strict: true });

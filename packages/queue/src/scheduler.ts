@@ -1,4 +1,4 @@
-import type { Logger } from "@hookline/core";
+import type { Logger, Traceparent } from "@hookline/core";
 import { deliverPayload, JOBS, runFlowPayload } from "./catalog.js";
 import { PRODUCER_COMMAND_TIMEOUT_MS } from "./connection.js";
 import type { JobQueues } from "./job-queues.js";
@@ -16,6 +16,8 @@ export interface CommittedDelivery {
   readonly status: "pending" | "held" | "succeeded" | "failed";
   /** Its endpoint is a synchronous webhook, whose first attempt a publisher may make itself. */
   readonly synchronous: boolean;
+  /** The traced publish that wrote it (tracing on only): its job carries it to the worker. */
+  readonly traceparent?: Traceparent | undefined;
 }
 
 /** Who published: whether it makes the first attempt of synchronous deliveries itself. */
@@ -31,7 +33,11 @@ export interface Publisher {
  * queued like any other). Held deliveries wait for their endpoint's resume, which enqueues them.
  */
 export function dueDeliveries(deliveries: readonly CommittedDelivery[], publisher: Publisher): string[] {
-  return deliveries.filter((d) => d.status === "pending" && !(d.synchronous && publisher.attemptsSynchronousItself)).map((d) => d.id);
+  return deliveries.filter((d) => isDue(d, publisher)).map((d) => d.id);
+}
+
+function isDue(delivery: CommittedDelivery, publisher: Publisher): boolean {
+  return delivery.status === "pending" && !(delivery.synchronous && publisher.attemptsSynchronousItself);
 }
 
 export interface SchedulerOptions {
@@ -63,21 +69,44 @@ export class Scheduler {
   /** Committed deliveries that are due now, in the order given (publish order where it matters). */
   due(deliveryIds: readonly string[], log: Logger = this.logger): Promise<boolean> {
     if (deliveryIds.length === 0) return Promise.resolve(true);
-    return this.bounded(deliveryIds.length, log, () => this.options.queues.add(JOBS.deliver, deliveryIds.map(deliverPayload)));
+    return this.bounded(deliveryIds.length, log, () =>
+      this.options.queues.add(
+        JOBS.deliver,
+        deliveryIds.map((id) => deliverPayload(id)),
+      ),
+    );
   }
 
-  /** What one or more publishes committed: their due deliveries (see dueDeliveries). */
+  /** What one or more publishes committed: their due deliveries (see dueDeliveries), each job with its publish's trace. */
   published(deliveries: readonly CommittedDelivery[], publisher: Publisher, log: Logger = this.logger): Promise<boolean> {
-    return this.due(dueDeliveries(deliveries, publisher), log);
+    const due = deliveries.filter((d) => isDue(d, publisher));
+    if (due.length === 0) return Promise.resolve(true);
+    return this.bounded(due.length, log, () =>
+      this.options.queues.add(
+        JOBS.deliver,
+        due.map((d) => deliverPayload(d.id, d.traceparent)),
+      ),
+    );
   }
 
-  /** Stored flow executions to run (a call of a trigger URL, or one the sweeper found without a job). */
-  flowsDue(executionIds: readonly string[], log: Logger = this.logger): Promise<boolean> {
+  /**
+   * Stored flow executions to run (a call of a trigger URL, or one the sweeper found without a
+   * job); `traceparents[i]`, when given, is the trace of the call that stored `executionIds[i]`.
+   */
+  flowsDue(
+    executionIds: readonly string[],
+    log: Logger = this.logger,
+    traceparents?: readonly (Traceparent | undefined)[],
+  ): Promise<boolean> {
     if (executionIds.length === 0) return Promise.resolve(true);
     return this.bounded(
       executionIds.length,
       log,
-      () => this.options.queues.add(JOBS.runFlow, executionIds.map(runFlowPayload)),
+      () =>
+        this.options.queues.add(
+          JOBS.runFlow,
+          executionIds.map((id, i) => runFlowPayload(id, traceparents?.[i])),
+        ),
       "executions",
     );
   }

@@ -46,7 +46,11 @@ describe("releasing deliveries that waited for a failing endpoint", () => {
 
   it("releases every one of a large backlog", async () => {
     const ids = Array.from({ length: 250 }, (_, i) => `msg_many_${i}`);
-    await fixture.queues.add(JOBS.deliver, ids.map(deliverPayload), { delayMs: later });
+    await fixture.queues.add(
+      JOBS.deliver,
+      ids.map((id) => deliverPayload(id)),
+      { delayMs: later },
+    );
 
     await fixture.queues.promote(JOBS.deliver, ids);
 

@@ -49,6 +49,24 @@ describe("the scheduler", () => {
     expect(lines).toEqual([]);
   });
 
+  it("puts a traced publish's trace context in its deliveries' jobs, and a flow call's in its flow's", async () => {
+    const queues = queuesOf();
+    const scheduler = new Scheduler({ queues, logger: capturedLogger().logger });
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await scheduler.published(
+      [
+        { id: "msg_traced", status: "pending", synchronous: false, traceparent },
+        { id: "msg_untraced", status: "pending", synchronous: false },
+      ],
+      { attemptsSynchronousItself: true },
+    );
+    await scheduler.flowsDue(["exe_traced", "exe_untraced"], undefined, [traceparent, undefined]);
+    expect((await queues.queue(QUEUES.deliveries).getJob("msg_traced"))?.data).toEqual({ v: 1, deliveryId: "msg_traced", traceparent });
+    expect((await queues.queue(QUEUES.deliveries).getJob("msg_untraced"))?.data).toEqual({ v: 1, deliveryId: "msg_untraced" });
+    expect((await queues.queue(QUEUES.flows).getJob("exe_traced"))?.data).toEqual({ v: 1, executionId: "exe_traced", traceparent });
+    expect((await queues.queue(QUEUES.flows).getJob("exe_untraced"))?.data).toEqual({ v: 1, executionId: "exe_untraced" });
+  });
+
   it("never throws when Redis is unreachable: it gives up, logs once, and answers false", async () => {
     const port = await freePort(); // nothing listens there
     const unreachable = createRedis(`redis://127.0.0.1:${port}`, "producer");

@@ -17,3 +17,4 @@ export { useTestDatabase, useTestRedis, type DatabaseFixture, type RedisFixture 
 export { startPgBouncer, type PgBouncer, type PgBouncerOptions } from "./pgbouncer.js";
 export { startRedisCluster, type RedisCluster, type RedisClusterOptions } from "./redis-cluster.js";
 export { startRedisSentinels, type RedisSentinels } from "./redis-sentinel.js";
+export { spansOfExport, startOtlpCollector, type CollectedSpan, type OtlpCollector } from "./otlp-collector.js";

@@ -66,6 +66,7 @@ export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
       headers: body.headers_json ?? {},
       timeoutSeconds: body.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
       customerId: customerOfBody(body.customer_id),
+      sendTraceparent: body.send_traceparent,
     });
     res.status(201).json(presentEndpoint(refuseCustomer(created, body.customer_id)));
   });
@@ -113,6 +114,7 @@ export function endpointRoutes(deps: { scheduler: Scheduler; checkTargets: Targe
       timeoutSeconds: body.timeout_seconds,
       status: body.status,
       customerId: customerOfBody(body.customer_id),
+      sendTraceparent: body.send_traceparent,
     });
     const updated = refuseCustomer(result, body.customer_id);
     if (typeof updated === "string") throw notFound();

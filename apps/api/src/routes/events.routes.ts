@@ -49,6 +49,8 @@ type EventDeps = {
   engine: DeliveryEngine;
   scheduler: Scheduler;
   logger: Logger;
+  /** Tracing is on: a caller's `traceparent` header makes the publish part of the caller's trace. */
+  traced?: boolean;
 };
 
 const toNewEvent = (body: PublishEventBody, idempotencyKey: string | undefined): EventToPublish => ({
@@ -65,7 +67,7 @@ const toNewEvent = (body: PublishEventBody, idempotencyKey: string | undefined):
  * After commit and enqueue: make the first attempt of the synchronous deliveries and present
  * each result as `POST /v1/events` answers it.
  */
-async function present(deps: EventDeps, logger: Logger, results: readonly PublishResult[]) {
+async function present(deps: EventDeps, logger: Logger, results: readonly PublishResult[], traceparent?: string) {
   return Promise.all(
     results.map(async (result) => {
       const { event } = result;
@@ -81,7 +83,7 @@ async function present(deps: EventDeps, logger: Logger, results: readonly Publis
         ...base,
         deliveries: result.deliveries.length,
         replayed: false,
-        ...(synchronous.length > 0 && { synchronous: await deliverSynchronously({ ...deps, logger }, synchronous) }),
+        ...(synchronous.length > 0 && { synchronous: await deliverSynchronously({ ...deps, logger }, synchronous, traceparent) }),
       };
     }),
   );
@@ -94,9 +96,13 @@ export function eventRoutes(deps: EventDeps): Router {
   router.post("/", async (req, res) => {
     const body = parsePublish(bodyOf(req));
     const key = idempotencyKey(body, req.header("idempotency-key"));
-    const { result, deprecated } = await deps.publisher.publish(tenantOf(res).scope, toNewEvent(body, key));
+    const { result, deprecated, traceparent } = await deps.publisher.publish(
+      tenantOf(res).scope,
+      toNewEvent(body, key),
+      deps.traced ? { parent: req.header("traceparent") } : undefined,
+    );
     if (deprecated) res.setHeader("Deprecation", "true");
-    const [presented] = await present(deps, req.log, [result]);
+    const [presented] = await present(deps, req.log, [result], traceparent);
     const { replayed, ...answer } = presented!;
     if (replayed) res.setHeader("Idempotent-Replayed", "true");
     res.status(202).json(answer);
@@ -118,12 +124,13 @@ export function eventRoutes(deps: EventDeps): Router {
       }
       seen.set(event.idempotency_key, i);
     });
-    const { results, deprecated } = await deps.publisher.publishBatch(
+    const { results, deprecated, traceparent } = await deps.publisher.publishBatch(
       tenantOf(res).scope,
       events.map((event) => toNewEvent(event, event.idempotency_key)),
+      deps.traced ? { parent: req.header("traceparent") } : undefined,
     );
     if (deprecated) res.setHeader("Deprecation", "true");
-    res.status(202).json(await present(deps, req.log, results));
+    res.status(202).json(await present(deps, req.log, results, traceparent));
   });
 
   /**

@@ -11,6 +11,8 @@ import type { Scheduler } from "@hookline/queue";
 export async function deliverSynchronously(
   deps: { engine: DeliveryEngine; scheduler: Scheduler; logger: Logger },
   deliveries: readonly { id: string; endpointId: string }[],
+  /** The publish's span, when it was traced: each attempt's span goes under it. */
+  traceparent?: string,
 ): Promise<SynchronousOutcome[]> {
   return Promise.all(
     deliveries.map(async ({ id, endpointId }): Promise<SynchronousOutcome> => {
@@ -22,7 +24,7 @@ export async function deliverSynchronously(
         error_kind: null,
         response_body: null,
       };
-      const attempt = await deps.engine.attempt(id);
+      const attempt = await deps.engine.attempt(id, traceparent === undefined ? undefined : { parent: traceparent });
       if (attempt.outcome === "held") return { ...base, status: "held" };
       // "deferred" needs a gate, which the API's engine does not have.
       if (attempt.outcome === "skipped" || attempt.outcome === "deferred") return { ...base, status: "skipped" };

@@ -522,6 +522,10 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
         "type": "string",
         "description": "Only on an endpoint of a customer, so the shape of 002 stays exact for the others."
       },
+      "send_traceparent": {
+        "type": "boolean",
+        "description": "Only when true: deliveries carry a W3C `traceparent` header while tracing is on (absent otherwise, as in 002)."
+      },
       "created_at": {
         "type": "string"
       },

@@ -29,6 +29,8 @@ interface EngineFields {
   readonly asynchronous?: boolean | undefined;
   /** Never receives events whose origin is `api`. */
   readonly ignoreForApi?: boolean | undefined;
+  /** Its deliveries carry a W3C `traceparent` header while tracing is on. */
+  readonly sendTraceparent?: boolean | undefined;
   readonly oauth?: EndpointOAuth | undefined;
   /**
    * The endpoint's subscriptions, one event-type list each, written in the same transaction (on
@@ -109,6 +111,7 @@ function engineColumns(cipher: SecretCipher, id: string, fields: EngineFields) {
     ...(fields.uniqueName !== undefined && { uniqueName: fields.uniqueName }),
     ...(fields.asynchronous !== undefined && { asynchronous: fields.asynchronous }),
     ...(fields.ignoreForApi !== undefined && { ignoreForApi: fields.ignoreForApi }),
+    ...(fields.sendTraceparent !== undefined && { sendTraceparent: fields.sendTraceparent }),
     ...(oauth?.tokenUrl !== undefined && { oauthTokenUrl: oauth.tokenUrl }),
     ...(oauth?.clientId !== undefined && { oauthClientId: oauth.clientId }),
     ...(oauth?.clientSecret !== undefined && { oauthClientSecret: sealSecret(cipher, id, "oauth_client_secret", oauth.clientSecret) }),

@@ -33,12 +33,13 @@ interface WorkRow {
   headers_json: Record<string, string>;
   timeout_seconds: number;
   endpoint_status: DeliveryWork["endpoint"]["status"];
+  send_traceparent: boolean;
 }
 
 const WORK_QUERY = `SELECT d.id, d.tenant_id, d.status, d.attempt_count,
             ev.id AS event_id, ev.event_type, ev.created_at AS event_created_at, ev.data, ev.object_id,
             ep.id AS endpoint_id, ep.name AS endpoint_name, ep.flavour, ep.url, ep.secret, ep.previous_secrets, ep.headers_json,
-            ep.timeout_seconds, ep.status AS endpoint_status, ep.failing_since,
+            ep.timeout_seconds, ep.status AS endpoint_status, ep.failing_since, ep.send_traceparent,
             ep.oauth_token_url, ep.oauth_client_id, ep.oauth_client_secret, ep.oauth_scope
      FROM deliveries d
      JOIN events ev ON ev.id = d.event_id
@@ -62,6 +63,7 @@ function toWork(db: Pick<Database, "secrets">, row: WorkRow): DeliveryWork {
       timeoutSeconds: row.timeout_seconds,
       status: row.endpoint_status,
       failingSince: row.failing_since,
+      sendTraceparent: row.send_traceparent,
       oauth:
         row.oauth_token_url && row.oauth_client_id && row.oauth_client_secret
           ? {

@@ -1,5 +1,15 @@
 import type { TestInvocationBody } from "@hookline/api-contract";
-import { AppError, newId, type IntegrationDefinition, type Logger, type StoredFlow } from "@hookline/core";
+import {
+  AppError,
+  errorType,
+  newId,
+  type IntegrationDefinition,
+  type Logger,
+  type StoredFlow,
+  type Traceparent,
+  type Tracing,
+  type TraceSpan,
+} from "@hookline/core";
 import {
   batcher,
   findInstanceForCustomer,
@@ -52,6 +62,8 @@ export interface IntegrationServiceOptions {
   readonly scheduler: Pick<Scheduler, "flowsDue">;
   readonly hostOptions: HostCallOptions;
   readonly logger: Logger;
+  /** Tracing, when on: a `trigger call` span per call, whose traceparent the flow's job carries. */
+  readonly tracing?: Tracing | undefined;
   /** The same compile as inbound workflows (types stripped, imports refused, syntax checked). */
   readonly compile: (source: string) => Promise<{ ok: true; js: string } | { ok: false; problems: CompileProblem[] }>;
 }
@@ -93,14 +105,15 @@ function definitionCache(db: Database) {
 }
 
 export function createIntegrationService(options: IntegrationServiceOptions): IntegrationService {
-  const { db, sandbox, logger } = options;
+  const { db, sandbox, logger, tracing } = options;
   const definition = definitionCache(db);
   // Calls stored together are queued together: one bulk add to Redis for all of them.
-  const enqueue = batcher<{ id: string; log: Logger }, boolean>(
+  const enqueue = batcher<{ id: string; log: Logger; traceparent: Traceparent | undefined }, boolean>(
     async (calls) => {
       const queued = await options.scheduler.flowsDue(
         calls.map((call) => call.id),
         calls[0]!.log,
+        tracing && calls.map((call) => call.traceparent),
       );
       return calls.map(() => queued);
     },
@@ -114,130 +127,156 @@ export function createIntegrationService(options: IntegrationServiceOptions): In
     return instanceKeyOpens(db, target.tenantId, instance.id, flow.name, presented);
   };
 
+  /** Routes the call, checks its key, stores it and queues its flow (see IntegrationService.dispatch). */
+  async function dispatch(target: TriggerTarget, call: TriggerCall, trace: TraceSpan | undefined): Promise<TriggerAnswer> {
+    const executionId = newId("execution");
+    const scope = tenantScope(db, target.tenantId);
+    const base = {
+      id: executionId,
+      tenantId: target.tenantId,
+      integrationId: target.integrationId,
+      triggerKind: target.kind,
+      isTest: false,
+      method: call.method,
+      requestHeaders: storedHeaders(call.headers),
+      bodySize: Buffer.byteLength(call.body),
+    } as const;
+    const refuse = async (error: AppError, found: Partial<NewFlowExecution> = {}): Promise<TriggerAnswer> => {
+      await insertFlowExecution(db, {
+        instanceId: null,
+        customerId: null,
+        version: null,
+        flowName: null,
+        ...base,
+        ...found,
+        status: "refused",
+        body: "",
+        answerStatus: error.status,
+        preprocess: found.preprocess ?? null,
+        error: { code: error.code, message: error.message, details: error.details },
+      });
+      return { kind: "refused", error, executionId };
+    };
+
+    // Which instance and version: the trigger's own instance, or for a shared endpoint the
+    // latest version deployed to some customer (its instance is found once routing names the customer).
+    let instance: InstanceTarget | null = null;
+    let version: number | null;
+    if (target.instanceId !== null) {
+      instance = await loadInstanceTarget(db, target.tenantId, target.instanceId);
+      if (!instance) return { kind: "refused", error: AppError.notFound("The trigger"), executionId: undefined };
+      version = instance.version;
+    } else {
+      version = await latestDeployedVersion(db, target.tenantId, target.integrationId);
+      if (version === null)
+        return refuse(
+          new AppError({ status: 404, code: "not_found", message: "No customer has an instance of this integration deployed." }),
+        );
+    }
+    const defined = await definition(target.tenantId, target.integrationId, version);
+    if (!defined) return refuse(AppError.notFound("The integration's version"));
+
+    const request = flowRequest(call);
+    const routed = await routeCall({
+      definition: defined,
+      kind: target.kind,
+      triggerFlow: target.flowName,
+      headers: call.headers,
+      payload: parsePayload(call.body),
+      runPreprocess: async (flow) => {
+        // A shared endpoint's preprocess flow runs as a system instance: no customer, no config.
+        const run = await runFlow(sandbox, {
+          tenantId: target.tenantId,
+          codeKey: `${target.integrationId}:${version}:${flow.name}:${instance?.id ?? "system"}`,
+          flow,
+          request,
+          env: instance ? openInstanceConfig(db.secrets, instance.id, instance.config) : {},
+          context: {
+            customer: instance
+              ? { id: instance.customer.id, external_id: instance.customer.externalId, name: instance.customer.name }
+              : null,
+            flow: { name: flow.name, attempt: 1, execution_id: executionId },
+          },
+          host: liveHostCalls(options.hostOptions, scope, () => call.log, trace),
+        });
+        const step: PreprocessStep = { flow: flow.name, outcome: run.outcome, result: run.result, logs: run.logs, error: run.error };
+        return { ok: run.ok, result: run.result, step };
+      },
+    });
+    const known = { instanceId: instance?.id ?? null, customerId: instance?.customer.id ?? null, version };
+    if (!routed.ok) return refuse(routed.error, { ...known, preprocess: routed.preprocess });
+    if (routed.customerExternalId !== undefined) {
+      instance = await findInstanceForCustomer(db, target.tenantId, target.integrationId, routed.customerExternalId);
+      if (!instance) {
+        return refuse(
+          new AppError({
+            status: 404,
+            code: "not_found",
+            message: `No customer with the external id ${JSON.stringify(routed.customerExternalId)} has an instance of this integration.`,
+          }),
+          { version, flowName: routed.flow.name, preprocess: routed.preprocess },
+        );
+      }
+    }
+    const routedInstance = instance as InstanceTarget;
+    // The instance's own version decides its flows (a shared endpoint routes by the latest deployed version's configuration).
+    const flows =
+      routedInstance.version === version ? defined : await definition(target.tenantId, target.integrationId, routedInstance.version);
+    const flow = flows?.flows.find((f) => f.name === routed.flow.name);
+    const found = {
+      instanceId: routedInstance.id,
+      customerId: routedInstance.customer.id,
+      version: routedInstance.version,
+      flowName: routed.flow.name,
+      preprocess: routed.preprocess,
+    };
+    if (!flow)
+      return refuse(
+        new AppError({
+          status: 404,
+          code: "not_found",
+          message: `The customer's version has no flow named ${JSON.stringify(routed.flow.name)}.`,
+        }),
+        found,
+      );
+    if (!(await keyOpens(target, routedInstance, flow, headerValue(call.headers, API_KEY_HEADER)))) {
+      return refuse(AppError.unauthorized("This flow needs a valid key in the Api-Key header."), found);
+    }
+
+    await insertFlowExecution(db, { ...base, ...found, status: "queued", body: call.body, answerStatus: 200, error: null });
+    // Not queued (Redis away)? The row is queued in Postgres; the sweeper enqueues it.
+    await enqueue({ id: executionId, log: call.log, traceparent: trace?.traceparent() });
+    return { kind: "queued", executionId };
+  }
+
   return {
     compile: options.compile,
 
     resolve: (token) => (/^[A-Za-z0-9_-]{43}$/.test(token) ? loadTrigger(db, token) : Promise.resolve(null)),
 
     async dispatch(target, call) {
-      const executionId = newId("execution");
-      const scope = tenantScope(db, target.tenantId);
-      const base = {
-        id: executionId,
-        tenantId: target.tenantId,
-        integrationId: target.integrationId,
-        triggerKind: target.kind,
-        isTest: false,
-        method: call.method,
-        requestHeaders: storedHeaders(call.headers),
-        bodySize: Buffer.byteLength(call.body),
-      } as const;
-      const refuse = async (error: AppError, found: Partial<NewFlowExecution> = {}): Promise<TriggerAnswer> => {
-        await insertFlowExecution(db, {
-          instanceId: null,
-          customerId: null,
-          version: null,
-          flowName: null,
-          ...base,
-          ...found,
-          status: "refused",
-          body: "",
-          answerStatus: error.status,
-          preprocess: found.preprocess ?? null,
-          error: { code: error.code, message: error.message, details: error.details },
-        });
-        return { kind: "refused", error, executionId };
-      };
-
-      // Which instance and version: the trigger's own instance, or for a shared endpoint the
-      // latest version deployed to some customer (its instance is found once routing names the customer).
-      let instance: InstanceTarget | null = null;
-      let version: number | null;
-      if (target.instanceId !== null) {
-        instance = await loadInstanceTarget(db, target.tenantId, target.instanceId);
-        if (!instance) return { kind: "refused", error: AppError.notFound("The trigger"), executionId: undefined };
-        version = instance.version;
-      } else {
-        version = await latestDeployedVersion(db, target.tenantId, target.integrationId);
-        if (version === null)
-          return refuse(
-            new AppError({ status: 404, code: "not_found", message: "No customer has an instance of this integration deployed." }),
-          );
-      }
-      const defined = await definition(target.tenantId, target.integrationId, version);
-      if (!defined) return refuse(AppError.notFound("The integration's version"));
-
-      const request = flowRequest(call);
-      const routed = await routeCall({
-        definition: defined,
-        kind: target.kind,
-        triggerFlow: target.flowName,
-        headers: call.headers,
-        payload: parsePayload(call.body),
-        runPreprocess: async (flow) => {
-          // A shared endpoint's preprocess flow runs as a system instance: no customer, no config.
-          const run = await runFlow(sandbox, {
-            tenantId: target.tenantId,
-            codeKey: `${target.integrationId}:${version}:${flow.name}:${instance?.id ?? "system"}`,
-            flow,
-            request,
-            env: instance ? openInstanceConfig(db.secrets, instance.id, instance.config) : {},
-            context: {
-              customer: instance
-                ? { id: instance.customer.id, external_id: instance.customer.externalId, name: instance.customer.name }
-                : null,
-              flow: { name: flow.name, attempt: 1, execution_id: executionId },
-            },
-            host: liveHostCalls(options.hostOptions, scope, () => call.log),
-          });
-          const step: PreprocessStep = { flow: flow.name, outcome: run.outcome, result: run.result, logs: run.logs, error: run.error };
-          return { ok: run.ok, result: run.result, step };
+      // Under the caller's trace when it sent a traceparent; the flow's job carries this span's.
+      const span = tracing?.start("trigger call", {
+        kind: "server",
+        parent: headerValue(call.headers, "traceparent"),
+        attributes: {
+          "http.request.method": call.method,
+          "hookline.tenant.id": target.tenantId,
+          "hookline.integration.id": target.integrationId,
         },
       });
-      const known = { instanceId: instance?.id ?? null, customerId: instance?.customer.id ?? null, version };
-      if (!routed.ok) return refuse(routed.error, { ...known, preprocess: routed.preprocess });
-      if (routed.customerExternalId !== undefined) {
-        instance = await findInstanceForCustomer(db, target.tenantId, target.integrationId, routed.customerExternalId);
-        if (!instance) {
-          return refuse(
-            new AppError({
-              status: 404,
-              code: "not_found",
-              message: `No customer with the external id ${JSON.stringify(routed.customerExternalId)} has an instance of this integration.`,
-            }),
-            { version, flowName: routed.flow.name, preprocess: routed.preprocess },
-          );
-        }
+      if (!span) return dispatch(target, call, undefined);
+      try {
+        const answer = await dispatch(target, call, span);
+        span.set({ "hookline.execution.id": answer.executionId, "hookline.trigger.outcome": answer.kind });
+        if (answer.kind === "refused") span.fail(answer.error.code);
+        return answer;
+      } catch (error) {
+        span.fail(errorType(error));
+        throw error;
+      } finally {
+        span.end();
       }
-      const routedInstance = instance as InstanceTarget;
-      // The instance's own version decides its flows (a shared endpoint routes by the latest deployed version's configuration).
-      const flows =
-        routedInstance.version === version ? defined : await definition(target.tenantId, target.integrationId, routedInstance.version);
-      const flow = flows?.flows.find((f) => f.name === routed.flow.name);
-      const found = {
-        instanceId: routedInstance.id,
-        customerId: routedInstance.customer.id,
-        version: routedInstance.version,
-        flowName: routed.flow.name,
-        preprocess: routed.preprocess,
-      };
-      if (!flow)
-        return refuse(
-          new AppError({
-            status: 404,
-            code: "not_found",
-            message: `The customer's version has no flow named ${JSON.stringify(routed.flow.name)}.`,
-          }),
-          found,
-        );
-      if (!(await keyOpens(target, routedInstance, flow, headerValue(call.headers, API_KEY_HEADER)))) {
-        return refuse(AppError.unauthorized("This flow needs a valid key in the Api-Key header."), found);
-      }
-
-      await insertFlowExecution(db, { ...base, ...found, status: "queued", body: call.body, answerStatus: 200, error: null });
-      // Not queued (Redis away)? The row is queued in Postgres; the sweeper enqueues it.
-      await enqueue({ id: executionId, log: call.log });
-      return { kind: "queued", executionId };
     },
 
     async test(scope, integrationId, body, log) {

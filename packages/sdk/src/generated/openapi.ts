@@ -1364,6 +1364,8 @@ export interface components {
             disabled_reason?: string | null;
             /** @description Only on an endpoint of a customer, so the shape of 002 stays exact for the others. */
             customer_id?: string;
+            /** @description Only when true: deliveries carry a W3C `traceparent` header while tracing is on (absent otherwise, as in 002). */
+            send_traceparent?: boolean;
             created_at: string;
             updated_at: string;
         };
@@ -2631,6 +2633,7 @@ export interface operations {
                     };
                     timeout_seconds?: number;
                     customer_id?: string | null;
+                    send_traceparent?: boolean;
                 };
             };
         };
@@ -2927,6 +2930,7 @@ export interface operations {
                     /** @enum {string} */
                     status?: "ACTIVE" | "PAUSED";
                     customer_id?: string | null;
+                    send_traceparent?: boolean;
                 };
             };
         };
