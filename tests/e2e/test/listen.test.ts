@@ -1,4 +1,5 @@
 import { Webhook } from "standardwebhooks";
+import { purgeDeletedEndpoints } from "@hookline/db";
 import type { JsonRequest } from "@hookline/testing";
 import { eventually, publish, receiverPool, settledDeliveries, startEngine, type Engine } from "../src/engine.js";
 
@@ -142,6 +143,8 @@ describe("listen", () => {
     expect((await tenant.request("POST", "/v1/listen", { body: {} })).status).toBe(201);
     expect((await tenant.request("GET", `/v1/listen/${old}`)).status).toBe(404);
     expect((await tenant.request("GET", `/v1/listen/${recent}`)).status).toBe(200);
+    // Its deliveries go with it in the background, as any deleted endpoint's do.
+    await purgeDeletedEndpoints(engine.db, { limit: 100 });
     const left = await engine.db.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1`, [old]);
     expect(left.rows[0]).toEqual({ n: 0 });
   });
