@@ -1,6 +1,7 @@
 import type { Database, PrismaClient } from "../client.js";
 import type { Endpoint } from "../generated/prisma/client.js";
 import { retryOnConflict } from "../database-errors.js";
+import { limitOf } from "../sql-limit.js";
 
 /** Deliveries removed per statement while an endpoint is deleted. */
 export const PURGE_BATCH = 5_000;
@@ -81,7 +82,7 @@ export async function deleteEndpoint(prisma: PrismaClient, endpoint: EndpointToD
     // rows locked in id order and deleted, in one short transaction. (One statement that picked,
     // locked and deleted a batch was planned as a scan of the whole table per batch.)
     const batch = await prisma.$queryRaw<{ id: string }[]>`
-      SELECT id FROM deliveries WHERE endpoint_id = ${endpoint.id} AND tenant_id = ${endpoint.tenantId} LIMIT ${batchSize}`;
+      SELECT id FROM deliveries WHERE endpoint_id = ${endpoint.id} AND tenant_id = ${endpoint.tenantId} ${limitOf(batchSize)}`;
     const ids = batch.map((row) => row.id);
     if (ids.length > 0) {
       await retryOnConflict(() =>

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../client.js";
 import { retryOnConflict } from "../database-errors.js";
+import { limitOf } from "../sql-limit.js";
 
 /*
  * Deliveries made due again after they stopped: held ones when their endpoint is active once
@@ -63,7 +64,7 @@ export function releaseHeldDeliveries(
   return dueInBatches(
     (limit) => prisma.$queryRaw`
       SELECT id FROM deliveries WHERE endpoint_id = ${endpointId} AND status = 'held' AND tenant_id = ${tenantId}
-      ORDER BY seq LIMIT ${limit}`,
+      ORDER BY seq ${limitOf(limit)}`,
     (ids) => prisma.$queryRaw`
       UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
       WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpointId} AND status = 'held'
@@ -90,7 +91,7 @@ export function recoverFailedDeliveries(
     (limit) => prisma.$queryRaw`
       SELECT id FROM deliveries
       WHERE endpoint_id = ${endpointId} AND status = 'failed' AND tenant_id = ${tenantId} AND created_at >= ${since}
-      ORDER BY seq LIMIT ${limit}`,
+      ORDER BY seq ${limitOf(limit)}`,
     (ids) => prisma.$queryRaw`
       UPDATE deliveries SET status = 'pending', next_attempt_at = now(), completed_at = NULL, updated_at = now()
       WHERE id = ANY(${ids}::text[]) AND endpoint_id = ${endpointId} AND status = 'failed'

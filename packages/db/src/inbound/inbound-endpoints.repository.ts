@@ -4,6 +4,7 @@ import type { AccessLevel, Prisma } from "../generated/prisma/client.js";
 import { pageQuery, toPage, type Page, type PageRequest } from "../pagination.js";
 import { lockRoutes } from "./route-lock.js";
 import { refusable, RefusedChange } from "./refusal.js";
+import { limitOf } from "../sql-limit.js";
 
 export type { AccessLevel } from "../generated/prisma/client.js";
 
@@ -158,7 +159,7 @@ export function inboundEndpointRepository(prisma: PrismaClient, tenantId: string
       for (;;) {
         const deleted = await prisma.$executeRaw`
           DELETE FROM executions WHERE id IN (
-            SELECT id FROM executions WHERE endpoint_id = ${id} AND tenant_id = ${tenantId} LIMIT ${EXECUTION_BATCH})`;
+            SELECT id FROM executions WHERE endpoint_id = ${id} AND tenant_id = ${tenantId} ${limitOf(EXECUTION_BATCH)})`;
         if (deleted < EXECUTION_BATCH) break;
       }
       const { count } = await prisma.inboundEndpoint.deleteMany({ where: { id, tenantId } });

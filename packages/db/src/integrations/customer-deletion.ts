@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../client.js";
 import { deleteEndpoint, PURGE_BATCH } from "../endpoints/endpoint-deletion.js";
 import { retryOnConflict } from "../database-errors.js";
+import { limitOf } from "../sql-limit.js";
 
 /**
  * Deletes a customer with everything that is only theirs: its endpoints (each the way an
@@ -26,7 +27,7 @@ export async function deleteCustomerData(
     const deleted = await retryOnConflict(
       () => prisma.$executeRaw`
         DELETE FROM events WHERE id IN (
-          SELECT id FROM events WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} LIMIT ${batchSize})`,
+          SELECT id FROM events WHERE tenant_id = ${tenantId} AND customer_id = ${customerId} ${limitOf(batchSize)})`,
     );
     if (deleted < batchSize) break;
   }

@@ -50,21 +50,30 @@ const BATCHES = {
   deliveries: `DELETE FROM deliveries WHERE id IN (
       SELECT id FROM deliveries
       WHERE tenant_id = $1 AND created_at < $2 AND status IN ('succeeded', 'failed')
-      ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+      ORDER BY created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
   // An event goes once no delivery of it is left: a delivery still pending or held keeps it.
   events: `DELETE FROM events WHERE id IN (
       SELECT e.id FROM events e
       WHERE e.tenant_id = $1 AND e.created_at < $2
         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.tenant_id = e.tenant_id AND d.event_id = e.id)
-      ORDER BY e.created_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+      ORDER BY e.created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
   executions: `DELETE FROM executions WHERE id IN (
       SELECT id FROM executions WHERE tenant_id = $1 AND created_at < $2
-      ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+      ORDER BY created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
   flowExecutions: `DELETE FROM flow_executions WHERE id IN (
       SELECT id FROM flow_executions
       WHERE tenant_id = $1 AND created_at < $2 AND status IN ('succeeded', 'failed', 'refused')
-      ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+      ORDER BY created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
 } as const satisfies Record<keyof PurgeCounts, string>;
+
+/**
+ * The LIMIT is written into the statement, not bound: planned without its values (see
+ * sql-limit.ts), a bound LIMIT made the plan a scan and sort of the whole table.
+ */
+function batchStatement(kind: keyof PurgeCounts, rows: number): string {
+  if (!Number.isSafeInteger(rows) || rows < 1) throw new RangeError(`a batch of ${rows} rows`);
+  return BATCHES[kind].replace("LIMIT BATCH", `LIMIT ${rows}`);
+}
 
 /** Deletes, batch by batch, what one tenant keeps past `cutoff`; deliveries before their events. */
 export async function purgeTenant(
@@ -75,7 +84,7 @@ export async function purgeTenant(
   const counts: PurgeCounts = { deliveries: 0, events: 0, executions: 0, flowExecutions: 0 };
   for (const kind of Object.keys(BATCHES) as (keyof PurgeCounts)[]) {
     for (;;) {
-      const { rowCount } = await db.pool.query(BATCHES[kind], [tenantId, cutoff, options.batchSize]);
+      const { rowCount } = await db.pool.query(batchStatement(kind, options.batchSize), [tenantId, cutoff]);
       counts[kind] += rowCount ?? 0;
       if ((rowCount ?? 0) < options.batchSize || options.stopped?.()) break;
     }
