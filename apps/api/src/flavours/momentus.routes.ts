@@ -18,7 +18,7 @@ import { validator } from "../http/validation.js";
 import { customerOfBody, endpointFilter, refuseCustomer } from "../services/endpoint-customers.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
-import { releaseHeldInBackground } from "../services/held-release.js";
+import { releaseHeldInBackground } from "../services/background-release.js";
 
 type CreateBody = Required<Pick<MomentusWebhookBody, "name" | "trigger_action" | "url">> & MomentusWebhookBody;
 const parseCreate = validator<CreateBody>(createMomentusWebhookSchema, "body");

@@ -31,7 +31,7 @@ import { validator } from "../http/validation.js";
 import { customerOfBody, endpointFilter, refuseCustomer } from "../services/endpoint-customers.js";
 import { generateSecret } from "../services/secrets.js";
 import type { TargetCheck } from "../services/target-policy.js";
-import { releaseHeldInBackground, runRecoveryInBackground } from "../services/held-release.js";
+import { releaseHeldInBackground, runRecoveryInBackground } from "../services/background-release.js";
 
 const parseCreate = validator<CreateEndpointBody>(createEndpointSchema, "body");
 const parseUpdate = validator<UpdateEndpointBody>(updateEndpointSchema, "body");
