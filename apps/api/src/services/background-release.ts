@@ -3,8 +3,8 @@ import type { Recovery, TenantScope } from "@hookline/db";
 import type { Scheduler } from "@hookline/queue";
 
 /**
- * Work a request hands on after its answer. After a resume: the endpoint's held deliveries go out in publish order, a batch at a time, each
- * enqueued once committed, without holding the request. A pause of days can hold millions of
+ * Work a request hands on after its answer. After a resume: the endpoint's held deliveries go out
+ * in publish order, a batch at a time, each enqueued once committed, without holding the request. A pause of days can hold millions of
  * deliveries, which took minutes inside the PATCH; the answer is now the endpoint as resumed, and
  * the release goes on in this process. Nothing depends on this process finishing it: held
  * deliveries of an active endpoint that nobody released are what the sweeper releases (in the
