@@ -15,6 +15,8 @@ export interface BenchSettings {
   readonly databaseUrl: string;
   readonly redisUrl: string;
   readonly workers: number;
+  /** API processes on the one port (API_PROCESSES); 1 when unset. */
+  readonly apiProcesses?: number;
   readonly workerConcurrency: number | undefined;
   /** Endpoint timeout of every benchmark endpoint (the hanging ones hold a request this long). */
   readonly endpointTimeoutSeconds: number;
@@ -55,7 +57,7 @@ export class BenchCluster {
     cluster.launch(
       "api",
       "apps/api/dist/main.js",
-      { PORT: String(apiPort), HOST: "127.0.0.1", BENCH_HELLO_ROUTE: "true" },
+      { PORT: String(apiPort), HOST: "127.0.0.1", BENCH_HELLO_ROUTE: "true", API_PROCESSES: String(settings.apiProcesses ?? 1) },
       `${cluster.apiUrl}/metrics`,
     );
     await waitForHttp(`${cluster.apiUrl}/healthz`);

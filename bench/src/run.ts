@@ -48,6 +48,37 @@ const add = (row: Row) => {
 };
 
 say(`hookline bench: ${settings.workers} worker process(es), ${quick ? "quick" : "full"} run`);
+
+// Scaling: S1's closed loop on 1 and 2 API processes × 1 and 2 worker processes, each on a cluster
+// of its own started before the main one (each start recreates the database). Not in the default
+// list: four more S1 runs.
+if (only.has("scaling")) {
+  say("scaling: S1 on 1 and 2 API processes x 1 and 2 worker processes");
+  const results: Record<string, Awaited<ReturnType<typeof throughput>>> = {};
+  for (const [apiProcesses, workers] of [
+    [1, 1],
+    [2, 1],
+    [1, 2],
+    [2, 2],
+  ] as const) {
+    const scaled = await BenchCluster.start({ ...settings, apiProcesses, workers });
+    try {
+      const r = await throughput(scaled, durations);
+      const label = `scaling ${apiProcesses} api x ${workers} worker`;
+      results[label] = r;
+      add({ scenario: label, metric: "deliveries", value: r.deliveriesPerSecond, unit: "/s" });
+      add({ scenario: label, metric: "p99 (closed loop, 4,000 backlog)", value: r.latencyMs.p99, unit: "ms" });
+      for (const part of ["api", "workers", "postgres", "redis"])
+        add({ scenario: label, metric: `CPU cores ${part}`, value: r.cores[part] ?? null, unit: "" });
+      const crashed = scaled.crashed();
+      if (crashed) throw new Error(crashed);
+    } finally {
+      await scaled.stop();
+    }
+  }
+  raw.scaling = results;
+}
+
 const cluster = await BenchCluster.start(settings);
 try {
   let k = Number.NaN;
@@ -316,10 +347,11 @@ try {
     say("S10 purge under S2's load");
     if (!(s1Rate > 0)) throw new Error("S10 runs at half of S1's rate: run S1 too, or set BENCH_RATE");
     const attempts = Number(env.BENCH_PURGE_ATTEMPTS ?? (quick ? 500_000 : 5_000_000));
-    const r = await purgeUnderLoad(cluster, durations, s1Rate * 0.5, attempts);
+    const r = await purgeUnderLoad(cluster, durations, s1Rate * 0.5, attempts, Number(env.BENCH_PURGE_DUTY ?? 25));
     raw.s10 = r;
     const label = "S10 purge under load";
     add({ scenario: label, metric: "old attempts", value: r.attempts, unit: "" });
+    add({ scenario: label, metric: "purge duty", value: r.dutyPercent, unit: "%" });
     add({ scenario: label, metric: "quiet p99", value: r.quiet.latencyMs.p99, unit: "ms" });
     add({ scenario: label, metric: "purging p99", value: r.loaded.latencyMs.p99, unit: "ms" });
     add({

@@ -1,26 +1,18 @@
 import { fileURLToPath } from "node:url";
 import {
-  createTestDatabase,
   freePort,
   spawnTsProcess,
-  testQueuePrefix,
   TEST_ADMIN_TOKEN,
   TEST_PROCESS_ENV,
   TEST_REDIS_URL,
-  type TestDatabase,
+  useTestDatabase,
+  useTestRedis,
 } from "@hookline/testing";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
-let database: TestDatabase;
-const queue = testQueuePrefix();
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-  await queue.cleanup();
-});
+const database = useTestDatabase();
+const queue = useTestRedis();
 
 /** The sum of the request-duration histogram's counts for one route, as Prometheus text shows it. */
 function requestCount(metrics: string, route: string): number {

@@ -16,6 +16,8 @@ export interface HousekeepingOptions {
   /** RETENTION_DAYS: for tenants without their own retention. */
   readonly defaultDays: number;
   readonly batchSize: number;
+  /** RETENTION_DUTY_PERCENT: the row purge's share of its running time spent in statements. */
+  readonly dutyPercent: number;
   /** Days of attempt partitions kept ready ahead of today. */
   readonly partitionsAheadDays: number;
   /** How often deleted endpoints' deliveries (and stalled recoveries) are looked for: soon after the request. */
@@ -80,6 +82,7 @@ export function startHousekeeping(deps: { db: Database; logger: Logger; schedule
     const purged = await purgeExpiredHistory(deps.db, {
       defaultDays: options.defaultDays,
       batchSize: options.batchSize,
+      dutyPercent: options.dutyPercent,
       stopped: () => stopped,
     });
     if (Object.values(purged).some((n) => n > 0)) deps.logger.info({ purged }, "purged history past its retention");

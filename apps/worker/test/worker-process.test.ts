@@ -1,25 +1,10 @@
 import { fileURLToPath } from "node:url";
-import {
-  createTestDatabase,
-  freePort,
-  spawnTsProcess,
-  startRedisServer,
-  testQueuePrefix,
-  TEST_REDIS_URL,
-  type TestDatabase,
-} from "@hookline/testing";
+import { freePort, spawnTsProcess, startRedisServer, TEST_REDIS_URL, useTestDatabase, useTestRedis } from "@hookline/testing";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
-let database: TestDatabase;
-const queue = testQueuePrefix();
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-  await queue.cleanup();
-});
+const database = useTestDatabase();
+const queue = useTestRedis();
 
 describe("the worker process", () => {
   it("starts, connects to Redis and Postgres, and exits 0 on SIGTERM", async () => {

@@ -134,6 +134,11 @@ export interface Config {
     readonly intervalMs: number;
     /** Rows deleted per statement: small enough that no statement holds its locks for long. */
     readonly batchSize: number;
+    /**
+     * Share of its running time the row purge spends in statements: after a batch that took t, it
+     * waits t × (100 / percent − 1), so it yields to live traffic and slows down on a busy database.
+     */
+    readonly dutyPercent: number;
     /** Days of attempt partitions created ahead of today. */
     readonly partitionsAheadDays: number;
   };
@@ -240,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
       defaultDays: read.int("RETENTION_DAYS", 30, { min: 1, max: 3650 }),
       intervalMs: read.seconds("RETENTION_INTERVAL_SECONDS", 300, { min: 0.05, max: 86400 }) * 1000,
       batchSize: read.int("RETENTION_BATCH_SIZE", 1000, { min: 1, max: 100_000 }),
+      dutyPercent: read.int("RETENTION_DUTY_PERCENT", 25, { min: 1, max: 100 }),
       partitionsAheadDays: read.int("PARTITIONS_AHEAD_DAYS", 7, { min: 1, max: 90 }),
     },
     sweeper: {

@@ -95,6 +95,7 @@ describe("loadConfig", () => {
       defaultDays: 30,
       intervalMs: 300_000,
       batchSize: 1000,
+      dutyPercent: 25,
       partitionsAheadDays: 7,
     });
     const config = loadConfig({
@@ -102,10 +103,12 @@ describe("loadConfig", () => {
       RETENTION_DAYS: "90",
       RETENTION_INTERVAL_SECONDS: "60",
       RETENTION_BATCH_SIZE: "500",
+      RETENTION_DUTY_PERCENT: "100",
       PARTITIONS_AHEAD_DAYS: "3",
     });
-    expect(config.retention).toEqual({ defaultDays: 90, intervalMs: 60_000, batchSize: 500, partitionsAheadDays: 3 });
+    expect(config.retention).toEqual({ defaultDays: 90, intervalMs: 60_000, batchSize: 500, dutyPercent: 100, partitionsAheadDays: 3 });
     expect(() => loadConfig({ ENCRYPTION_KEY: KEY, RETENTION_DAYS: "0" })).toThrow(/RETENTION_DAYS/);
+    expect(() => loadConfig({ ENCRYPTION_KEY: KEY, RETENTION_DUTY_PERCENT: "0" })).toThrow(/RETENTION_DUTY_PERCENT/);
   });
 
   it("requires an encryption key in production and refuses malformed keys and targets", () => {

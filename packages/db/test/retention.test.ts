@@ -108,4 +108,28 @@ describe("the retention purge", () => {
       flowExecutions: 0,
     });
   });
+
+  it("waits after each batch in proportion to its time, at the duty asked for", async () => {
+    const { db } = database;
+    const { deliveryIds } = await endpointWithDeliveries(db, "duty", 3);
+    for (const id of deliveryIds) await age(db, id, 50, "succeeded");
+    const pauses: number[] = [];
+    const purged = await purgeExpiredHistory(db, {
+      defaultDays: 30,
+      batchSize: 1,
+      dutyPercent: 25,
+      pause: async (ms) => pauses.push(ms),
+    });
+    expect(purged).toMatchObject({ deliveries: 3, events: 3 });
+    // Three full batches of deliveries and three of events, each followed by a pause of three
+    // times its own duration (25%); the last, short batch of each kind ends the kind without one.
+    expect(pauses).toHaveLength(6);
+    expect(pauses.every((ms) => ms > 0 && ms <= 10_000)).toBe(true);
+
+    const { deliveryIds: more } = await endpointWithDeliveries(db, "full", 2);
+    for (const id of more) await age(db, id, 50, "succeeded");
+    const none: number[] = [];
+    await purgeExpiredHistory(db, { defaultDays: 30, batchSize: 1, dutyPercent: 100, pause: async (ms) => none.push(ms) });
+    expect(none).toEqual([]);
+  });
 });

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { redisProcesses } from "./redis-processes.js";
 import { freePort, redisCli, redisCliAsync, UNUSED_REDIS_URL, waitUntil, type QueueRedis } from "./services.js";
 
 /**
@@ -58,39 +57,21 @@ async function clusterNodes(askPort: number): Promise<ClusterNode[]> {
 
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
   const primaries = options.primaries ?? 3;
-  const dir = mkdtempSync(join(tmpdir(), "hookline-redis-cluster-"));
-  const children = new Map<number, ChildProcess>();
-  const alive = () => [...children.entries()].filter(([, child]) => child.exitCode === null && child.signalCode === null).map(([p]) => p);
-
-  const kill = async (port: number) => {
-    const child = children.get(port);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGKILL");
-    await exited;
-  };
-  const destroy = async () => {
-    await Promise.all([...children.keys()].map(kill));
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const servers = redisProcesses("hookline-redis-cluster-");
+  const { dir, alive, kill, destroy } = servers;
 
   try {
     const ports: number[] = [];
     for (let i = 0; i < primaries * 2; i++) {
       // The cluster bus port is given too: the default (port + 10000) may be taken or out of range.
       const [port, busPort] = [await freePort(), await freePort()];
-      const child = spawn(
-        "redis-server",
-        [
-          ...["--port", String(port), "--cluster-port", String(busPort), "--bind", "127.0.0.1"],
-          ...["--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`)],
-          ...["--cluster-node-timeout", String(options.nodeTimeoutMs ?? 1_000), "--cluster-replica-validity-factor", "0"],
-          ...["--dir", dir, "--logfile", join(dir, `${port}.log`), "--save", "", "--appendonly", "no"],
-          ...["--maxmemory-policy", "noeviction"],
-        ],
-        { stdio: "ignore" },
-      );
-      children.set(port, child);
+      servers.run(port, [
+        ...["--port", String(port), "--cluster-port", String(busPort), "--bind", "127.0.0.1"],
+        ...["--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`)],
+        ...["--cluster-node-timeout", String(options.nodeTimeoutMs ?? 1_000), "--cluster-replica-validity-factor", "0"],
+        ...["--dir", dir, "--logfile", join(dir, `${port}.log`), "--save", "", "--appendonly", "no"],
+        ...["--maxmemory-policy", "noeviction"],
+      ]);
       ports.push(port);
     }
     await Promise.all(

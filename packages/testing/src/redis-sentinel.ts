@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { redisProcesses } from "./redis-processes.js";
 import { freePort, redisCli, redisCliAsync, UNUSED_REDIS_URL, waitUntil, type QueueRedis } from "./services.js";
 
 /**
@@ -33,22 +31,8 @@ async function sentinelView(port: number): Promise<Map<string, string>> {
 
 export async function startRedisSentinels(options: { replicas?: number } = {}): Promise<RedisSentinels> {
   const replicas = options.replicas ?? 2;
-  const dir = mkdtempSync(join(tmpdir(), "hookline-redis-sentinel-"));
-  const children = new Map<number, ChildProcess>();
-  const run = (port: number, args: string[]) => {
-    children.set(port, spawn("redis-server", args, { stdio: "ignore" }));
-  };
-  const kill = async (port: number) => {
-    const child = children.get(port);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGKILL");
-    await exited;
-  };
-  const destroy = async () => {
-    await Promise.all([...children.keys()].map(kill));
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const servers = redisProcesses("hookline-redis-sentinel-");
+  const { dir, run, kill, destroy } = servers;
 
   try {
     const data = await Promise.all(Array.from({ length: replicas + 1 }, () => freePort()));

@@ -119,11 +119,18 @@ export async function ensureAttemptPartitions(db: Pick<Database, "pool">, option
  * to (a tenant's own or the default), and no later than the oldest unfinished delivery, whose
  * attempts must stay however old.
  */
-export async function droppableBefore(
+export function droppableBefore(
   db: Pick<Database, "pool">,
   defaultDays: number,
 ): Promise<{ horizon: Date; oldestUnfinished: Date | null }> {
-  const { rows } = await db.pool.query<{ horizon: Date; oldest: Date | null }>(
+  return readDroppable(db.pool, defaultDays);
+}
+
+async function readDroppable(
+  queryable: pg.Pool | pg.PoolClient,
+  defaultDays: number,
+): Promise<{ horizon: Date; oldestUnfinished: Date | null }> {
+  const { rows } = await queryable.query<{ horizon: Date; oldest: Date | null }>(
     `SELECT ${dayStartDaysAgo("GREATEST($1::int, (SELECT max(retention_days) FROM tenants))")} AS horizon,
             (SELECT min(created_at) FROM deliveries WHERE status IN ('pending', 'held')) AS oldest`,
     [defaultDays],
@@ -147,8 +154,9 @@ export async function dropExpiredAttemptPartitions(db: Pick<Database, "pool">, d
     await inTransaction(db, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1)", [PARTITION_LOCK_KEY]);
       // Checked again under the lock, just before the drop: a delivery may have become pending
-      // since (a recovery of old failures).
-      const now = await droppableBefore(db, defaultDays);
+      // since (a recovery of old failures). Read on the transaction's own connection, under its
+      // lock_timeout, rather than taking a second connection from the pool while holding this one.
+      const now = await readDroppable(client, defaultDays);
       if (!expired(partition, now.horizon, now.oldestUnfinished)) return;
       await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(partition.name)}`);
       dropped.push(partition.name);

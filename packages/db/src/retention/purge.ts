@@ -1,3 +1,5 @@
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Database } from "../client.js";
 
 /*
@@ -12,6 +14,13 @@ export interface PurgeOptions {
   /** Days kept for tenants without their own `retention_days` (RETENTION_DAYS). */
   readonly defaultDays: number;
   readonly batchSize: number;
+  /**
+   * Share of the time spent in statements, 1 to 100 (RETENTION_DUTY_PERCENT): after each batch the
+   * purge waits in proportion to how long the batch took. Unset, it runs batches back to back.
+   */
+  readonly dutyPercent?: number;
+  /** How a pause is waited (tests record them); a timer by default. */
+  readonly pause?: (ms: number) => Promise<unknown>;
   /** Asked between batches: a stopping worker ends the pass early; the next pass goes on. */
   readonly stopped?: () => boolean;
 }
@@ -51,12 +60,18 @@ const BATCHES = {
       SELECT id FROM deliveries
       WHERE tenant_id = $1 AND created_at < $2 AND status IN ('succeeded', 'failed')
       ORDER BY created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
-  // An event goes once no delivery of it is left: a delivery still pending or held keeps it.
-  events: `DELETE FROM events WHERE id IN (
-      SELECT e.id FROM events e
-      WHERE e.tenant_id = $1 AND e.created_at < $2
-        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.tenant_id = e.tenant_id AND d.event_id = e.id)
-      ORDER BY e.created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
+  // An event goes once no delivery of it is left: a delivery still pending or held keeps it. The
+  // pass walks forward from the last event it deleted ($3, $4), so events kept that way are read
+  // once per pass, not once per batch (a paused endpoint may pin millions).
+  // Postgres orders the ids (by the column's collation) and names the last one deleted.
+  events: `WITH gone AS (
+      DELETE FROM events WHERE id IN (
+        SELECT e.id FROM events e
+        WHERE e.tenant_id = $1 AND e.created_at < $2 AND (e.created_at, e.id) > ($3::timestamptz, $4::text)
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.tenant_id = e.tenant_id AND d.event_id = e.id)
+        ORDER BY e.created_at, e.id LIMIT BATCH FOR UPDATE SKIP LOCKED)
+      RETURNING created_at, id)
+    SELECT created_at, id, (SELECT count(*) FROM gone)::int AS deleted FROM gone ORDER BY created_at DESC, id DESC LIMIT 1`,
   executions: `DELETE FROM executions WHERE id IN (
       SELECT id FROM executions WHERE tenant_id = $1 AND created_at < $2
       ORDER BY created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
@@ -75,6 +90,16 @@ function batchStatement(kind: keyof PurgeCounts, rows: number): string {
   return BATCHES[kind].replace("LIMIT BATCH", `LIMIT ${rows}`);
 }
 
+/**
+ * The pause after a batch that took `batchMs`: old history may go slowly, and a purge that never
+ * waits takes a core of the database from the deliveries (S10 in the bench measured S2's p99
+ * doubled by one at full speed on two cores).
+ */
+async function yieldTime(batchMs: number, { dutyPercent = 100, pause = sleep }: PurgeOptions): Promise<void> {
+  if (dutyPercent >= 100) return;
+  await pause(Math.min(10_000, (batchMs * (100 - dutyPercent)) / dutyPercent));
+}
+
 /** Deletes, batch by batch, what one tenant keeps past `cutoff`; deliveries before their events. */
 export async function purgeTenant(
   db: Pick<Database, "pool">,
@@ -83,10 +108,24 @@ export async function purgeTenant(
 ): Promise<PurgeCounts> {
   const counts: PurgeCounts = { deliveries: 0, events: 0, executions: 0, flowExecutions: 0 };
   for (const kind of Object.keys(BATCHES) as (keyof PurgeCounts)[]) {
+    let after: [Date | string, string] = ["-infinity", ""];
     for (;;) {
-      const { rowCount } = await db.pool.query(batchStatement(kind, options.batchSize), [tenantId, cutoff]);
-      counts[kind] += rowCount ?? 0;
-      if ((rowCount ?? 0) < options.batchSize || options.stopped?.()) break;
+      const startedAt = performance.now();
+      let deleted: number;
+      if (kind === "events") {
+        const { rows } = await db.pool.query<{ created_at: Date; id: string; deleted: number }>(batchStatement(kind, options.batchSize), [
+          tenantId,
+          cutoff,
+          ...after,
+        ]);
+        deleted = rows[0]?.deleted ?? 0;
+        if (rows[0]) after = [rows[0].created_at, rows[0].id];
+      } else {
+        deleted = (await db.pool.query(batchStatement(kind, options.batchSize), [tenantId, cutoff])).rowCount ?? 0;
+      }
+      counts[kind] += deleted;
+      if (deleted < options.batchSize || options.stopped?.()) break;
+      await yieldTime(performance.now() - startedAt, options);
     }
     if (options.stopped?.()) break;
   }
