@@ -347,7 +347,7 @@ try {
     say("S10 purge under S2's load");
     if (!(s1Rate > 0)) throw new Error("S10 runs at half of S1's rate: run S1 too, or set BENCH_RATE");
     const attempts = Number(env.BENCH_PURGE_ATTEMPTS ?? (quick ? 500_000 : 5_000_000));
-    const r = await purgeUnderLoad(cluster, durations, s1Rate * 0.5, attempts, Number(env.BENCH_PURGE_DUTY ?? 25));
+    const r = await purgeUnderLoad(cluster, durations, s1Rate * 0.5, attempts, Number(env.BENCH_PURGE_DUTY ?? 10));
     raw.s10 = r;
     const label = "S10 purge under load";
     add({ scenario: label, metric: "old attempts", value: r.attempts, unit: "" });

@@ -245,7 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
       defaultDays: read.int("RETENTION_DAYS", 30, { min: 1, max: 3650 }),
       intervalMs: read.seconds("RETENTION_INTERVAL_SECONDS", 300, { min: 0.05, max: 86400 }) * 1000,
       batchSize: read.int("RETENTION_BATCH_SIZE", 1000, { min: 1, max: 100_000 }),
-      dutyPercent: read.int("RETENTION_DUTY_PERCENT", 25, { min: 1, max: 100 }),
+      dutyPercent: read.int("RETENTION_DUTY_PERCENT", 10, { min: 1, max: 100 }),
       partitionsAheadDays: read.int("PARTITIONS_AHEAD_DAYS", 7, { min: 1, max: 90 }),
     },
     sweeper: {

@@ -95,7 +95,7 @@ describe("loadConfig", () => {
       defaultDays: 30,
       intervalMs: 300_000,
       batchSize: 1000,
-      dutyPercent: 25,
+      dutyPercent: 10,
       partitionsAheadDays: 7,
     });
     const config = loadConfig({

@@ -92,7 +92,7 @@ function batchStatement(kind: keyof PurgeCounts, rows: number): string {
 
 /**
  * The pause after a batch that took `batchMs`: old history may go slowly, and a purge that never
- * waits takes a core of the database from the deliveries (S10 in the bench measured S2's p99
+ * waits competes with the deliveries for the database (S10 in the bench measured S2's p50 and p99
  * doubled by one at full speed on two cores).
  */
 async function yieldTime(batchMs: number, { dutyPercent = 100, pause = sleep }: PurgeOptions): Promise<void> {
