@@ -1,5 +1,6 @@
 // `npm start`: build what is stale, apply pending migrations, then run the API and the worker as
-// separate processes. Stops both on SIGINT/SIGTERM, and both when either one exits.
+// separate processes. Stops both on SIGINT/SIGTERM, and both when either one exits; a process
+// still running past its deadline is killed, and the exit code says so.
 import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +8,9 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
 const say = (message) => process.stdout.write(`hookline: ${message}\n`);
+// A reader of this output that went away must not end the launcher with an unhandled EPIPE and
+// leave its children running; its lines are lost, the children are still stopped.
+process.stdout.on("error", () => undefined);
 
 function runStep(label, command, args) {
   const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
@@ -21,6 +25,21 @@ runStep("build", process.execPath, [join(root, "node_modules/turbo/bin/turbo"), 
 say("applying migrations");
 runStep("migrate", process.execPath, [join(root, "scripts/migrate.mjs")]);
 
+// The deadline a stopping child gets before SIGKILL: the workers' SHUTDOWN_TIMEOUT_SECONDS or the
+// API's own 10 s, whichever is longer, and 5 s more for their exit. Read as the processes read it.
+const { loadConfig } = await import("@hookline/config");
+const shutdownTimeoutMs = (() => {
+  try {
+    return loadConfig({ ...process.env, ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || Buffer.alloc(32).toString("base64") }).worker
+      .shutdownTimeoutMs;
+  } catch {
+    return 30_000; // the processes will name the bad setting themselves
+  }
+})();
+const STOP_DEADLINE_MS = Math.max(shutdownTimeoutMs, 10_000) + 5_000;
+/** Exit code of `npm start` when it had to SIGKILL a process that ignored SIGTERM. */
+const EXIT_KILLED = 70;
+
 const workerCount = Number(process.env.WORKER_PROCESSES ?? "1");
 if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 64) {
   say(`WORKER_PROCESSES must be an integer from 1 to 64 (got "${process.env.WORKER_PROCESSES}")`);
@@ -28,10 +47,12 @@ if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 64) {
 }
 
 const children = [];
+const names = new Map();
 let exiting = false;
 function launch(name, entry) {
   const child = spawn(process.execPath, ["--enable-source-maps", join(root, entry)], { cwd: root, env, stdio: "inherit" });
   children.push(child);
+  names.set(child, name);
   child.on("exit", (code, signal) => {
     if (!exiting) {
       say(`${name} exited (${code ?? signal}); stopping the others`);
@@ -41,15 +62,23 @@ function launch(name, entry) {
 }
 
 function stopAll(exitCode) {
+  if (exiting) return;
   exiting = true;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  const alive = () => children.some((c) => c.exitCode === null && c.signalCode === null);
+  const running = () => children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running()) child.kill("SIGTERM");
   const wait = setInterval(() => {
-    if (!alive()) {
+    if (running().length === 0) {
       clearInterval(wait);
       process.exit(exitCode);
     }
   }, 50);
+  setTimeout(() => {
+    const stuck = running();
+    if (stuck.length === 0) return;
+    say(`${stuck.map((c) => names.get(c)).join(", ")} still running ${STOP_DEADLINE_MS / 1000} s after SIGTERM; killed (SIGKILL)`);
+    for (const child of stuck) child.kill("SIGKILL");
+    exitCode = EXIT_KILLED;
+  }, STOP_DEADLINE_MS).unref();
 }
 
 launch("api", "apps/api/dist/main.js");

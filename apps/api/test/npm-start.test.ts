@@ -40,7 +40,8 @@ it("npx hookline runs the CLI from a clone after npm ci, building it first when 
   expect(list.stderr).toContain("hookline login");
 }, 120_000);
 
-it("npm start migrates a new database and runs the API and the worker until SIGTERM", async () => {
+/** `npm start` on this test's database, resolved once the API listens and the worker is ready. */
+async function npmStart(extraEnv: Record<string, string> = {}) {
   const url = new URL(TEST_SERVER_URL);
   url.pathname = `/${database}`;
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
@@ -56,24 +57,29 @@ it("npm start migrates a new database and runs the API and the worker until SIGT
       TURBO_TELEMETRY_DISABLED: "1",
       // No ENCRYPTION_KEY: npm start in development generates one, here into a file of this test.
       HOOKLINE_DEV_KEY_FILE: keyFile,
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
   let apiUrl: string | undefined;
-  let workerReady = false;
-  const ready = new Promise<void>((resolve, reject) => {
+  let workerPid: number | undefined;
+  await new Promise<void>((resolve, reject) => {
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         lines.push(line);
         apiUrl ??= /Hookline API listening on (http:\S+)"/.exec(line)?.[1];
-        workerReady ||= line.includes("Hookline worker ready");
-        if (apiUrl && workerReady) resolve();
+        if (line.includes("Hookline worker ready")) workerPid = Number(/"pid":(\d+)/.exec(line)?.[1]);
+        if (apiUrl && workerPid) resolve();
       });
     }
     child.once("exit", (code) => reject(new Error(`npm start exited (${code}):\n${lines.join("\n")}`)));
   });
-  await ready;
+  return { child, lines, apiUrl: apiUrl!, workerPid: workerPid! };
+}
+
+it("npm start migrates a new database and runs the API and the worker until SIGTERM", async () => {
+  const { child, lines, apiUrl } = await npmStart();
 
   expect(lines.join("\n")).toMatch(/migrate: created the database/);
   // Both processes warned, and share the one generated key (else the worker's key check fails).
@@ -88,4 +94,17 @@ it("npm start migrates a new database and runs the API and the worker until SIGT
   const [code] = await once(child, "exit");
   expect(code).toBe(0);
   for (const pid of new Set(pids)) expect(() => process.kill(Number(pid), 0)).toThrow();
+}, 180_000);
+
+it("npm start kills a process that does not stop by its deadline, names it, and exits 70", async () => {
+  // Runs after the test above (same file, in order): the database exists and is migrated.
+  const { child, lines, workerPid } = await npmStart({ SHUTDOWN_TIMEOUT_SECONDS: "1" });
+  // A stopped process cannot act on SIGTERM: as a worker wedged on a write would not.
+  process.kill(workerPid, "SIGSTOP");
+  child.kill("SIGTERM");
+  // The deadline: the API's 10 s (longer than the workers' 1 s), then 5 s.
+  const [code] = await once(child, "exit");
+  expect(code).toBe(70);
+  expect(lines.join("\n")).toMatch(/worker 1 still running 15 s after SIGTERM; killed \(SIGKILL\)/);
+  expect(() => process.kill(workerPid, 0)).toThrow();
 }, 180_000);

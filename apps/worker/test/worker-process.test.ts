@@ -61,6 +61,7 @@ describe("the worker process", () => {
     const text = await metrics.text();
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
     expect(text).toContain("# TYPE hookline_delivery_attempts_total counter");
+    expect(text).toMatch(/^hookline_log_lines_dropped_total 0$/m);
     expect(await worker.stop()).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from "pino";
+import { createLogOutput, type LogOutput } from "./log-output.js";
 
 export type { Logger } from "pino";
 
@@ -29,29 +30,6 @@ const REDACT = [
   "*.data",
 ];
 
-/** Lines are written out once this many bytes have gathered, or every `FLUSH_EVERY_MS`. */
-const BUFFER_BYTES = 4096;
-const FLUSH_EVERY_MS = 100;
-
-/**
- * Standard output, written in blocks rather than a write per line. Each write is a system call,
- * and on a loaded machine one per request or attempt was a tenth of the API's and the worker's
- * CPU (docs/PERFORMANCE.md). A line waits at most `FLUSH_EVERY_MS`; pino writes out what is left
- * when the process exits (also on process.exit and an uncaught exception), so only a kill -9
- * loses the last fraction of a second of lines.
- */
-function bufferedStdout(): DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES });
-  setInterval(() => {
-    try {
-      stream.flush();
-    } catch {
-      // Thrown only once the stream has been ended (the process is exiting): nothing to write.
-    }
-  }, FLUSH_EVERY_MS).unref();
-  return stream;
-}
-
 /** `destination` defaults to stdout; tests pass a stream to read what would have been logged. */
 export function createLogger(options: { level: string; name: string; destination?: DestinationStream }): Logger {
   const loggerOptions: LoggerOptions = {
@@ -61,5 +39,16 @@ export function createLogger(options: { level: string; name: string; destination
     base: { pid: process.pid, service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(loggerOptions, options.destination ?? bufferedStdout());
+  return pino(loggerOptions, options.destination ?? standardOutput());
+}
+
+let stdout: LogOutput | undefined;
+
+/**
+ * Standard output for every logger of the process: one buffer, one exit flush, one count of the
+ * lines it had to drop (`hookline_log_lines_dropped_total`).
+ */
+export function standardOutput(): LogOutput {
+  stdout ??= createLogOutput({ fd: 1 });
+  return stdout;
 }

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, register, type Metric } from "prom-client";
+import { collectDefaultMetrics, Counter, register, type Metric } from "prom-client";
+import { standardOutput } from "./logger.js";
 
 /**
  * Prometheus metrics of a Hookline process, on prom-client's default registry: Node's own
@@ -11,6 +12,20 @@ export function startProcessMetrics(): void {
   if (defaultsCollected) return;
   defaultsCollected = true;
   collectDefaultMetrics({ eventLoopMonitoringPrecision: 10 });
+  let counted = 0;
+  metricOnce(
+    "hookline_log_lines_dropped_total",
+    () =>
+      new Counter({
+        name: "hookline_log_lines_dropped_total",
+        help: "Log lines not written: the reader of standard output was gone, or too slow for the buffer",
+        collect() {
+          const dropped = standardOutput().dropped;
+          this.inc(dropped - counted);
+          counted = dropped;
+        },
+      }),
+  );
 }
 
 /**

@@ -17,19 +17,22 @@ const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
 
 /**
- * Is this error Postgres being unreachable or restarting (as opposed to a bug or bad data)?
- * The API answers those with 503 and Retry-After, so clients retry instead of seeing a 500.
+ * Is this error Postgres being unreachable, restarting or out of a resource (as opposed to a bug
+ * or bad data)? The API answers those with 503 and Retry-After, so clients retry instead of
+ * seeing a 500. Out of a resource is SQLSTATE class 53: every connection slot taken (53300), the
+ * disk full (53100), out of memory (53200); the statement failed whole and changed nothing.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   return inCauseChain(error, (code, message) => {
     if (code !== undefined) {
       if (PRISMA_UNAVAILABLE.has(code) || NETWORK_CODES.has(code)) return true;
-      // SQLSTATE class 08 (connection exception) and 57P01-57P03 (shutdown, cannot connect now).
-      if (/^08/.test(code) || /^57P0[1-3]$/.test(code)) return true;
+      // SQLSTATE class 08 (connection exception), 53 (insufficient resources) and 57P01-57P03
+      // (shutdown, cannot connect now).
+      if (/^08/.test(code) || /^53/.test(code) || /^57P0[1-3]$/.test(code)) return true;
     }
     return (
       message !== undefined &&
-      /Connection terminated|connection timeout|DatabaseNotReachable|connection error and is not queryable|terminating connection/i.test(
+      /Connection terminated|connection timeout|DatabaseNotReachable|connection error and is not queryable|terminating connection|too many clients|remaining connection slots|No space left on device/i.test(
         message,
       )
     );

@@ -1,5 +1,6 @@
 import { connectDatabase, isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "../src/index.js";
-import { freePort } from "@hookline/testing";
+import pg from "pg";
+import { freePort, startPostgresServer } from "@hookline/testing";
 
 describe("isDatabaseUnavailable", () => {
   it("recognises Prisma and pg errors of an unreachable database, and nothing else", async () => {
@@ -18,6 +19,39 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(new Error("boom"))).toBe(false);
     expect(isDatabaseUnavailable({ code: "23505" })).toBe(false);
   });
+});
+
+describe("a Postgres with every connection slot taken", () => {
+  it("fails new connections in a way isDatabaseUnavailable recognises, from Prisma and from pg", async () => {
+    // A server of the test's own: taking every slot of the shared one would fail other files.
+    const server = await startPostgresServer();
+    const held: pg.Client[] = [];
+    try {
+      for (;;) {
+        const client = new pg.Client({ connectionString: server.url });
+        try {
+          await client.connect();
+          held.push(client);
+        } catch (error) {
+          expect((error as { code?: string }).code).toBe("53300");
+          break;
+        }
+      }
+      const db = connectDatabase({ url: server.url, encryptionKey: Buffer.alloc(32) });
+      try {
+        const prismaError = await db.prisma.tenant.findFirst().catch((error: unknown) => error);
+        const pgError = await db.pool.query("SELECT 1").catch((error: unknown) => error);
+        expect(isDatabaseUnavailable(prismaError)).toBe(true);
+        expect(isDatabaseUnavailable(pgError)).toBe(true);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await Promise.all(held.map((client) => client.end()));
+      await server.destroy();
+    }
+    expect(isDatabaseUnavailable({ code: "53100" })).toBe(true);
+  }, 60_000);
 });
 
 describe("retryOnConflict", () => {

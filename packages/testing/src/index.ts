@@ -6,6 +6,7 @@ export { startReceiver, type Receiver, type ReceivedRequest, type Reply, type Re
 export { spawnTsProcess, type SpawnedProcess } from "./process.js";
 export {
   freePort,
+  redisCli,
   startPostgresServer,
   startRedisServer,
   waitForHttp,

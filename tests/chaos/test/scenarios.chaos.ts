@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { redisCli } from "@hookline/testing";
 import { burst, type Fault } from "../src/burst.js";
 import { Cluster, type ClusterOptions } from "../src/cluster.js";
 
@@ -92,4 +95,112 @@ it("5. SIGTERM of a worker while the receiver takes 3 s per request", async () =
 
 it("6. an enqueue that fails after commit", async () => {
   await run("enqueue fails after commit (30%)", { apiEnv: { FAULT_ENQUEUE_FAILURE_RATE: "0.3" } }, () => []);
+});
+
+/** SIGTERM to the API and every worker at once; each must exit 0, and the time they took is printed. */
+async function stopAllTimed(c: Cluster, name: string): Promise<void> {
+  const startedAt = performance.now();
+  const exits = await Promise.all(
+    [c.api, ...c.workers].map(async (p) => ({ code: await p.stop("SIGTERM"), ms: Math.round(performance.now() - startedAt) })),
+  );
+  process.stdout.write(
+    `chaos ${name}: SIGTERM to ${exits.length} processes, exits ${exits.map((e) => `${e.code} in ${e.ms} ms`).join(", ")}\n`,
+  );
+  // Within the workers' SHUTDOWN_TIMEOUT_SECONDS (30 s) and the API's own deadline (10 s): Jest's
+  // timeout would end a process that waited on its log output forever, as one did.
+  expect(exits.map((e) => e.code)).toEqual(exits.map(() => 0));
+}
+
+it("7. the log reader gone: stdout and stderr of the API and the workers closed mid-burst", async () => {
+  // The API logs every request at info: both kinds of process write a line per request or attempt.
+  await run("log reader gone", { apiEnv: { LOG_LEVEL: "info" } }, (c) => [
+    {
+      at: Math.floor(EVENTS / 3),
+      run: async () => {
+        // What a parent that piped their output and then exited leaves them: writes fail with EPIPE.
+        for (const p of [c.api, ...c.workers]) {
+          p.child.stdout?.destroy();
+          p.child.stderr?.destroy();
+        }
+      },
+    },
+  ]);
+  await stopAllTimed(cluster!, "log reader gone");
+});
+
+it("8. the log reader stalled: nobody reads the API's and the workers' output from mid-burst", async () => {
+  await run("log reader stalled", { apiEnv: { LOG_LEVEL: "info" } }, (c) => [
+    {
+      at: Math.floor(EVENTS / 3),
+      run: async () => {
+        // The pipes fill and stay full: a blocking write would stop the event loop.
+        for (const p of [c.api, ...c.workers]) {
+          p.child.stdout?.pause();
+          p.child.stderr?.pause();
+        }
+      },
+    },
+  ]);
+  await stopAllTimed(cluster!, "log reader stalled");
+});
+
+it("9. Postgres connections exhausted: another client holds every slot for 10 s", async () => {
+  const held: pg.Client[] = [];
+  try {
+    await run("postgres connections exhausted", {}, (c) => [
+      {
+        at: Math.floor(EVENTS / 3),
+        run: async () => {
+          // Every slot, the superuser's reserved ones too (Hookline connects as the same role here).
+          const fill = async () => {
+            for (;;) {
+              const client = new pg.Client({ connectionString: c.pg.url });
+              try {
+                await client.connect();
+                held.push(client);
+              } catch {
+                return;
+              }
+            }
+          };
+          await fill();
+          // Then Hookline's own connections are cut, and their slots taken too: every process must
+          // connect again, and cannot until the slots are given back.
+          const [first] = held;
+          const ours = held.map((client) => (client as unknown as { processID: number }).processID);
+          await first!.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE backend_type = 'client backend' AND pid <> ALL($1::int[])`,
+            [ours],
+          );
+          await fill();
+          process.stdout.write(`chaos postgres connections exhausted: held ${held.length} connections for 10 s\n`);
+          await sleep(10_000);
+          await Promise.all(held.splice(0).map((client) => client.end()));
+        },
+      },
+    ]);
+  } finally {
+    await Promise.all(held.map((client) => client.end().catch(() => undefined)));
+  }
+});
+
+it("10. Redis full: maxmemory reached under noeviction for 10 s", async () => {
+  let oomRefusals = 0;
+  await run("redis full", {}, (c) => [
+    {
+      at: Math.floor(EVENTS / 3),
+      run: async () => {
+        // Whatever it holds now is its limit: every write that needs more memory fails with OOM.
+        const used = /used_memory:(\d+)/.exec(redisCli(c.redis.port, "info", "memory"))?.[1];
+        redisCli(c.redis.port, "config", "set", "maxmemory", String(used));
+        await sleep(10_000);
+        redisCli(c.redis.port, "config", "set", "maxmemory", "0");
+        // The fault did happen: Redis refused writes for want of memory.
+        oomRefusals = Number(/errorstat_OOM:count=(\d+)/.exec(redisCli(c.redis.port, "info", "errorstats"))?.[1] ?? 0);
+        process.stdout.write(`chaos redis full: Redis refused ${oomRefusals} commands with OOM\n`);
+      },
+    },
+  ]);
+  expect(oomRefusals).toBeGreaterThan(0);
 });
