@@ -99,7 +99,19 @@ export interface PostgresServer {
   start(): Promise<void>;
   /** `pg_ctl stop -m fast`: disconnects every client, as a restart in production would. */
   stop(): Promise<void>;
+  /** Whether the server is running (it stops by itself after a PANIC it cannot recover from). */
+  running(): boolean;
+  /** The directory holding its data directory: its own filesystem when `diskMegabytes` was given. */
+  readonly dir: string;
   destroy(): Promise<void>;
+}
+
+export interface PostgresServerOptions {
+  /**
+   * Puts the server on a tmpfs of this size, mounted for it (as root only), so that a test can
+   * fill its disk.
+   */
+  readonly diskMegabytes?: number;
 }
 
 const PG_BIN = (() => {
@@ -113,9 +125,17 @@ function asPostgres(command: string, args: string[]) {
   return isRoot ? { command: "runuser", args: ["-u", "postgres", "--", command, ...args] } : { command, args };
 }
 
-export async function startPostgresServer(): Promise<PostgresServer> {
+export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "hookline-pg-"));
+  if (options.diskMegabytes !== undefined) {
+    if (process.getuid?.() !== 0) throw new Error("a Postgres on a disk of its own needs root, to mount its tmpfs");
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${options.diskMegabytes}m`, "tmpfs", dir], { encoding: "utf8" });
+    if (mounted.status !== 0) throw new Error(`mounting a tmpfs for Postgres failed: ${mounted.stderr}`);
+  }
+  const unmount = () => {
+    if (options.diskMegabytes !== undefined) spawnSync("umount", ["-l", dir]);
+  };
   const data = join(dir, "data");
   chmodSync(dir, 0o755);
   if (process.getuid?.() === 0) {
@@ -129,22 +149,28 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     if (result.status !== 0) throw new Error(`${bin} failed: ${result.stderr || result.stdout}`);
   };
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const server: PostgresServer = {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     port,
     async start() {
-      run("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "start"]);
+      run("pg_ctl", ["-D", data, "-o", serverOptions, "-l", join(dir, "log"), "-w", "start"]);
     },
     async stop() {
       run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
     },
+    running() {
+      const { command, args } = asPostgres(join(PG_BIN, "pg_ctl"), ["-D", data, "status"]);
+      return spawnSync(command, args).status === 0;
+    },
+    dir,
     async destroy() {
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } catch {
         // already stopped
       }
+      unmount();
       rmSync(dir, { recursive: true, force: true });
     },
   };

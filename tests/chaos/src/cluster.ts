@@ -26,6 +26,8 @@ const ADMIN_TOKEN = "chaos-admin-token-0123456789";
 
 export interface ClusterOptions {
   readonly workers?: number;
+  /** Postgres on a filesystem of this size of its own (a tmpfs; root only), for the disk-full scenario. */
+  readonly pgDiskMegabytes?: number;
   readonly receivers?: number;
   readonly receiverDelayMs?: number;
   readonly apiEnv?: Record<string, string>;
@@ -79,7 +81,7 @@ export class Cluster<R extends QueueRedis = RedisServer> {
 
   /** On the Redis `startRedis` makes; if anything fails to start, what did start is stopped. */
   static async startWith<R extends QueueRedis>(startRedis: () => Promise<R>, options: ClusterOptions = {}): Promise<Cluster<R>> {
-    const [pg, redis] = await Promise.allSettled([startPostgresServer(), startRedis()]);
+    const [pg, redis] = await Promise.allSettled([startPostgresServer({ diskMegabytes: options.pgDiskMegabytes }), startRedis()]);
     if (pg.status === "rejected" || redis.status === "rejected") {
       await Promise.allSettled([pg.status === "fulfilled" && pg.value.destroy(), redis.status === "fulfilled" && redis.value.destroy()]);
       throw pg.status === "rejected" ? pg.reason : (redis as PromiseRejectedResult).reason;

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { redisCli } from "@hookline/testing";
@@ -203,4 +205,37 @@ it("10. Redis full: maxmemory reached under noeviction for 10 s", async () => {
     },
   ]);
   expect(oomRefusals).toBeGreaterThan(0);
+});
+
+it("11. disk full under Postgres: its filesystem filled for 10 s, then freed", async () => {
+  let filled = 0;
+  let restarted = false;
+  await run("postgres disk full", { pgDiskMegabytes: 256 }, (c) => [
+    {
+      at: Math.floor(EVENTS / 3),
+      run: async () => {
+        // A file that takes every free byte of the server's filesystem.
+        const filler = join(c.pg.dir, "filler");
+        const fd = openSync(filler, "w");
+        const chunk = Buffer.alloc(1024 * 1024);
+        try {
+          for (;;) filled += writeSync(fd, chunk);
+        } catch (error) {
+          expect((error as NodeJS.ErrnoException).code).toBe("ENOSPC");
+        } finally {
+          closeSync(fd);
+        }
+        await sleep(10_000);
+        rmSync(filler);
+        // A WAL write that found no space is a PANIC, after which Postgres may stay down: then it
+        // is started again, as an operator would once the disk has room.
+        if (!c.pg.running()) {
+          restarted = true;
+          await c.pg.start();
+        }
+      },
+    },
+  ]);
+  process.stdout.write(`chaos postgres disk full: filled ${Math.round(filled / 2 ** 20)} MiB; Postgres restarted: ${restarted}\n`);
+  expect(filled).toBeGreaterThan(0);
 });
