@@ -1,15 +1,5 @@
-import { fileURLToPath } from "node:url";
-import {
-  freePort,
-  spawnTsProcess,
-  TEST_ADMIN_TOKEN,
-  TEST_PROCESS_ENV,
-  TEST_REDIS_URL,
-  useTestDatabase,
-  useTestRedis,
-} from "@hookline/testing";
-
-const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+import { TEST_ADMIN_TOKEN, useTestDatabase, useTestRedis } from "@hookline/testing";
+import { spawnApi } from "./spawn-api.js";
 
 const database = useTestDatabase();
 const queue = useTestRedis();
@@ -24,19 +14,10 @@ function requestCount(metrics: string, route: string): number {
 
 describe("API_PROCESSES", () => {
   it("runs that many API processes on one port, serves from each, and counts every one's requests in /metrics", async () => {
-    const port = await freePort();
-    const api = spawnTsProcess(MAIN, {
-      ...TEST_PROCESS_ENV,
-      NODE_ENV: "test",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      API_PROCESSES: "2",
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: queue.prefix,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      LOG_LEVEL: "info",
-    });
+    const { api, port } = await spawnApi(
+      { databaseUrl: database.url, queuePrefix: queue.prefix },
+      { API_PROCESSES: "2", LOG_LEVEL: "info" },
+    );
     try {
       await api.waitFor("started the API processes");
       const listening = () => api.lines.filter((line) => line.includes("Hookline API listening")).length;

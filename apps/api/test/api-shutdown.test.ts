@@ -1,20 +1,7 @@
 import { request as httpRequest, Agent } from "node:http";
 import { connect } from "node:net";
-import { fileURLToPath } from "node:url";
-import {
-  freePort,
-  jsonClient,
-  spawnTsProcess,
-  startReceiver,
-  TEST_ADMIN_TOKEN,
-  TEST_PROCESS_ENV,
-  TEST_REDIS_URL,
-  useTestDatabase,
-  useTestRedis,
-  type Receiver,
-} from "@hookline/testing";
-
-const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+import { jsonClient, startReceiver, TEST_ADMIN_TOKEN, useTestDatabase, useTestRedis, type Receiver } from "@hookline/testing";
+import { spawnApi } from "./spawn-api.js";
 
 const database = useTestDatabase();
 const queue = useTestRedis();
@@ -27,21 +14,12 @@ afterAll(() => Promise.all(receivers.map((r) => r.close())));
  * synchronous webhook whose receiver does not answer. The API must still exit, in time.
  */
 it("exits within its deadline on SIGTERM with a keep-alive connection, an unfinished body and a synchronous webhook waiting", async () => {
-  const port = await freePort();
-  const api = spawnTsProcess(MAIN, {
-    ...TEST_PROCESS_ENV,
-    NODE_ENV: "test",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: queue.prefix,
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    ALLOW_PRIVATE_TARGETS: "127.0.0.1",
-  });
+  const { api, port, base } = await spawnApi(
+    { databaseUrl: database.url, queuePrefix: queue.prefix },
+    { ALLOW_PRIVATE_TARGETS: "127.0.0.1" },
+  );
   try {
     await api.waitFor("Hookline API listening");
-    const base = `http://127.0.0.1:${port}`;
     const tenant = await jsonClient(base, TEST_ADMIN_TOKEN)<{ api_key: string }>("POST", "/v1/tenants", { body: { name: "stop" } });
     const request = jsonClient(base, tenant.body.api_key);
 

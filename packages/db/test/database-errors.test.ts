@@ -2,17 +2,22 @@ import { connectDatabase, isDatabaseUnavailable, isTransientConflict, retryOnCon
 import pg from "pg";
 import { freePort, startPostgresServer } from "@hookline/testing";
 
+/** A query through Prisma and one through pg, at `url`, both fail as the database being unavailable. */
+async function expectBothUnavailable(url: string): Promise<void> {
+  const db = connectDatabase({ url, encryptionKey: Buffer.alloc(32) });
+  try {
+    const prismaError = await db.prisma.tenant.findFirst().catch((error: unknown) => error);
+    const pgError = await db.pool.query("SELECT 1").catch((error: unknown) => error);
+    expect(isDatabaseUnavailable(prismaError)).toBe(true);
+    expect(isDatabaseUnavailable(pgError)).toBe(true);
+  } finally {
+    await db.close();
+  }
+}
+
 describe("isDatabaseUnavailable", () => {
   it("recognises Prisma and pg errors of an unreachable database, and nothing else", async () => {
-    const db = connectDatabase({ url: `postgresql://postgres@127.0.0.1:${await freePort()}/x`, encryptionKey: Buffer.alloc(32) });
-    try {
-      const prismaError = await db.prisma.tenant.findFirst().catch((error: unknown) => error);
-      const pgError = await db.pool.query("SELECT 1").catch((error: unknown) => error);
-      expect(isDatabaseUnavailable(prismaError)).toBe(true);
-      expect(isDatabaseUnavailable(pgError)).toBe(true);
-    } finally {
-      await db.close();
-    }
+    await expectBothUnavailable(`postgresql://postgres@127.0.0.1:${await freePort()}/x`);
     expect(isDatabaseUnavailable({ code: "57P01" })).toBe(true);
     // What pg says of a client whose connection died mid-transaction (seen in the chaos suite).
     expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
@@ -37,15 +42,7 @@ describe("a Postgres with every connection slot taken", () => {
           break;
         }
       }
-      const db = connectDatabase({ url: server.url, encryptionKey: Buffer.alloc(32) });
-      try {
-        const prismaError = await db.prisma.tenant.findFirst().catch((error: unknown) => error);
-        const pgError = await db.pool.query("SELECT 1").catch((error: unknown) => error);
-        expect(isDatabaseUnavailable(prismaError)).toBe(true);
-        expect(isDatabaseUnavailable(pgError)).toBe(true);
-      } finally {
-        await db.close();
-      }
+      await expectBothUnavailable(server.url);
     } finally {
       await Promise.all(held.map((client) => client.end()));
       await server.destroy();
