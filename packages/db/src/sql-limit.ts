@@ -9,6 +9,11 @@ import { Prisma } from "./generated/prisma/client.js";
  * (docs/PERFORMANCE.md, "Seventh round").
  */
 export function limitOf(rows: number): Prisma.Sql {
+  return Prisma.raw(limitClause(rows));
+}
+
+/** The same LIMIT as text, for statements sent through pg rather than Prisma. */
+export function limitClause(rows: number): string {
   if (!Number.isSafeInteger(rows) || rows < 1) throw new RangeError(`a batch of ${rows} rows`);
-  return Prisma.raw(`LIMIT ${rows}`);
+  return `LIMIT ${rows}`;
 }

@@ -113,37 +113,31 @@ async function stopAllTimed(c: Cluster, name: string): Promise<void> {
   expect(exits.map((e) => e.code)).toEqual(exits.map(() => 0));
 }
 
-it("7. the log reader gone: stdout and stderr of the API and the workers closed mid-burst", async () => {
-  // The API logs every request at info: both kinds of process write a line per request or attempt.
-  await run("log reader gone", { apiEnv: { LOG_LEVEL: "info" } }, (c) => [
+/**
+ * A burst during which, a third of the way in, `cut` is done to the API's and every worker's
+ * stdout and stderr; the API logs every request at info, so both kinds of process write a line
+ * per request or attempt. Then SIGTERM must still stop them all.
+ */
+async function logReaderScenario(name: string, cut: (stream: NodeJS.ReadableStream & { destroy(): void }) => void) {
+  await run(name, { apiEnv: { LOG_LEVEL: "info" } }, (c) => [
     {
       at: Math.floor(EVENTS / 3),
       run: async () => {
-        // What a parent that piped their output and then exited leaves them: writes fail with EPIPE.
-        for (const p of [c.api, ...c.workers]) {
-          p.child.stdout?.destroy();
-          p.child.stderr?.destroy();
-        }
+        for (const p of [c.api, ...c.workers]) for (const stream of [p.child.stdout, p.child.stderr]) if (stream) cut(stream);
       },
     },
   ]);
-  await stopAllTimed(cluster!, "log reader gone");
+  await stopAllTimed(cluster!, name);
+}
+
+it("7. the log reader gone: stdout and stderr of the API and the workers closed mid-burst", async () => {
+  // What a parent that piped their output and then exited leaves them: writes fail with EPIPE.
+  await logReaderScenario("log reader gone", (stream) => stream.destroy());
 });
 
 it("8. the log reader stalled: nobody reads the API's and the workers' output from mid-burst", async () => {
-  await run("log reader stalled", { apiEnv: { LOG_LEVEL: "info" } }, (c) => [
-    {
-      at: Math.floor(EVENTS / 3),
-      run: async () => {
-        // The pipes fill and stay full: a blocking write would stop the event loop.
-        for (const p of [c.api, ...c.workers]) {
-          p.child.stdout?.pause();
-          p.child.stderr?.pause();
-        }
-      },
-    },
-  ]);
-  await stopAllTimed(cluster!, "log reader stalled");
+  // The pipes fill and stay full: a blocking write would stop the event loop.
+  await logReaderScenario("log reader stalled", (stream) => stream.pause());
 });
 
 it("9. Postgres connections exhausted: another client holds every slot for 10 s", async () => {

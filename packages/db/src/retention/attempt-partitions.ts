@@ -119,14 +119,7 @@ export async function ensureAttemptPartitions(db: Pick<Database, "pool">, option
  * to (a tenant's own or the default), and no later than the oldest unfinished delivery, whose
  * attempts must stay however old.
  */
-export function droppableBefore(
-  db: Pick<Database, "pool">,
-  defaultDays: number,
-): Promise<{ horizon: Date; oldestUnfinished: Date | null }> {
-  return readDroppable(db.pool, defaultDays);
-}
-
-async function readDroppable(
+export async function droppableBefore(
   queryable: pg.Pool | pg.PoolClient,
   defaultDays: number,
 ): Promise<{ horizon: Date; oldestUnfinished: Date | null }> {
@@ -148,7 +141,7 @@ export async function dropExpiredAttemptPartitions(db: Pick<Database, "pool">, d
   const dropped: string[] = [];
   const expired = (p: AttemptPartition, horizon: Date, oldest: Date | null) =>
     !p.isDefault && p.to !== null && p.to.getTime() <= horizon.getTime() && (oldest === null || p.to.getTime() <= oldest.getTime());
-  const { horizon, oldestUnfinished } = await droppableBefore(db, defaultDays);
+  const { horizon, oldestUnfinished } = await droppableBefore(db.pool, defaultDays);
   for (const partition of await attemptPartitions(db)) {
     if (!expired(partition, horizon, oldestUnfinished)) continue;
     await inTransaction(db, async (client) => {
@@ -156,7 +149,7 @@ export async function dropExpiredAttemptPartitions(db: Pick<Database, "pool">, d
       // Checked again under the lock, just before the drop: a delivery may have become pending
       // since (a recovery of old failures). Read on the transaction's own connection, under its
       // lock_timeout, rather than taking a second connection from the pool while holding this one.
-      const now = await readDroppable(client, defaultDays);
+      const now = await droppableBefore(client, defaultDays);
       if (!expired(partition, now.horizon, now.oldestUnfinished)) return;
       await client.query(`DROP TABLE IF EXISTS ${pg.escapeIdentifier(partition.name)}`);
       dropped.push(partition.name);

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Database } from "../client.js";
+import { limitClause } from "../sql-limit.js";
 
 /*
  * The background purge of history past each tenant's retention: finished deliveries (their
@@ -86,8 +87,7 @@ const BATCHES = {
  * sql-limit.ts), a bound LIMIT made the plan a scan and sort of the whole table.
  */
 function batchStatement(kind: keyof PurgeCounts, rows: number): string {
-  if (!Number.isSafeInteger(rows) || rows < 1) throw new RangeError(`a batch of ${rows} rows`);
-  return BATCHES[kind].replace("LIMIT BATCH", `LIMIT ${rows}`);
+  return BATCHES[kind].replace("LIMIT BATCH", limitClause(rows));
 }
 
 /**
