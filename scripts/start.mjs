@@ -12,16 +12,22 @@ const say = (message) => process.stdout.write(`hookline: ${message}\n`);
 // leave its children running; its lines are lost, the children are still stopped.
 process.stdout.on("error", () => undefined);
 
+// What a child's exit code says (EXIT_REASONS of @hookline/core, imported once the build has made it).
+let reasons = {};
+const exitWords = (code) => `${code}${reasons[code] ? `: ${reasons[code]}` : ""}`;
+
 function runStep(label, command, args) {
   const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
   if (result.status !== 0) {
-    say(`${label} failed (exit ${result.status ?? result.signal})`);
+    say(`${label} failed (exit ${result.status === null ? result.signal : exitWords(result.status)})`);
     process.exit(result.status ?? 1);
   }
 }
 
 say("building (turbo skips what is up to date)");
 runStep("build", process.execPath, [join(root, "node_modules/turbo/bin/turbo"), "run", "build", "--output-logs=errors-only"]);
+const { EXIT_CODES, EXIT_REASONS } = await import("@hookline/core");
+reasons = EXIT_REASONS;
 say("applying migrations");
 runStep("migrate", process.execPath, [join(root, "scripts/migrate.mjs")]);
 
@@ -38,7 +44,7 @@ const shutdownTimeoutMs = (() => {
 })();
 const STOP_DEADLINE_MS = Math.max(shutdownTimeoutMs, 10_000) + 5_000;
 /** Exit code of `npm start` when it had to SIGKILL a process that ignored SIGTERM. */
-const EXIT_KILLED = 70;
+const EXIT_KILLED = EXIT_CODES.killed;
 
 const workerCount = Number(process.env.WORKER_PROCESSES ?? "1");
 if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 64) {
@@ -55,7 +61,7 @@ function launch(name, entry) {
   names.set(child, name);
   child.on("exit", (code, signal) => {
     if (!exiting) {
-      say(`${name} exited (${code ?? signal}); stopping the others`);
+      say(`${name} exited (${code === null ? signal : exitWords(code)}); stopping the others`);
       stopAll(code ?? 1);
     }
   });

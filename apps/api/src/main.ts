@@ -1,12 +1,24 @@
 import cluster from "node:cluster";
 import { loadConfigOrExit } from "@hookline/config";
-import { createLogger } from "@hookline/core";
+import { createLogger, ensureStartable, standardOutput } from "@hookline/core";
+import { postgresDependency } from "@hookline/db";
+import { redisDependency } from "@hookline/queue";
 import { startTelemetry } from "@hookline/telemetry";
 import { joinApiCluster, runApiPrimary } from "./api-processes.js";
 import { startApi } from "./server.js";
 
 const config = loadConfigOrExit("hookline-api");
 const logger = createLogger({ level: config.logLevel, name: "hookline-api" });
+// A cluster's primary checks for all of its processes, before it forks them.
+if (!cluster.isWorker) {
+  logger.info({ processes: config.api.processes }, "Hookline API starting");
+  await ensureStartable(
+    "hookline-api",
+    standardOutput(),
+    [postgresDependency(config.databaseUrl), redisDependency(config.redis)],
+    config.startupTimeoutMs,
+  );
+}
 
 if (config.api.processes > 1 && cluster.isPrimary) {
   runApiPrimary(config.api.processes, logger);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { TEST_REDIS_URL, TEST_SERVER_URL, testQueuePrefix } from "@hookline/testing";
+import { freePort, TEST_REDIS_URL, TEST_SERVER_URL, testQueuePrefix } from "@hookline/testing";
 
 /**
  * What the README promises a new user: `npm start` builds if it must, creates the database,
@@ -40,8 +40,8 @@ it("npx hookline runs the CLI from a clone after npm ci, building it first when 
   expect(list.stderr).toContain("hookline login");
 }, 120_000);
 
-/** `npm start` on this test's database, resolved once the API listens and the worker is ready. */
-async function npmStart(extraEnv: Record<string, string> = {}) {
+/** `npm start` on this test's database, and every line it and its processes print. */
+function launch(extraEnv: Record<string, string> = {}) {
   const url = new URL(TEST_SERVER_URL);
   url.pathname = `/${database}`;
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
@@ -62,12 +62,19 @@ async function npmStart(extraEnv: Record<string, string> = {}) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
+  const readers = [child.stdout, child.stderr].map((stream) => createInterface({ input: stream }));
+  for (const reader of readers) reader.on("line", (line) => lines.push(line));
+  return { child, lines, readers };
+}
+
+/** `npm start`, resolved once the API listens and the worker is ready. */
+async function npmStart(extraEnv: Record<string, string> = {}) {
+  const { child, lines, readers } = launch(extraEnv);
   let apiUrl: string | undefined;
   let workerPid: number | undefined;
   await new Promise<void>((resolve, reject) => {
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        lines.push(line);
+    for (const reader of readers) {
+      reader.on("line", (line) => {
         apiUrl ??= /Hookline API listening on (http:\S+)"/.exec(line)?.[1];
         if (line.includes("Hookline worker ready")) workerPid = Number(/"pid":(\d+)/.exec(line)?.[1]);
         if (apiUrl && workerPid) resolve();
@@ -107,4 +114,29 @@ it("npm start kills a process that does not stop by its deadline, names it, and 
   expect(code).toBe(70);
   expect(lines.join("\n")).toMatch(/worker 1 still running 15 s after SIGTERM; killed \(SIGKILL\)/);
   expect(() => process.kill(workerPid, 0)).toThrow();
+}, 180_000);
+
+it("npm start says which dependency a process could not reach, and exits with its code", async () => {
+  const closed = await freePort();
+  // Redis: migrations run, then the API and the worker each find Redis missing; the first to give
+  // up is named, with the reason its exit code gives.
+  const noRedis = launch({ REDIS_URL: `redis://127.0.0.1:${closed}`, STARTUP_TIMEOUT_SECONDS: "1" });
+  const [redisCode] = await once(noRedis.child, "close");
+  expect(redisCode).toBe(81);
+  expect(noRedis.lines.join("\n")).toMatch(/hookline: (api|worker 1) exited \(81: could not reach Redis\); stopping the others/);
+  expect(noRedis.lines.join("\n")).toMatch(
+    new RegExp(`hookline-(api|worker): cannot reach Redis at 127\\.0\\.0\\.1:${closed} \\(connection refused`),
+  );
+
+  // Postgres: the migration step finds it missing first.
+  const url = new URL(TEST_SERVER_URL);
+  url.port = String(closed);
+  url.pathname = `/${database}`;
+  const noPostgres = launch({ DATABASE_URL: url.toString(), STARTUP_TIMEOUT_SECONDS: "1" });
+  const [postgresCode] = await once(noPostgres.child, "close");
+  expect(postgresCode).toBe(80);
+  expect(noPostgres.lines.join("\n")).toMatch(
+    new RegExp(`migrate: cannot reach Postgres at [^ ]+:${closed}/${database} \\(connection refused`),
+  );
+  expect(noPostgres.lines.join("\n")).toMatch(/hookline: migrate failed \(exit 80: could not reach Postgres\)/);
 }, 180_000);

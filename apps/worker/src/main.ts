@@ -1,5 +1,7 @@
 import { loadConfigOrExit } from "@hookline/config";
-import { createLogger } from "@hookline/core";
+import { createLogger, ensureStartable, standardOutput } from "@hookline/core";
+import { postgresDependency } from "@hookline/db";
+import { redisDependency } from "@hookline/queue";
 import { startTelemetry } from "@hookline/telemetry";
 import { processDelivery } from "./deliver.processor.js";
 import { startHealthServer } from "./health-server.js";
@@ -7,6 +9,13 @@ import { startWorker } from "./worker.js";
 
 const config = loadConfigOrExit("hookline-worker");
 const logger = createLogger({ level: config.logLevel, name: "hookline-worker" });
+logger.info({ queuePrefix: config.queuePrefix }, "Hookline worker starting");
+await ensureStartable(
+  "hookline-worker",
+  standardOutput(),
+  [postgresDependency(config.databaseUrl), redisDependency(config.redis)],
+  config.startupTimeoutMs,
+);
 const telemetry = await startTelemetry(config.tracing, { serviceName: "hookline-worker", logger });
 const worker = startWorker(config, logger, processDelivery, { tracing: telemetry.tracing });
 

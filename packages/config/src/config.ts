@@ -53,6 +53,11 @@ export interface Config {
    */
   readonly queuePrefix: string;
   readonly logLevel: LogLevel;
+  /**
+   * How long a starting process waits for Postgres and Redis to answer before it gives up, says
+   * which one and exits (STARTUP_TIMEOUT_SECONDS): time for services started alongside it.
+   */
+  readonly startupTimeoutMs: number;
   readonly delivery: {
     /** Deliveries one worker process attempts at the same time. */
     readonly concurrency: number;
@@ -199,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     redis,
     queuePrefix: queuePrefix(read, redis),
     logLevel: read.oneOf("LOG_LEVEL", "info", LOG_LEVELS),
+    startupTimeoutMs: read.seconds("STARTUP_TIMEOUT_SECONDS", 30, { min: 0, max: 3600 }) * 1000,
     delivery: {
       concurrency: read.int("WORKER_CONCURRENCY", 100, { min: 1, max: 1000 }),
       gate: {

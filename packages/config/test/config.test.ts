@@ -19,6 +19,7 @@ describe("loadConfig", () => {
       databaseDirectUrl: undefined,
       redis: { mode: "single", url: DEFAULT_REDIS_URL },
       logLevel: "info",
+      startupTimeoutMs: 30_000,
       queuePrefix: "hookline",
     });
   });
@@ -41,6 +42,7 @@ describe("loadConfig", () => {
       RATE_LIMIT_PER_SECOND: "0",
       FAILING_ENDPOINT_AFTER: "5",
       FAILING_ENDPOINT_PROBE_SECONDS: "2.5",
+      STARTUP_TIMEOUT_SECONDS: "5",
     });
     expect(config.encryptionKey).toEqual(Buffer.alloc(32, 0xab));
     expect(config.delivery.gate).toMatchObject({ failingAfter: 5, probeSpacingMs: 2_500 });
@@ -54,6 +56,7 @@ describe("loadConfig", () => {
       databaseDirectUrl: "postgres://u:p@db-primary:5432/hooks",
       redis: { mode: "single", url: "rediss://cache:6380/2" },
       logLevel: "debug",
+      startupTimeoutMs: 5_000,
       queuePrefix: "hl",
     });
   });

@@ -2,6 +2,16 @@ export { newId, isId, ID_PREFIXES, type IdKind } from "./ids.js";
 export { AppError, type AppErrorInit, type ErrorCode, type FieldProblem } from "./errors.js";
 export { createLogger, standardOutput, type Logger } from "./logger.js";
 export { createLogOutput, type LogOutput, type LogOutputOptions } from "./log-output.js";
+export {
+  awaitDependencies,
+  ensureStartable,
+  failureReason,
+  EXIT_CODES,
+  EXIT_REASONS,
+  type AwaitOptions,
+  type Dependency,
+  type Unreachable,
+} from "./startup.js";
 export { eventTypeCandidates, eventTypeProblem, matchesEventType, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_MAX_SEGMENTS } from "./event-types.js";
 export { issueApiKey, issuePortalToken, parseApiKey, parsePortalToken, secretMatches, type IssuedApiKey } from "./api-keys.js";
 export { BUILTIN_EVENT_TYPES, isBuiltinEventType, type BuiltinEventType } from "./builtin-event-types.js";

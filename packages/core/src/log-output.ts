@@ -19,6 +19,12 @@ import type { DestinationStream } from "pino";
 export interface LogOutput extends DestinationStream {
   /** Log lines dropped since the start: the reader was gone, or too slow for the buffer. */
   readonly dropped: number;
+  /**
+   * Writes what is buffered now, synchronously, and tells whether the output works: the error
+   * that stopped it, or nothing. A full pipe is not an error here (its lines wait, as always).
+   * A process calls it as it starts, when a reader that is missing means a mistake, not a fault.
+   */
+  check(): NodeJS.ErrnoException | undefined;
 }
 
 export interface LogOutputOptions {
@@ -64,11 +70,11 @@ export function createLogOutput(options: LogOutputOptions = {}): LogOutput {
   };
   const boom = new SonicBoom(settings);
   let dropped = 0;
-  let broken = false;
+  let broken: NodeJS.ErrnoException | undefined;
 
   const stop = (error: NodeJS.ErrnoException) => {
     if (broken) return;
-    broken = true;
+    broken = error;
     // What sonic-boom still holds will never be written. It has no public way to tell, so its
     // buffer list is read, defensively; destroy() then clears it and its timers (and never
     // closes descriptors 1 and 2).
@@ -108,6 +114,16 @@ export function createLogOutput(options: LogOutputOptions = {}): LogOutput {
     },
     get dropped() {
       return dropped;
+    },
+    check() {
+      if (!broken) {
+        try {
+          boom.flushSync();
+        } catch (error) {
+          if (!isBusy(error as NodeJS.ErrnoException)) stop(error as NodeJS.ErrnoException);
+        }
+      }
+      return broken;
     },
   };
 }

@@ -2,6 +2,7 @@
 
 // Connection, migrations, errors.
 export { connectDatabase, type Database, type DatabaseOptions, type PrismaClient } from "./client.js";
+export { postgresAddress, postgresDependency } from "./reachability.js";
 export { runMigrations, ensureDatabaseExists, readMigrations, MigrationError, type Migration, type MigrationResult } from "./migrator.js";
 export { MIGRATIONS_DIR, SCHEMA_PATH } from "./paths.js";
 export { isDatabaseUnavailable, isForeignKeyViolation, isTransientConflict, retryOnConflict } from "./database-errors.js";

@@ -25,9 +25,19 @@ export type RedisTarget =
 /** A connection to a single Redis (or a sentinel's primary) or to a Redis Cluster; both take the same commands. */
 export type RedisClient = Redis | Cluster;
 
-export type ConnectionRole = "worker" | "producer";
+/** `probe`: one try at start (redisDependency): connects when asked, and never reconnects or retries. */
+export type ConnectionRole = "worker" | "producer" | "probe";
 
 function roleOptions(role: ConnectionRole): RedisOptions {
+  if (role === "probe") {
+    return {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      sentinelRetryStrategy: () => null,
+      connectTimeout: 2_000,
+    };
+  }
   return {
     maxRetriesPerRequest: role === "worker" ? null : 1,
     ...(role === "producer" && { commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS }),
@@ -60,6 +70,7 @@ function clusterOptions(url: string, role: ConnectionRole): ClusterOptions {
     retryDelayOnFailover: 250,
     retryDelayOnClusterDown: 250,
     maxRedirections: role === "worker" ? 60 : 16,
+    ...(role === "probe" && { lazyConnect: true, clusterRetryStrategy: () => null }),
   };
 }
 

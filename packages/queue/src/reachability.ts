@@ -1,0 +1,46 @@
+import { EXIT_CODES, type Dependency } from "@hookline/core";
+import { createRedis, type RedisTarget } from "./connection.js";
+
+/** Where the queue's Redis is looked for, without credentials. */
+export function redisAddress(target: RedisTarget): string {
+  switch (target.mode) {
+    case "single": {
+      const url = new URL(target.url);
+      return `${url.hostname || "localhost"}:${url.port || "6379"}`;
+    }
+    case "cluster":
+      return `cluster ${target.nodes.map((node) => `${node.host}:${node.port}`).join(",")}`;
+    case "sentinel":
+      return `primary "${target.name}" of sentinels ${target.sentinels.map((node) => `${node.host}:${node.port}`).join(",")}`;
+  }
+}
+
+/**
+ * Redis as a dependency a process waits for at start (see ensureStartable): one connection, one
+ * PING. A refused password is a failure no wait will mend.
+ */
+export function redisDependency(target: RedisTarget): Dependency {
+  return {
+    name: "Redis",
+    address: redisAddress(target),
+    exitCode: EXIT_CODES.redisUnreachable,
+    async probe() {
+      const client = createRedis(target, "probe");
+      // ioredis reports the connection's own error (refused, timed out) as an event; the promise
+      // of connect() then only says that the connection closed.
+      let cause: unknown;
+      client.on("error", (error: Error & { lastNodeError?: Error }) => {
+        cause ??= error.lastNodeError ?? error;
+      });
+      try {
+        await client.connect();
+        await client.ping();
+      } catch (error) {
+        throw cause ?? error;
+      } finally {
+        client.disconnect();
+      }
+    },
+    isPermanent: (error) => /^(WRONGPASS|NOAUTH|NOPERM)\b/.test((error as Error | undefined)?.message ?? ""),
+  };
+}
