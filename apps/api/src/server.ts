@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
-import { startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
+import { failureReason, startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
 import {
   connectDatabase,
   createWorkStore,
@@ -17,24 +17,37 @@ import { createInboundService, createIntegrationService } from "@hookline/inboun
 import { createPublisher } from "@hookline/publishing";
 import { lazySandboxPool } from "@hookline/sandbox";
 import { createRedis, JobQueues, ListenHub, Scheduler, type RedisClient } from "@hookline/queue";
-import type { DependencyState } from "./routes/health.routes.js";
+import type { DependencyCheck } from "./routes/health.routes.js";
 import { createApp } from "./app.js";
 import type { ContractViolation } from "./http/contract-check.js";
 
-/** Each dependency answers within about a second or counts as unavailable. */
-async function checkDependencies(db: Database, redis: RedisClient): Promise<Record<string, DependencyState>> {
-  const within = async (probe: () => Promise<unknown>): Promise<DependencyState> => {
+/**
+ * Each dependency answers within about a second or counts as unavailable, with the reason in a few
+ * words. A Redis command fails for a disconnected client with "max retries", so while the client is
+ * not connected its connection's last error is the reason.
+ */
+async function checkDependencies(db: Database, redis: RedisClient, redisTrouble: () => unknown): Promise<Record<string, DependencyCheck>> {
+  const within = async (probe: () => Promise<unknown>, cause: () => unknown = () => undefined): Promise<DependencyCheck> => {
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([probe(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timeout")), 1_000)))]);
-      return "ok";
-    } catch {
-      return "unavailable";
+      await Promise.race([
+        probe(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("no answer within 1 s")), 1_000))),
+      ]);
+      return { state: "ok" };
+    } catch (error) {
+      return { state: "unavailable", reason: failureReason(cause() ?? error) };
     } finally {
       clearTimeout(timer);
     }
   };
-  const [postgres, redisState] = await Promise.all([within(() => db.ping()), within(() => redis.ping())]);
+  const [postgres, redisState] = await Promise.all([
+    within(() => db.ping()),
+    within(
+      () => redis.ping(),
+      () => (redis.status === "ready" ? undefined : redisTrouble()),
+    ),
+  ]);
   return { postgres, redis: redisState };
 }
 
@@ -82,7 +95,12 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
   // The API only produces jobs; its Redis connection fails fast so that a Redis outage never
   // hangs a request (Postgres already holds the work).
   const redis = createRedis(config.redis, "producer");
-  redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  let redisTrouble: Error | undefined;
+  redis.on("error", (error) => {
+    redisTrouble = error;
+    logger.warn({ err: error.message }, "redis connection error");
+  });
+  redis.on("ready", () => (redisTrouble = undefined));
   const queues = new JobQueues(redis, config.queuePrefix);
   // `hookline listen` streams: requests from workers arrive on this process's subscriber connection.
   const listenSubscriber = createRedis(config.redis, "worker");
@@ -149,7 +167,7 @@ export async function startApi(config: Config, logger: Logger, options: StartOpt
     listenHub,
     onContractViolation: options.onContractViolation,
     tracing,
-    readiness: () => checkDependencies(db, redis),
+    readiness: () => checkDependencies(db, redis, () => redisTrouble),
   });
   const server = createServer(app);
   // Keep-alive longer than common load balancers' idle timeouts, so they close first.

@@ -62,7 +62,11 @@ describe("with Redis unreachable", () => {
   it("reports /readyz 503 naming Redis", async () => {
     const response = await jsonClient(down.api.url)("GET", "/readyz");
     expect(response.status).toBe(503);
-    expect(response.body).toEqual({ status: "unavailable", checks: { postgres: "ok", redis: "unavailable" } });
+    expect(response.body).toEqual({
+      status: "unavailable",
+      checks: { postgres: "ok", redis: "unavailable" },
+      reasons: { redis: "connection refused" },
+    });
   });
 
   it("still accepts events, giving up on Redis instead of waiting for it, the deliveries due in Postgres", async () => {

@@ -1,7 +1,7 @@
 import { Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
 import { startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
-import { connectDatabase, createWorkStore, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
+import { connectDatabase, createWorkStore, isDatabaseUnavailable, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
 import { createOutbound, type Resolver } from "@hookline/delivery";
 import { createDeliveryEngine, EndpointGate, type DeliveryEngine } from "@hookline/delivery-engine";
 import { createFlowRunner } from "@hookline/inbound";
@@ -21,6 +21,7 @@ import { processFlow } from "./flow.processor.js";
 import { withListenRelay } from "./listen-transport.js";
 import { startSweeper } from "./sweeper.js";
 import { startHousekeeping } from "./housekeeping.js";
+import { PostgresBackoff } from "./postgres-backoff.js";
 
 /** What a job's processor needs: the delivery engine, with this process's gate in it. */
 export interface WorkerDependencies {
@@ -106,6 +107,16 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     gate: new EndpointGate(config.delivery.gate),
   });
   const deps: WorkerDependencies = { engine, logger, tracing };
+  // Both queues' jobs wait together while Postgres does not answer, and one of them probes.
+  const postgres = new PostgresBackoff({
+    isUnavailable: isDatabaseUnavailable,
+    onUnavailable: (error, delayMs) =>
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error), retry_ms: delayMs },
+        "Postgres unavailable: jobs wait, one probes",
+      ),
+    onRecovered: (downMs, probes) => logger.info({ down_ms: downMs, probes }, "Postgres answers again: jobs go on"),
+  });
 
   // Integrations' flows run here, in this process's own sandbox threads (started with the first flow).
   const sandbox = lazySandboxPool({
@@ -122,7 +133,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     logger,
     tracing,
   });
-  const flows = new Worker(QUEUES.flows, (job) => processFlow(job, runFlow), {
+  const flows = new Worker(QUEUES.flows, (job) => postgres.run(() => processFlow(job, runFlow)), {
     connection,
     prefix: config.queuePrefix,
     autorun: false,
@@ -137,7 +148,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     if (job) logger.error({ job_id: job.id, err: error.message, attempts: job.attemptsMade }, "flow job crashed");
   });
 
-  const worker = new Worker(QUEUES.deliveries, (job, token) => processor(job, deps, token), {
+  const worker = new Worker(QUEUES.deliveries, (job, token) => postgres.run(() => processor(job, deps, token)), {
     connection,
     prefix: config.queuePrefix,
     autorun: false,
@@ -193,6 +204,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     const base = { active, lastJobStartedAt: lastJobStartedAt === undefined ? null : new Date(lastJobStartedAt).toISOString() };
     if (!worker.isRunning()) return { ...base, healthy: false, reason: "not running", waiting: 0 };
     if (connection.status !== "ready") return { ...base, healthy: false, reason: `redis ${connection.status}`, waiting: 0 };
+    if (postgres.unavailable) return { ...base, healthy: false, reason: "postgres unavailable: jobs wait, one probes", waiting: 0 };
     const waiting = await queues.waitingCount(QUEUES.deliveries);
     const idleFor = Date.now() - (lastJobStartedAt ?? startedAt);
     // Jobs are waiting, this worker has free slots, yet it has started nothing for a long time.
@@ -209,6 +221,8 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     ready,
     health,
     async stop(deadlineMs = config.worker.shutdownTimeoutMs) {
+      // Jobs waiting for Postgres end now; their locks lapse and another worker takes them.
+      postgres.stop();
       await Promise.all([sweeper?.stop(), housekeeping?.stop()]);
       let timer: NodeJS.Timeout | undefined;
       const graceful = await Promise.race([

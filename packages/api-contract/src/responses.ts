@@ -46,6 +46,8 @@ export interface HealthResponse {
 export interface ReadinessResponse {
   status: "ready" | "unavailable";
   checks: Record<string, "ok" | "unavailable">;
+  /** Why each unavailable dependency is: `"sorry, too many clients already"`, `"no answer within 1 s"`. */
+  reasons?: Record<string, string>;
 }
 
 /** An OpenAPI 3.1 document (`GET /openapi.json`). */

@@ -2111,6 +2111,13 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
             "unavailable"
           ]
         }
+      },
+      "reasons": {
+        "type": "object",
+        "additionalProperties": {
+          "type": "string"
+        },
+        "description": "Why each unavailable dependency is: `\"sorry, too many clients already\"`, `\"no answer within 1 s\"`."
       }
     },
     "required": [

@@ -1766,6 +1766,10 @@ export interface components {
             checks: {
                 [key: string]: "ok" | "unavailable";
             };
+            /** @description Why each unavailable dependency is: `"sorry, too many clients already"`, `"no answer within 1 s"`. */
+            reasons?: {
+                [key: string]: string;
+            };
         };
         /** @description `POST /v1/endpoints/{id}/recover` (202, at once) and `GET /v1/endpoints/{id}/recoveries/{recovery_id}`: a recovery of the endpoint's failed deliveries since a time, made due again in publish order in the background. `recovered` grows with each batch until `status` is `completed`. */
         RecoveryResponse: {
