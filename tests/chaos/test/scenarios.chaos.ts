@@ -240,9 +240,10 @@ it("10. Redis full: maxmemory reached under noeviction for 10 s", async () => {
   expect(oomRefusals).toBeGreaterThan(0);
 });
 
-it("11. disk full under Postgres: its filesystem filled for 10 s, then freed", async () => {
+it("11. disk full under Postgres: its filesystem filled for 10 s, with a WAL write that finds no room, then freed", async () => {
   let filled = 0;
   let restarted = false;
+  let walFailure = "";
   await run("postgres disk full", { pgDiskMegabytes: 256 }, (c) => [
     {
       at: Math.floor(EVENTS / 3),
@@ -258,6 +259,19 @@ it("11. disk full under Postgres: its filesystem filled for 10 s, then freed", a
         } finally {
           closeSync(fd);
         }
+        // Hookline's statements may still find room in the WAL segments Postgres has already
+        // made. Another client's writes to the WAL alone (messages, no table) use them up, until
+        // Postgres needs a new segment and has no space for it.
+        const writer = new pg.Client({ connectionString: c.pg.url });
+        writer.on("error", () => undefined);
+        try {
+          await writer.connect();
+          for (let i = 0; i < 1_000; i++) await writer.query("SELECT pg_logical_emit_message(false, 'chaos', repeat('x', 1048576))");
+        } catch (error) {
+          walFailure = (error as Error).message;
+        } finally {
+          void writer.end().catch(() => undefined);
+        }
         await sleep(10_000);
         rmSync(filler);
         // A WAL write that found no space is a PANIC, after which Postgres may stay down: then it
@@ -269,6 +283,9 @@ it("11. disk full under Postgres: its filesystem filled for 10 s, then freed", a
       },
     },
   ]);
-  process.stdout.write(`chaos postgres disk full: filled ${Math.round(filled / 2 ** 20)} MiB; Postgres restarted: ${restarted}\n`);
+  process.stdout.write(
+    `chaos postgres disk full: filled ${Math.round(filled / 2 ** 20)} MiB; the WAL writer got "${walFailure}"; Postgres restarted: ${restarted}\n`,
+  );
   expect(filled).toBeGreaterThan(0);
+  expect(walFailure).not.toBe("");
 });
