@@ -48,9 +48,14 @@ test("a workflow is charged the CPU it used while the machine is busy, and a spi
   expect(quiet.cpuMs).toBeLessThan(DEFAULT_SANDBOX_LIMITS.cpuMs);
 
   await loadEveryCore();
-  const busy = await pool.run(invocation(WORK, { codeKey: "work-busy" }));
+  // A run that waited for a CPU for longer than its CPU limit, where wall time alone would have
+  // stopped it. How long it waits is up to the scheduler, so it is run until one did (every run
+  // must answer, starved or not).
+  let busy = await pool.run(invocation(WORK, { codeKey: "work-busy" }));
+  for (let run = 1; run < 10 && busy.outcome === "ok" && busy.durationMs <= DEFAULT_SANDBOX_LIMITS.cpuMs; run++) {
+    busy = await pool.run(invocation(WORK, { codeKey: "work-busy" }));
+  }
   expect(busy.outcome).toBe("ok");
-  // It waited for a CPU for longer than its CPU limit: wall time alone would have stopped it.
   expect(busy.durationMs).toBeGreaterThan(DEFAULT_SANDBOX_LIMITS.cpuMs);
   expect(busy.cpuMs).toBeLessThan(DEFAULT_SANDBOX_LIMITS.cpuMs);
 
