@@ -4,6 +4,7 @@ export { jsonClient, type JsonRequest, type JsonResponse, type RequestOptions } 
 export { testConfig, TEST_ADMIN_TOKEN, TEST_ENCRYPTION_KEY, TEST_PROCESS_ENV } from "./config.js";
 export { startReceiver, type Receiver, type ReceivedRequest, type Reply, type ReplyFn } from "./receiver.js";
 export { spawnTsProcess, type SpawnedProcess } from "./process.js";
+export { openLingeringConnections, type LingeringConnections } from "./lingering-connections.js";
 export {
   freePort,
   redisCli,

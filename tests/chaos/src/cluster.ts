@@ -60,7 +60,10 @@ export class Cluster<R extends QueueRedis = RedisServer> {
   readonly receivers: { process: SpawnedProcess; url: string }[] = [];
   api!: SpawnedProcess;
   apiUrl = "";
+  /** The chaos tenant's API key, and requests made with it. */
+  apiKey = "";
   request!: JsonRequest;
+  private apiEnv: Record<string, string> = {};
   private workerEnv: Record<string, string> = {};
 
   private constructor(
@@ -110,16 +113,16 @@ export class Cluster<R extends QueueRedis = RedisServer> {
     }
 
     const apiPort = await freePort();
-    this.api = spawnTsProcess(API_MAIN, {
+    this.apiEnv = {
       ...shared,
       PORT: String(apiPort),
       HOST: "127.0.0.1",
       ADMIN_TOKEN,
       LOG_LEVEL: "warn",
       ...options.apiEnv,
-    });
+    };
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitForHttp(`${this.apiUrl}/healthz`);
+    await this.startApi();
 
     this.workerEnv = {
       ...shared,
@@ -133,13 +136,20 @@ export class Cluster<R extends QueueRedis = RedisServer> {
     await Promise.all(Array.from({ length: options.workers ?? 2 }, () => this.startWorker()));
 
     const tenant = await jsonClient(this.apiUrl, ADMIN_TOKEN)<{ api_key: string }>("POST", "/v1/tenants", { body: { name: "chaos" } });
-    this.request = jsonClient(this.apiUrl, tenant.body.api_key);
+    this.apiKey = tenant.body.api_key;
+    this.request = jsonClient(this.apiUrl, this.apiKey);
     for (const receiver of this.receivers) {
       const endpoint = await this.request<{ id: string }>("POST", "/v1/endpoints", {
         body: { name: "r", url: receiver.url, timeout_seconds: 10 },
       });
       await this.request("POST", "/v1/subscriptions", { body: { endpoint_id: endpoint.body.id, event_types: ["chaos.*"] } });
     }
+  }
+
+  /** The API on its port, as at the start: again after it was stopped, to take over its clients. */
+  async startApi(): Promise<void> {
+    this.api = spawnTsProcess(API_MAIN, this.apiEnv);
+    await waitForHttp(`${this.apiUrl}/healthz`);
   }
 
   async startWorker(): Promise<SpawnedProcess> {

@@ -3,7 +3,7 @@ import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { redisCli } from "@hookline/testing";
+import { openLingeringConnections, redisCli, type LingeringConnections } from "@hookline/testing";
 import { burst, type Fault } from "../src/burst.js";
 import { Cluster, type ClusterOptions } from "../src/cluster.js";
 
@@ -288,4 +288,34 @@ it("11. disk full under Postgres: its filesystem filled for 10 s, with a WAL wri
   );
   expect(filled).toBeGreaterThan(0);
   expect(walFailure).not.toBe("");
+});
+
+it("12. SIGTERM to the API holding a keep-alive connection, an unfinished body and a waiting synchronous webhook; a new API takes over", async () => {
+  let lingering: LingeringConnections | undefined;
+  let stopped: { code: number | null; ms: number } | undefined;
+  try {
+    await run("api sigterm with open connections", {}, (c) => [
+      {
+        at: Math.floor(EVENTS / 2),
+        run: async () => {
+          lingering = await openLingeringConnections(c.apiUrl, c.apiKey);
+          const startedAt = performance.now();
+          const code = await c.api.stop("SIGTERM");
+          stopped = { code, ms: Math.round(performance.now() - startedAt) };
+          // The clients (the burst's publishers) retry on the refused connections until it answers.
+          await c.startApi();
+          // The synchronous webhook's delivery, cut short, goes with its webhook: the verdict
+          // counts the burst's deliveries alone.
+          await lingering.close();
+        },
+      },
+    ]);
+  } finally {
+    await lingering?.close();
+  }
+  process.stdout.write(
+    `chaos api sigterm with open connections: the API exited ${stopped?.code} in ${stopped?.ms} ms; a new API took over\n`,
+  );
+  // The API's own deadline is 10 s, after which it forces its exit with 1: 0 is an exit in time.
+  expect(stopped?.code).toBe(0);
 });
