@@ -56,30 +56,34 @@ export function dayStartDaysAgo(days: string): string {
   return `(date_trunc('day', now() AT TIME ZONE 'UTC') - make_interval(days => ${days})) AT TIME ZONE 'UTC'`;
 }
 
+/**
+ * One batch of each kind: the next BATCH rows past the cursor ($3, $4: the last row the pass
+ * deleted, by created_at and id) that may go. Each pass walks forward, so rows that must stay (a
+ * delivery still pending or held, an event one of whose deliveries is left, an unfinished flow
+ * execution) are read once per pass, not once per batch: a paused endpoint may pin millions. Each
+ * answers with the last row it deleted (Postgres orders the ids by the column's collation) and
+ * the count.
+ */
 const BATCHES = {
   deliveries: `DELETE FROM deliveries WHERE id IN (
       SELECT id FROM deliveries
-      WHERE tenant_id = $1 AND created_at < $2 AND status IN ('succeeded', 'failed')
-      ORDER BY created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
-  // An event goes once no delivery of it is left: a delivery still pending or held keeps it. The
-  // pass walks forward from the last event it deleted ($3, $4), so events kept that way are read
-  // once per pass, not once per batch (a paused endpoint may pin millions).
-  // Postgres orders the ids (by the column's collation) and names the last one deleted.
-  events: `WITH gone AS (
-      DELETE FROM events WHERE id IN (
-        SELECT e.id FROM events e
-        WHERE e.tenant_id = $1 AND e.created_at < $2 AND (e.created_at, e.id) > ($3::timestamptz, $4::text)
-          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.tenant_id = e.tenant_id AND d.event_id = e.id)
-        ORDER BY e.created_at, e.id LIMIT BATCH FOR UPDATE SKIP LOCKED)
-      RETURNING created_at, id)
-    SELECT created_at, id, (SELECT count(*) FROM gone)::int AS deleted FROM gone ORDER BY created_at DESC, id DESC LIMIT 1`,
+      WHERE tenant_id = $1 AND created_at < $2 AND (created_at, id) > ($3::timestamptz, $4::text)
+        AND status IN ('succeeded', 'failed')
+      ORDER BY created_at, id LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
+  events: `DELETE FROM events WHERE id IN (
+      SELECT e.id FROM events e
+      WHERE e.tenant_id = $1 AND e.created_at < $2 AND (e.created_at, e.id) > ($3::timestamptz, $4::text)
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.tenant_id = e.tenant_id AND d.event_id = e.id)
+      ORDER BY e.created_at, e.id LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
   executions: `DELETE FROM executions WHERE id IN (
-      SELECT id FROM executions WHERE tenant_id = $1 AND created_at < $2
-      ORDER BY created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
+      SELECT id FROM executions
+      WHERE tenant_id = $1 AND created_at < $2 AND (created_at, id) > ($3::timestamptz, $4::text)
+      ORDER BY created_at, id LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
   flowExecutions: `DELETE FROM flow_executions WHERE id IN (
       SELECT id FROM flow_executions
-      WHERE tenant_id = $1 AND created_at < $2 AND status IN ('succeeded', 'failed', 'refused')
-      ORDER BY created_at LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
+      WHERE tenant_id = $1 AND created_at < $2 AND (created_at, id) > ($3::timestamptz, $4::text)
+        AND status IN ('succeeded', 'failed', 'refused')
+      ORDER BY created_at, id LIMIT BATCH FOR UPDATE SKIP LOCKED)`,
 } as const satisfies Record<keyof PurgeCounts, string>;
 
 /**
@@ -87,7 +91,8 @@ const BATCHES = {
  * sql-limit.ts), a bound LIMIT made the plan a scan and sort of the whole table.
  */
 function batchStatement(kind: keyof PurgeCounts, rows: number): string {
-  return BATCHES[kind].replace("LIMIT BATCH", limitClause(rows));
+  return `WITH gone AS (${BATCHES[kind].replace("LIMIT BATCH", limitClause(rows))} RETURNING created_at, id)
+    SELECT created_at, id, (SELECT count(*) FROM gone)::int AS deleted FROM gone ORDER BY created_at DESC, id DESC LIMIT 1`;
 }
 
 /**
@@ -111,18 +116,13 @@ export async function purgeTenant(
     let after: [Date | string, string] = ["-infinity", ""];
     for (;;) {
       const startedAt = performance.now();
-      let deleted: number;
-      if (kind === "events") {
-        const { rows } = await db.pool.query<{ created_at: Date; id: string; deleted: number }>(batchStatement(kind, options.batchSize), [
-          tenantId,
-          cutoff,
-          ...after,
-        ]);
-        deleted = rows[0]?.deleted ?? 0;
-        if (rows[0]) after = [rows[0].created_at, rows[0].id];
-      } else {
-        deleted = (await db.pool.query(batchStatement(kind, options.batchSize), [tenantId, cutoff])).rowCount ?? 0;
-      }
+      const { rows } = await db.pool.query<{ created_at: Date; id: string; deleted: number }>(batchStatement(kind, options.batchSize), [
+        tenantId,
+        cutoff,
+        ...after,
+      ]);
+      const deleted = rows[0]?.deleted ?? 0;
+      if (rows[0]) after = [rows[0].created_at, rows[0].id];
       counts[kind] += deleted;
       if (deleted < options.batchSize || options.stopped?.()) break;
       await yieldTime(performance.now() - startedAt, options);
