@@ -2,7 +2,7 @@
 // when set, else DATABASE_URL (required behind a transaction pooler: see migrationsDatabaseUrl).
 // Uses the built packages, so run it after `npm run build` (npm start does both).
 import { ConfigError, loadConfig, migrationsDatabaseUrl } from "@hookline/config";
-import { ensureStartable, standardOutput } from "@hookline/core";
+import { ensureStartable } from "@hookline/core";
 import { ensureDatabaseExists, MIGRATIONS_DIR, postgresDependency, runMigrations } from "@hookline/db";
 
 try {
@@ -11,7 +11,7 @@ try {
   const config = loadConfig({ ...process.env, ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || Buffer.alloc(32).toString("base64") });
   const url = migrationsDatabaseUrl(config);
   // Postgres answers within STARTUP_TIMEOUT_SECONDS, or this says so in one line and exits 80.
-  await ensureStartable("migrate", standardOutput(), [postgresDependency(url, { databaseMayBeMissing: true })], config.startupTimeoutMs);
+  await ensureStartable("migrate", undefined, [postgresDependency(url, { databaseMayBeMissing: true })], config.startupTimeoutMs);
   const created = await ensureDatabaseExists(url);
   if (created) process.stdout.write("migrate: created the database\n");
   const result = await runMigrations(url, MIGRATIONS_DIR);

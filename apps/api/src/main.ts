@@ -11,12 +11,12 @@ const config = loadConfigOrExit("hookline-api");
 const logger = createLogger({ level: config.logLevel, name: "hookline-api" });
 // A cluster's primary checks for all of its processes, before it forks them.
 if (!cluster.isWorker) {
-  logger.info({ processes: config.api.processes }, "Hookline API starting");
   await ensureStartable(
     "hookline-api",
     standardOutput(),
     [postgresDependency(config.databaseUrl), redisDependency(config.redis)],
     config.startupTimeoutMs,
+    { processes: config.api.processes },
   );
 }
 

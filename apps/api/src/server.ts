@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
-import { failureReason, startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
+import { publicFailure, startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
 import {
   connectDatabase,
   createWorkStore,
@@ -23,7 +23,8 @@ import type { ContractViolation } from "./http/contract-check.js";
 
 /**
  * Each dependency answers within about a second or counts as unavailable, with the reason in a few
- * words. A Redis command fails for a disconnected client with "max retries", so while the client is
+ * words from a fixed vocabulary (publicFailure: /readyz needs no credential, so it never repeats a
+ * server's message, which may name its user or a client's address). A Redis command fails for a disconnected client with "max retries", so while the client is
  * not connected its connection's last error is the reason.
  */
 async function checkDependencies(db: Database, redis: RedisClient, redisTrouble: () => unknown): Promise<Record<string, DependencyCheck>> {
@@ -36,7 +37,7 @@ async function checkDependencies(db: Database, redis: RedisClient, redisTrouble:
       ]);
       return { state: "ok" };
     } catch (error) {
-      return { state: "unavailable", reason: failureReason(cause() ?? error) };
+      return { state: "unavailable", reason: publicFailure(cause() ?? error) };
     } finally {
       clearTimeout(timer);
     }

@@ -9,12 +9,12 @@ import { startWorker } from "./worker.js";
 
 const config = loadConfigOrExit("hookline-worker");
 const logger = createLogger({ level: config.logLevel, name: "hookline-worker" });
-logger.info({ queuePrefix: config.queuePrefix }, "Hookline worker starting");
 await ensureStartable(
   "hookline-worker",
   standardOutput(),
   [postgresDependency(config.databaseUrl), redisDependency(config.redis)],
   config.startupTimeoutMs,
+  { queuePrefix: config.queuePrefix },
 );
 const telemetry = await startTelemetry(config.tracing, { serviceName: "hookline-worker", logger });
 const worker = startWorker(config, logger, processDelivery, { tracing: telemetry.tracing });

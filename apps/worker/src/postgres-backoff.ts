@@ -14,26 +14,34 @@ const probesTotal = metricOnce(
   () =>
     new Counter({
       name: "hookline_worker_postgres_probes_total",
-      help: "Jobs this worker let through, one at a time, to find out whether Postgres answers again",
+      help: "Pings this worker sent, one at a time, to find out whether Postgres answers again",
     }),
 );
 
 export interface PostgresBackoffOptions {
   /** Is this error Postgres being unreachable or out of a resource (isDatabaseUnavailable)? */
   readonly isUnavailable: (error: unknown) => boolean;
+  /** One round trip to Postgres (Database.ping): the probe. */
+  readonly ping: () => Promise<void>;
   /** The first wait; each failed probe doubles it, up to `maxDelayMs`. */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
+  /**
+   * How often one job may find Postgres unavailable and wait for it before its error goes to
+   * BullMQ (an attempt spent): an error that comes back for one job whenever Postgres answers
+   * others (out of memory for its statement) must not hold it, and the worker, forever.
+   */
+  readonly waitsPerJob?: number;
   /** Postgres stopped answering (told once per outage). */
   readonly onUnavailable?: (error: unknown, delayMs: number) => void;
   /**
-   * It answers again, `downMs` after the outage began, after `probes` tries. An outage that comes
+   * It answers again, `downMs` after the outage began, after `probes` pings. An outage that comes
    * back within `maxDelayMs` counts as the same one (told again when it ends, not when it resumes).
    */
   readonly onRecovered?: (downMs: number, probes: number) => void;
 }
 
-/** Thrown to the jobs still waiting when the worker stops: another worker runs them. */
+/** Thrown to the jobs still waiting when the worker stops, unless they were given a way to step aside. */
 export class WorkerStoppingError extends Error {
   override readonly name = "WorkerStoppingError";
 }
@@ -44,14 +52,15 @@ export class WorkerStoppingError extends Error {
  * churns through the queue opening a connection per job against a server that refuses them.
  *
  * Instead, once a job finds Postgres unavailable, the jobs of this worker wait (holding their
- * slots, so it takes no more) and one of them at a time tries again: after 250 ms, then twice as
- * long after each failure, up to 5 s. When that probe gets through, all of them go on. A job is
- * retried here, not failed, so an outage spends none of BullMQ's attempts; its work reads its row
- * again from the start (at least once, as any retry).
+ * slots, so it takes no more) while one ping at a time tries again: after 250 ms, then twice as
+ * long after each failure, up to 5 s. When a ping gets through, they all go on. A job is retried
+ * here, not failed, so an outage spends none of BullMQ's attempts (up to `waitsPerJob` times);
+ * its work reads its row again from the start (at least once, as any retry).
  */
 export class PostgresBackoff {
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly waitsPerJob: number;
   /** Failed probes in a row; 0 while Postgres answers. */
   private failures = 0;
   private retryAt = 0;
@@ -61,11 +70,13 @@ export class PostgresBackoff {
   private probes = 0;
   private probing: Promise<void> | undefined;
   private stopped = false;
-  private readonly sleepers = new Set<() => void>();
+  private wakeOnStop: () => void = () => undefined;
+  private readonly whenStopped = new Promise<void>((resolve) => (this.wakeOnStop = resolve));
 
   constructor(private readonly options: PostgresBackoffOptions) {
     this.initialDelayMs = options.initialDelayMs ?? 250;
     this.maxDelayMs = options.maxDelayMs ?? 5_000;
+    this.waitsPerJob = options.waitsPerJob ?? 5;
   }
 
   /** Is this worker waiting for Postgres? */
@@ -73,63 +84,61 @@ export class PostgresBackoff {
     return this.failures > 0;
   }
 
-  /** Runs `work`, now if Postgres answers, else once it is this job's turn to try (see the class). */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` now if Postgres answers, else once it does (see the class). When the worker stops
+   * while the job waits, `stepAside` ends the job (it puts it back in the queue without spending
+   * an attempt, and throws BullMQ's DelayedError); without it, WorkerStoppingError is thrown.
+   */
+  async run<T>(work: () => Promise<T>, stepAside?: () => Promise<never>): Promise<T> {
+    let waits = 0;
     for (;;) {
-      if (this.failures === 0) {
-        try {
-          return await work();
-        } catch (error) {
-          if (!this.options.isUnavailable(error)) throw error;
-          // Jobs that were already under way when it went fail together: only the first counts.
-          if (this.failures === 0) this.failed(error);
-          continue;
+      if (this.failures > 0) {
+        await this.untilAnswering();
+        if (this.stopped) {
+          if (stepAside) return stepAside();
+          throw new WorkerStoppingError("the worker is stopping while Postgres does not answer");
         }
+        continue;
       }
-      if (this.stopped) throw new WorkerStoppingError("the worker is stopping while Postgres does not answer");
-      const wait = this.retryAt - Date.now();
-      if (wait > 0) {
-        await this.sleep(wait);
-      } else if (this.probing) {
-        await this.probing;
-      } else {
-        const probe = this.probe(work);
-        this.probing = probe.then(
-          () => undefined,
-          () => undefined,
-        );
-        try {
-          const tried = await probe;
-          if (tried.done) return tried.value;
-        } finally {
-          this.probing = undefined;
-        }
+      try {
+        return await work();
+      } catch (error) {
+        if (!this.options.isUnavailable(error) || ++waits > this.waitsPerJob) throw error;
+        // Jobs under way when it went fail together: only the first counts.
+        if (this.failures === 0) this.failed(error);
       }
     }
   }
 
-  /** Wakes every waiting job with WorkerStoppingError: the worker is stopping. */
+  /** Ends every wait: the jobs step aside (see run). */
   stop(): void {
     this.stopped = true;
-    for (const wake of this.sleepers) wake();
+    this.wakeOnStop();
   }
 
-  /** This job tries: `done` with its result, or not done (Postgres still away: wait again). */
-  private async probe<T>(work: () => Promise<T>): Promise<{ done: true; value: T } | { done: false }> {
+  /** Resolves once a ping got through, or the worker stops. */
+  private async untilAnswering(): Promise<void> {
+    while (this.failures > 0 && !this.stopped) {
+      const wait = this.retryAt - Date.now();
+      if (wait > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, wait))), this.whenStopped]);
+        clearTimeout(timer);
+      } else {
+        this.probing ??= this.probe().finally(() => (this.probing = undefined));
+        await Promise.race([this.probing, this.whenStopped]);
+      }
+    }
+  }
+
+  private async probe(): Promise<void> {
     this.probes++;
     probesTotal.inc();
     try {
-      const value = await work();
+      await this.options.ping();
       this.recovered();
-      return { done: true, value };
     } catch (error) {
-      if (!this.options.isUnavailable(error)) {
-        // Postgres answered; the job failed for its own reasons.
-        this.recovered();
-        throw error;
-      }
       this.failed(error);
-      return { done: false };
     }
   }
 
@@ -137,7 +146,7 @@ export class PostgresBackoff {
     let news = false;
     if (this.failures === 0) {
       backingOff.set(1);
-      // A probe got through on a connection the pool still had, and the jobs it let go found no
+      // A ping got through on a connection the pool still had, and the jobs it let go found no
       // new ones: the same outage, whose waits go on growing, not a new one from 250 ms.
       if (Date.now() - this.recoveredAt < this.maxDelayMs) {
         this.failures = this.failuresBefore;
@@ -160,17 +169,5 @@ export class PostgresBackoff {
     this.recoveredAt = Date.now();
     backingOff.set(0);
     this.options.onRecovered?.(Date.now() - this.downSince, this.probes);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
   }
 }

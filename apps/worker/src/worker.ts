@@ -1,4 +1,4 @@
-import { Worker, type Job } from "bullmq";
+import { DelayedError, Worker, type Job } from "bullmq";
 import type { Config } from "@hookline/config";
 import { startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
 import { connectDatabase, createWorkStore, isDatabaseUnavailable, sealLegacySecrets, verifyEncryptionKey } from "@hookline/db";
@@ -46,6 +46,8 @@ export interface WorkerHealth {
   readonly active: number;
   readonly waiting: number;
   readonly lastJobStartedAt: string | null;
+  /** Whether this worker's jobs are waiting for Postgres (see PostgresBackoff). */
+  readonly postgres: "ok" | "unavailable";
 }
 
 export interface RunningWorker {
@@ -107,16 +109,23 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     gate: new EndpointGate(config.delivery.gate),
   });
   const deps: WorkerDependencies = { engine, logger, tracing };
-  // Both queues' jobs wait together while Postgres does not answer, and one of them probes.
+  // Both queues' jobs wait together while Postgres does not answer, and one ping probes.
   const postgres = new PostgresBackoff({
     isUnavailable: isDatabaseUnavailable,
+    ping: () => db.ping(),
     onUnavailable: (error, delayMs) =>
       logger.warn(
         { err: error instanceof Error ? error.message : String(error), retry_ms: delayMs },
-        "Postgres unavailable: jobs wait, one probes",
+        "Postgres unavailable: jobs wait, one ping probes",
       ),
     onRecovered: (downMs, probes) => logger.info({ down_ms: downMs, probes }, "Postgres answers again: jobs go on"),
   });
+  /** A job, behind the back-off; when the worker stops while it waits, it goes back to the queue as it was. */
+  const held = (job: Job, token: string | undefined, work: () => Promise<void>) =>
+    postgres.run(work, async () => {
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    });
 
   // Integrations' flows run here, in this process's own sandbox threads (started with the first flow).
   const sandbox = lazySandboxPool({
@@ -133,7 +142,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     logger,
     tracing,
   });
-  const flows = new Worker(QUEUES.flows, (job) => postgres.run(() => processFlow(job, runFlow)), {
+  const flows = new Worker(QUEUES.flows, (job, token) => held(job, token, () => processFlow(job, runFlow)), {
     connection,
     prefix: config.queuePrefix,
     autorun: false,
@@ -148,7 +157,7 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     if (job) logger.error({ job_id: job.id, err: error.message, attempts: job.attemptsMade }, "flow job crashed");
   });
 
-  const worker = new Worker(QUEUES.deliveries, (job, token) => postgres.run(() => processor(job, deps, token)), {
+  const worker = new Worker(QUEUES.deliveries, (job, token) => held(job, token, () => processor(job, deps, token)), {
     connection,
     prefix: config.queuePrefix,
     autorun: false,
@@ -201,10 +210,14 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
   })();
 
   async function health(): Promise<WorkerHealth> {
-    const base = { active, lastJobStartedAt: lastJobStartedAt === undefined ? null : new Date(lastJobStartedAt).toISOString() };
+    const base = {
+      active,
+      lastJobStartedAt: lastJobStartedAt === undefined ? null : new Date(lastJobStartedAt).toISOString(),
+      // Said, not judged: restarting a worker does not bring Postgres back (its jobs wait meanwhile).
+      postgres: postgres.unavailable ? ("unavailable" as const) : ("ok" as const),
+    };
     if (!worker.isRunning()) return { ...base, healthy: false, reason: "not running", waiting: 0 };
     if (connection.status !== "ready") return { ...base, healthy: false, reason: `redis ${connection.status}`, waiting: 0 };
-    if (postgres.unavailable) return { ...base, healthy: false, reason: "postgres unavailable: jobs wait, one probes", waiting: 0 };
     const waiting = await queues.waitingCount(QUEUES.deliveries);
     const idleFor = Date.now() - (lastJobStartedAt ?? startedAt);
     // Jobs are waiting, this worker has free slots, yet it has started nothing for a long time.
@@ -221,12 +234,14 @@ export function startWorker(config: Config, logger: Logger, processor: Processor
     ready,
     health,
     async stop(deadlineMs = config.worker.shutdownTimeoutMs) {
-      // Jobs waiting for Postgres end now; their locks lapse and another worker takes them.
+      // No more jobs are taken; then the jobs waiting for Postgres go back to the queue as they
+      // were (no attempt spent), for another worker or the next start.
+      const closing = Promise.all([worker.close(), flows.close()]);
       postgres.stop();
       await Promise.all([sweeper?.stop(), housekeeping?.stop()]);
       let timer: NodeJS.Timeout | undefined;
       const graceful = await Promise.race([
-        Promise.all([worker.close(), flows.close()]).then(() => true),
+        closing.then(() => true),
         new Promise<boolean>((resolve) => {
           timer = setTimeout(() => resolve(false), deadlineMs);
         }),

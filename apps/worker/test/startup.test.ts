@@ -114,8 +114,9 @@ describe("the worker at start", () => {
     expect(afterMs).toBeLessThan(30_000);
   });
 
-  it("exits 82 when its log output has no reader, saying so on stderr", async () => {
-    const worker = startWorker({}, { readerGone: true });
+  it("exits 82 when its log output has no reader, saying so on stderr, whatever its log level", async () => {
+    // At warn nothing of the start is logged; the first line is written to check the output anyway.
+    const worker = startWorker({ LOG_LEVEL: "warn" }, { readerGone: true });
     expect((await worker.exit).code).toBe(EXIT_CODES.logOutputUnwritable);
     expect(worker.stderr).toEqual(["hookline-worker: cannot write its log to standard output (EPIPE); exiting"]);
   });

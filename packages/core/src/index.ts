@@ -5,13 +5,13 @@ export { createLogOutput, type LogOutput, type LogOutputOptions } from "./log-ou
 export {
   awaitDependencies,
   ensureStartable,
-  failureReason,
   EXIT_CODES,
   EXIT_REASONS,
   type AwaitOptions,
   type Dependency,
   type Unreachable,
 } from "./startup.js";
+export { failureReason, publicFailure } from "./dependency-failures.js";
 export { eventTypeCandidates, eventTypeProblem, matchesEventType, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_MAX_SEGMENTS } from "./event-types.js";
 export { issueApiKey, issuePortalToken, parseApiKey, parsePortalToken, secretMatches, type IssuedApiKey } from "./api-keys.js";
 export { BUILTIN_EVENT_TYPES, isBuiltinEventType, type BuiltinEventType } from "./builtin-event-types.js";

@@ -1,5 +1,7 @@
 import { writeSync } from "node:fs";
+import { failureReason } from "./dependency-failures.js";
 import type { LogOutput } from "./log-output.js";
+import { createLogger } from "./logger.js";
 
 /**
  * How a Hookline process ends when it cannot start, so that `npm start`, a supervisor or an
@@ -52,28 +54,6 @@ export interface AwaitOptions {
   readonly retryEveryMs?: number;
   /** Told once per dependency, at its first failure, unless that failure ends the wait. */
   readonly onWaiting?: (unreachable: Unreachable, remainingMs: number) => void;
-}
-
-const NETWORK_REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "connection reset",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host name lookup failed",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ETIMEDOUT: "connection timed out",
-  EPIPE: "connection closed",
-};
-
-/** A failed attempt in a few words: the network's error code in words, else the first line of its message. */
-export function failureReason(error: unknown): string {
-  const failure = error as { code?: unknown; message?: unknown; errors?: unknown } | undefined;
-  const code = typeof failure?.code === "string" ? failure.code : undefined;
-  if (code && NETWORK_REASONS[code]) return NETWORK_REASONS[code];
-  // Node tries every address of a host name (IPv6 and IPv4); when all fail it reports them together.
-  if (Array.isArray(failure?.errors) && failure.errors.length > 0) return failureReason(failure.errors[0]);
-  const message = typeof failure?.message === "string" ? failure.message.split("\n")[0]!.trim() : "";
-  return message || code || String(error);
 }
 
 /** The attempt's own deadline: a probe that neither answers nor fails still ends. */
@@ -154,17 +134,25 @@ function sayOnStderr(line: string): void {
  * The start of a process's `main`: its log output works, and every dependency answers within
  * `timeoutMs`. Otherwise it says which in one line on standard error and exits with the
  * dependency's code (EXIT_CODES). While it waits it says so once per dependency.
+ *
+ * The output is checked with the process's first line, `<name> starting` with `fields`, written
+ * at info whatever LOG_LEVEL says and flushed synchronously: EPIPE there means nobody reads the
+ * log at all. A script that writes no log (the migrator) passes no output.
  */
 export async function ensureStartable(
   processName: string,
-  output: LogOutput,
+  output: LogOutput | undefined,
   dependencies: readonly Dependency[],
   timeoutMs: number,
+  fields: Record<string, unknown> = {},
 ): Promise<void> {
-  const broken = output.check();
-  if (broken) {
-    sayOnStderr(`${processName}: cannot write its log to standard output (${broken.code ?? broken.message}); exiting`);
-    process.exit(EXIT_CODES.logOutputUnwritable);
+  if (output) {
+    createLogger({ level: "info", name: processName, destination: output }).info(fields, `${processName} starting`);
+    const broken = output.check();
+    if (broken) {
+      sayOnStderr(`${processName}: cannot write its log to standard output (${broken.code ?? broken.message}); exiting`);
+      process.exit(EXIT_CODES.logOutputUnwritable);
+    }
   }
   const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
   const unreachable = await awaitDependencies(dependencies, {

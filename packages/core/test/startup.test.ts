@@ -1,4 +1,4 @@
-import { awaitDependencies, EXIT_CODES, failureReason, type Dependency, type Unreachable } from "../src/index.js";
+import { awaitDependencies, EXIT_CODES, failureReason, publicFailure, type Dependency, type Unreachable } from "../src/index.js";
 
 /** A dependency whose attempts answer as `outcomes` says, in turn (the last one repeats); counts them. */
 function dependency(name: string, outcomes: ("ok" | "refused" | "silent" | "denied")[]) {
@@ -87,5 +87,21 @@ describe("failureReason", () => {
     expect(failureReason(new AggregateError([refused, refused]))).toBe("connection refused");
     expect(failureReason(Object.assign(new Error("getaddrinfo ENOTFOUND db"), { code: "ENOTFOUND" }))).toBe("host not found");
     expect(failureReason(new Error('database "x" does not exist\n    at stack'))).toBe('database "x" does not exist');
+  });
+});
+
+describe("publicFailure", () => {
+  it("says why in words of its own, never the server's message", () => {
+    const denied = Object.assign(new Error('no pg_hba.conf entry for host "10.1.2.3", user "hookline"'), { code: "28000" });
+    expect(publicFailure(denied)).toBe("authentication failed");
+    expect(publicFailure(Object.assign(new Error("sorry, too many clients already"), { code: "53300" }))).toBe("too many connections");
+    expect(publicFailure(Object.assign(new Error('could not extend file "base/16384/2619"'), { code: "53100" }))).toBe("disk full");
+    expect(publicFailure(Object.assign(new Error("the database system is starting up"), { code: "57P03" }))).toBe("starting up");
+    expect(publicFailure(new AggregateError([Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })]))).toBe(
+      "connection refused",
+    );
+    expect(publicFailure(new Error("OOM command not allowed when used memory > 'maxmemory'."))).toBe("out of memory");
+    expect(publicFailure(new Error("no answer within 1 s"))).toBe("no answer within 1 s");
+    expect(publicFailure(new Error('relation "secret_table" does not exist'))).toBe("error");
   });
 });

@@ -24,7 +24,7 @@ export function redisDependency(target: RedisTarget): Dependency {
     name: "Redis",
     address: redisAddress(target),
     exitCode: EXIT_CODES.redisUnreachable,
-    async probe() {
+    async probe(timeoutMs) {
       const client = createRedis(target, "probe");
       // ioredis reports the connection's own error (refused, timed out) as an event; the promise
       // of connect() then only says that the connection closed.
@@ -32,12 +32,19 @@ export function redisDependency(target: RedisTarget): Dependency {
       client.on("error", (error: Error & { lastNodeError?: Error }) => {
         cause ??= error.lastNodeError ?? error;
       });
+      // A server that accepts and never answers would keep connect() (its ready check) waiting:
+      // the probe ends its own connection at its deadline.
+      const deadline = setTimeout(() => {
+        cause ??= new Error(`no answer within ${Math.round(timeoutMs / 100) / 10} s`);
+        client.disconnect();
+      }, timeoutMs);
       try {
         await client.connect();
         await client.ping();
       } catch (error) {
         throw cause ?? error;
       } finally {
+        clearTimeout(deadline);
         client.disconnect();
       }
     },
