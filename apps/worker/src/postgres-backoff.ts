@@ -70,8 +70,8 @@ export class PostgresBackoff {
   private probes = 0;
   private probing: Promise<void> | undefined;
   private stopped = false;
-  private wakeOnStop: () => void = () => undefined;
-  private readonly whenStopped = new Promise<void>((resolve) => (this.wakeOnStop = resolve));
+  /** The jobs' waits, each ended by what it waits for or by stop(). */
+  private readonly waits = new Set<() => void>();
 
   constructor(private readonly options: PostgresBackoffOptions) {
     this.initialDelayMs = options.initialDelayMs ?? 250;
@@ -113,7 +113,7 @@ export class PostgresBackoff {
   /** Ends every wait: the jobs step aside (see run). */
   stop(): void {
     this.stopped = true;
-    this.wakeOnStop();
+    for (const wake of this.waits) wake();
   }
 
   /** Resolves once a ping got through, or the worker stops. */
@@ -122,13 +122,26 @@ export class PostgresBackoff {
       const wait = this.retryAt - Date.now();
       if (wait > 0) {
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, wait))), this.whenStopped]);
+        await this.waitOrStop(new Promise((resolve) => (timer = setTimeout(resolve, wait))));
         clearTimeout(timer);
       } else {
         this.probing ??= this.probe().finally(() => (this.probing = undefined));
-        await Promise.race([this.probing, this.whenStopped]);
+        await this.waitOrStop(this.probing);
       }
     }
+  }
+
+  /** Until `settled` settles or the worker stops, whichever comes first. */
+  private waitOrStop(settled: Promise<unknown>): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.waits.delete(wake);
+        resolve();
+      };
+      this.waits.add(wake);
+      void settled.then(wake, wake);
+    });
   }
 
   private async probe(): Promise<void> {
