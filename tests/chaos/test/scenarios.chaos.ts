@@ -143,6 +143,8 @@ it("8. the log reader stalled: nobody reads the API's and the workers' output fr
 it("9. Postgres connections exhausted: another client holds every slot for 10 s", async () => {
   const held: pg.Client[] = [];
   let readiness: { status: number; body: { checks?: Record<string, string>; reasons?: Record<string, string> } } | undefined;
+  let stopped: { code: number | null; ms: number; lines: string[] } | undefined;
+  let replacementLines: string[] = [];
   try {
     // Receivers that take 100 ms keep a backlog of deliveries, so the workers have jobs while
     // Postgres refuses them (with instant receivers they would be idle, waiting for new events).
@@ -178,12 +180,21 @@ it("9. Postgres connections exhausted: another client holds every slot for 10 s"
             await fill();
           }
           process.stdout.write(`chaos postgres connections exhausted: held ${held.length} connections for 10 s\n`);
+          const heldSince = performance.now();
           await sleep(2_000);
           // The API's readiness names Postgres, and says why.
           const ready = await fetch(`${c.apiUrl}/readyz`);
           readiness = { status: ready.status, body: (await ready.json()) as NonNullable<typeof readiness>["body"] };
-          await sleep(8_000);
+          // A worker stopped while its jobs wait for Postgres puts them back in the queue and
+          // exits; one started meanwhile waits for Postgres before it takes any.
+          const victim = c.workers.shift()!;
+          const stopAt = performance.now();
+          const code = await victim.stop("SIGTERM");
+          stopped = { code, ms: Math.round(performance.now() - stopAt), lines: victim.lines };
+          const replacement = c.startWorker();
+          await sleep(Math.max(0, 10_000 - (performance.now() - heldSince)));
           await Promise.all(held.splice(0).map((client) => client.end()));
+          replacementLines = (await replacement).lines;
         },
       },
     ]);
@@ -199,20 +210,36 @@ it("9. Postgres connections exhausted: another client holds every slot for 10 s"
     },
   });
   // The workers backed off: their jobs waited while one ping at a time probed, instead of each
-  // job failing and running again; none failed for it.
-  const workers = cluster!.workers.map((w) =>
-    w.lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { msg?: string; probes?: number; down_ms?: number }),
+  // job failing and running again; none failed for it. The stopped worker's log is first.
+  const workers = [stopped?.lines ?? [], ...cluster!.workers.map((w) => w.lines)].map((lines) =>
+    lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { msg?: string; probes?: number; down_ms?: number }),
   );
   const recoveries = workers.map((lines) => lines.filter((l) => l.msg === "Postgres answers again: jobs go on"));
+  const backedOff = (lines: (typeof workers)[number]) => lines.some((l) => l.msg === "Postgres unavailable: jobs wait, one ping probes");
   // The last recovery of an outage counts its probes from the start.
-  const summary = recoveries.map((r) =>
-    r.length ? `${r.at(-1)!.probes} probes over ${((r.at(-1)!.down_ms ?? 0) / 1000).toFixed(1)} s` : "no outage met",
+  const summary = recoveries.map((r, i) =>
+    r.length
+      ? `${r.at(-1)!.probes} probes over ${((r.at(-1)!.down_ms ?? 0) / 1000).toFixed(1)} s`
+      : backedOff(workers[i]!)
+        ? "stopped while waiting"
+        : "no outage met",
   );
   process.stdout.write(
-    `chaos postgres connections exhausted: readyz ${readiness?.status} (${readiness?.body.reasons?.postgres}); workers: ${summary.join("; ")}\n`,
+    `chaos postgres connections exhausted: readyz ${readiness?.status} (${readiness?.body.reasons?.postgres}); workers: ${summary.join("; ")}; ` +
+      `one stopped mid-outage exited ${stopped?.code} in ${stopped?.ms} ms\n`,
   );
+  expect(stopped?.code).toBe(0);
+  // It was waiting for Postgres when it was stopped (with a backlog it had jobs).
+  expect(backedOff(workers[0]!)).toBe(true);
+  // Its waiting jobs stepped aside at once rather than at its 20 s shutdown deadline.
+  expect(workers[0]!.some((l) => l.msg === "shutdown deadline passed; unfinished deliveries will be retried by another worker")).toBe(
+    false,
+  );
+  expect(
+    replacementLines.some((line) => /hookline-worker: waiting for Postgres at .+ \(sorry, too many clients already\)/.test(line)),
+  ).toBe(true);
   // A worker whose pool kept a connection through the fault may not have needed to; at least one did.
-  expect(workers.some((lines) => lines.some((l) => l.msg === "Postgres unavailable: jobs wait, one ping probes"))).toBe(true);
+  expect(workers.some(backedOff)).toBe(true);
   for (const [i, lines] of workers.entries()) {
     // Pings 0.25, 0.5, 1, 2, 4 s apart, then every 5 s: a handful in the fault's 10 s, not a try per job.
     for (const recovery of recoveries[i]!) expect(recovery.probes).toBeLessThanOrEqual(15);
