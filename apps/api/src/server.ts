@@ -1,10 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "@hookline/config";
-import { publicFailure, startProcessMetrics, type Logger, type Tracing } from "@hookline/core";
+import { publicFailure, startProcessMetrics, withinDeadline, type Logger, type Tracing } from "@hookline/core";
 import {
   connectDatabase,
   createWorkStore,
+  describeDatabaseFailure,
   provisionMissingEnvironments,
   provisionTestCustomers,
   sealLegacySecrets,
@@ -16,7 +17,7 @@ import { createDeliveryEngine } from "@hookline/delivery-engine";
 import { createInboundService, createIntegrationService } from "@hookline/inbound";
 import { createPublisher } from "@hookline/publishing";
 import { lazySandboxPool } from "@hookline/sandbox";
-import { createRedis, JobQueues, ListenHub, Scheduler, type RedisClient } from "@hookline/queue";
+import { createRedis, describeRedisFailure, JobQueues, ListenHub, Scheduler, type RedisClient } from "@hookline/queue";
 import type { DependencyCheck } from "./routes/health.routes.js";
 import { createApp } from "./app.js";
 import type { ContractViolation } from "./http/contract-check.js";
@@ -24,28 +25,28 @@ import type { ContractViolation } from "./http/contract-check.js";
 /**
  * Each dependency answers within about a second or counts as unavailable, with the reason in a few
  * words from a fixed vocabulary (publicFailure: /readyz needs no credential, so it never repeats a
- * server's message, which may name its user or a client's address). A Redis command fails for a disconnected client with "max retries", so while the client is
- * not connected its connection's last error is the reason.
+ * server's message, which may name its user or a client's address). A Redis command fails for a
+ * disconnected client with "max retries", so while the client is not connected its connection's
+ * last error is the reason.
  */
 async function checkDependencies(db: Database, redis: RedisClient, redisTrouble: () => unknown): Promise<Record<string, DependencyCheck>> {
-  const within = async (probe: () => Promise<unknown>, cause: () => unknown = () => undefined): Promise<DependencyCheck> => {
-    let timer: NodeJS.Timeout | undefined;
+  const within = async (
+    probe: () => Promise<unknown>,
+    describe: (error: unknown) => string | undefined,
+    cause: () => unknown = () => undefined,
+  ): Promise<DependencyCheck> => {
     try {
-      await Promise.race([
-        probe(),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("no answer within 1 s")), 1_000))),
-      ]);
+      await withinDeadline(probe(), 1_000);
       return { state: "ok" };
     } catch (error) {
-      return { state: "unavailable", reason: publicFailure(cause() ?? error) };
-    } finally {
-      clearTimeout(timer);
+      return { state: "unavailable", reason: publicFailure(cause() ?? error, describe) };
     }
   };
   const [postgres, redisState] = await Promise.all([
-    within(() => db.ping()),
+    within(() => db.ping(), describeDatabaseFailure),
     within(
       () => redis.ping(),
+      describeRedisFailure,
       () => (redis.status === "ready" ? undefined : redisTrouble()),
     ),
   ]);

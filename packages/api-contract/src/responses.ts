@@ -46,7 +46,7 @@ export interface HealthResponse {
 export interface ReadinessResponse {
   status: "ready" | "unavailable";
   checks: Record<string, "ok" | "unavailable">;
-  /** Why each unavailable dependency is: `"sorry, too many clients already"`, `"no answer within 1 s"`. */
+  /** Why each unavailable dependency is: `"too many connections"`, `"connection refused"`, `"no answer within 1 s"`. */
   reasons?: Record<string, string>;
 }
 

@@ -1,7 +1,9 @@
 /**
  * Why a dependency (Postgres, Redis) did not answer, in words: for the operator's console at start
  * (`failureReason`, the server's own message when it gave one), and for anyone who asks `/readyz`
- * (`publicFailure`, a fixed vocabulary that names no user, host or path).
+ * (`publicFailure`, a fixed vocabulary that names no user, host or path). What each server's own
+ * errors mean is said where that server is known (`describeDatabaseFailure` in @hookline/db,
+ * `describeRedisFailure` in @hookline/queue).
  */
 
 const NETWORK_REASONS: Readonly<Record<string, string>> = {
@@ -15,51 +17,66 @@ const NETWORK_REASONS: Readonly<Record<string, string>> = {
   EPIPE: "connection closed",
 };
 
-/** A failed attempt in a few words: the network's error code in words, else the first line of its message. */
-export function failureReason(error: unknown): string {
-  const failure = error as { code?: unknown; message?: unknown; errors?: unknown } | undefined;
-  const code = typeof failure?.code === "string" ? failure.code : undefined;
-  if (code && NETWORK_REASONS[code]) return NETWORK_REASONS[code];
-  // Node tries every address of a host name (IPv6 and IPv4); when all fail it reports them together.
-  if (Array.isArray(failure?.errors) && failure.errors.length > 0) return failureReason(failure.errors[0]);
-  const message = typeof failure?.message === "string" ? failure.message.split("\n")[0]!.trim() : "";
-  return message || code || String(error);
+/** A dependency that said nothing within its deadline. */
+export class NoAnswerError extends Error {
+  override readonly name = "NoAnswerError";
+  constructor(timeoutMs: number) {
+    super(`no answer within ${Math.round(timeoutMs / 100) / 10} s`);
+  }
 }
 
-/** SQLSTATEs and Redis error prefixes that say why, in the words `/readyz` may show anyone. */
-const SQLSTATE_WORDS: readonly [RegExp, string][] = [
-  [/^53300$/, "too many connections"],
-  [/^53100$/, "disk full"],
-  [/^53200$/, "out of memory"],
-  [/^53/, "out of resources"],
-  [/^57P03$/, "starting up"],
-  [/^57P0[12]$/, "shutting down"],
-  [/^28/, "authentication failed"],
-  [/^3D000$/, "database does not exist"],
-  [/^08/, "connection failure"],
-];
-const REDIS_WORDS: readonly [RegExp, string][] = [
-  [/^OOM\b/, "out of memory"],
-  [/^LOADING\b/, "loading its data"],
-  [/^(WRONGPASS|NOAUTH|NOPERM)\b/, "authentication failed"],
-  [/^(READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/, "not accepting writes"],
-];
+/** `work`, or NoAnswerError once `timeoutMs` have passed (the work itself is not stopped). */
+export async function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NoAnswerError(timeoutMs)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Failure {
+  readonly code: string | undefined;
+  readonly message: string;
+  readonly error: unknown;
+}
 
 /**
- * What went wrong, from a fixed vocabulary: a refused or silent connection, a resource Postgres
- * ran out of, a refused password. Never the server's message, which may name the database user,
- * a client address or a file.
+ * The failure to describe: Node tries every address of a host name (IPv6 and IPv4) and, when all
+ * fail, reports them together; the first one says why.
  */
-export function publicFailure(error: unknown): string {
+function unwrap(error: unknown): Failure {
   const failure = error as { code?: unknown; message?: unknown; errors?: unknown } | undefined;
-  const code = typeof failure?.code === "string" ? failure.code : undefined;
+  if (Array.isArray(failure?.errors) && failure.errors.length > 0) return unwrap(failure.errors[0]);
+  return {
+    code: typeof failure?.code === "string" ? failure.code : undefined,
+    message: typeof failure?.message === "string" ? failure.message : "",
+    error,
+  };
+}
+
+/** The words for a failure that every dependency shares: the network's, or the deadline's. */
+function commonWords({ code, error }: Failure): string | undefined {
   if (code && NETWORK_REASONS[code]) return NETWORK_REASONS[code];
-  if (Array.isArray(failure?.errors) && failure.errors.length > 0) return publicFailure(failure.errors[0]);
-  if (code) for (const [pattern, words] of SQLSTATE_WORDS) if (pattern.test(code)) return words;
-  const message = typeof failure?.message === "string" ? failure.message : "";
-  for (const [pattern, words] of REDIS_WORDS) if (pattern.test(message)) return words;
-  if (/^no answer within/.test(message)) return message;
-  if (/too many clients|remaining connection slots/i.test(message)) return "too many connections";
-  if (/No space left on device/i.test(message)) return "disk full";
-  return "error";
+  if (error instanceof NoAnswerError) return error.message;
+  return undefined;
+}
+
+/** A failed attempt in a few words: the network's error code in words, else the first line of its message. */
+export function failureReason(error: unknown): string {
+  const failure = unwrap(error);
+  return commonWords(failure) ?? (failure.message.split("\n")[0]!.trim() || failure.code || String(error));
+}
+
+/**
+ * What went wrong, from a fixed vocabulary: a refused or silent connection, or what `describe`
+ * (the dependency's own) makes of its server's error. Never the server's message, which may name
+ * the database user, a client address or a file.
+ */
+export function publicFailure(error: unknown, describe: (error: unknown) => string | undefined = () => undefined): string {
+  const failure = unwrap(error);
+  return commonWords(failure) ?? describe(failure.error) ?? "error";
 }

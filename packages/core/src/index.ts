@@ -11,7 +11,7 @@ export {
   type Dependency,
   type Unreachable,
 } from "./startup.js";
-export { failureReason, publicFailure } from "./dependency-failures.js";
+export { failureReason, NoAnswerError, publicFailure, withinDeadline } from "./dependency-failures.js";
 export { eventTypeCandidates, eventTypeProblem, matchesEventType, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_MAX_SEGMENTS } from "./event-types.js";
 export { issueApiKey, issuePortalToken, parseApiKey, parsePortalToken, secretMatches, type IssuedApiKey } from "./api-keys.js";
 export { BUILTIN_EVENT_TYPES, isBuiltinEventType, type BuiltinEventType } from "./builtin-event-types.js";

@@ -1,5 +1,5 @@
 import { writeSync } from "node:fs";
-import { failureReason } from "./dependency-failures.js";
+import { failureReason, withinDeadline } from "./dependency-failures.js";
 import type { LogOutput } from "./log-output.js";
 import { createLogger } from "./logger.js";
 
@@ -56,19 +56,6 @@ export interface AwaitOptions {
   readonly onWaiting?: (unreachable: Unreachable, remainingMs: number) => void;
 }
 
-/** The attempt's own deadline: a probe that neither answers nor fails still ends. */
-async function attempt(dependency: Dependency, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
-  });
-  try {
-    await Promise.race([dependency.probe(timeoutMs), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function awaitOne(dependency: Dependency, options: AwaitOptions, settled: () => boolean): Promise<Unreachable | undefined> {
   const started = Date.now();
   const retryEveryMs = options.retryEveryMs ?? 500;
@@ -78,7 +65,8 @@ async function awaitOne(dependency: Dependency, options: AwaitOptions, settled: 
     // Every attempt gets at least a second, and at most five: a slow answer is still an answer.
     const attemptMs = Math.min(5_000, Math.max(1_000, remaining));
     try {
-      await attempt(dependency, attemptMs);
+      // The attempt's own deadline: a probe that neither answers nor fails still ends.
+      await withinDeadline(dependency.probe(attemptMs), attemptMs);
       return undefined;
     } catch (error) {
       const waitedMs = Date.now() - started;

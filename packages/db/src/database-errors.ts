@@ -39,6 +39,45 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   });
 }
 
+/** Postgres's SQLSTATE classes: two digits, or F0, HV, P0, XX; not a network code such as EPIPE. */
+const SQLSTATE = /^(?:[0-9]{2}|F0|HV|P0|XX)[0-9A-Z]{3}$/;
+
+/** The SQLSTATE of a Postgres error, or of one of its causes. */
+export function sqlState(error: unknown): string | undefined {
+  let found: string | undefined;
+  inCauseChain(error, (code) => {
+    if (code !== undefined && SQLSTATE.test(code)) found = code;
+    return found !== undefined;
+  });
+  return found;
+}
+
+/** What SQLSTATEs and messages say, in the words `/readyz` may show anyone. */
+const FAILURE_WORDS: readonly [RegExp, string][] = [
+  [/^53300$/, "too many connections"],
+  [/^53100$/, "disk full"],
+  [/^53200$/, "out of memory"],
+  [/^53/, "out of resources"],
+  [/^57P03$/, "starting up"],
+  [/^57P0[12]$/, "shutting down"],
+  [/^28/, "authentication failed"],
+  [/^3D000$/, "database does not exist"],
+  [/^08/, "connection failure"],
+];
+
+/**
+ * Why Postgres refused, from a fixed vocabulary (for publicFailure in @hookline/core): never its
+ * message, which may name the database user, a client address or a file.
+ */
+export function describeDatabaseFailure(error: unknown): string | undefined {
+  const code = sqlState(error);
+  if (code !== undefined) return FAILURE_WORDS.find(([pattern]) => pattern.test(code))?.[1];
+  if (inCauseChain(error, (_, message) => message !== undefined && /too many clients|remaining connection slots/i.test(message)))
+    return "too many connections";
+  if (inCauseChain(error, (_, message) => message !== undefined && /No space left on device/i.test(message))) return "disk full";
+  return undefined;
+}
+
 /**
  * A foreign key refused the row: it names something its tenant does not have (a customer of
  * another tenant, or one deleted meanwhile). The tenant-scoped keys make this the check itself.

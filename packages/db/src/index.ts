@@ -2,10 +2,16 @@
 
 // Connection, migrations, errors.
 export { connectDatabase, type Database, type DatabaseOptions, type PrismaClient } from "./client.js";
-export { postgresAddress, postgresDependency } from "./reachability.js";
+export { postgresDependency } from "./reachability.js";
 export { runMigrations, ensureDatabaseExists, readMigrations, MigrationError, type Migration, type MigrationResult } from "./migrator.js";
 export { MIGRATIONS_DIR, SCHEMA_PATH } from "./paths.js";
-export { isDatabaseUnavailable, isForeignKeyViolation, isTransientConflict, retryOnConflict } from "./database-errors.js";
+export {
+  describeDatabaseFailure,
+  isDatabaseUnavailable,
+  isForeignKeyViolation,
+  isTransientConflict,
+  retryOnConflict,
+} from "./database-errors.js";
 export { batcher } from "./batcher.js";
 export type { Page, PageRequest } from "./pagination.js";
 export { tenantScope, type TenantScope } from "./tenant-scope.js";

@@ -1,8 +1,9 @@
 import pg from "pg";
 import { EXIT_CODES, type Dependency } from "@hookline/core";
+import { sqlState } from "./database-errors.js";
 
 /** Where a Postgres URL points, without its credentials: `db.internal:5432/hookline`. */
-export function postgresAddress(url: string): string {
+function postgresAddress(url: string): string {
   const target = new URL(url);
   // A socket directory given as `?host=/var/run/postgresql` leaves the URL's host empty.
   const host = target.hostname || target.searchParams.get("host") || "localhost";
@@ -39,9 +40,4 @@ export function postgresDependency(url: string, options: { readonly databaseMayB
       return code !== undefined && (code.startsWith("28") || code === "3D000");
     },
   };
-}
-
-function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }

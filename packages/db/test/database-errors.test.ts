@@ -1,4 +1,5 @@
-import { connectDatabase, isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "../src/index.js";
+import { publicFailure } from "@hookline/core";
+import { connectDatabase, describeDatabaseFailure, isDatabaseUnavailable, isTransientConflict, retryOnConflict } from "../src/index.js";
 import pg from "pg";
 import { freePort, startPostgresServer } from "@hookline/testing";
 
@@ -66,5 +67,17 @@ describe("retryOnConflict", () => {
     expect(isTransientConflict({ code: "P2034" })).toBe(true);
     expect(isTransientConflict(new Error("outer", { cause: { code: "40001" } }))).toBe(true);
     expect(isTransientConflict({ code: "23505" })).toBe(false);
+  });
+});
+
+describe("describeDatabaseFailure", () => {
+  it("says why Postgres refused in words of its own, never its message", () => {
+    const words = (error: unknown) => publicFailure(error, describeDatabaseFailure);
+    const denied = Object.assign(new Error('no pg_hba.conf entry for host "10.1.2.3", user "hookline"'), { code: "28000" });
+    expect(words(denied)).toBe("authentication failed");
+    expect(words(Object.assign(new Error("sorry, too many clients already"), { code: "53300" }))).toBe("too many connections");
+    expect(words(Object.assign(new Error('could not extend file "base/16384/2619"'), { code: "53100" }))).toBe("disk full");
+    expect(words(Object.assign(new Error("the database system is starting up"), { code: "57P03" }))).toBe("starting up");
+    expect(words(Object.assign(new Error('relation "secret_table" does not exist'), { code: "42P01" }))).toBe("error");
   });
 });

@@ -29,6 +29,6 @@ export {
   type Publisher,
   type SchedulerOptions,
 } from "./scheduler.js";
-export { redisAddress, redisDependency } from "./reachability.js";
+export { describeRedisFailure, redisDependency } from "./reachability.js";
 export { evictionPolicies, isSafeEvictionPolicy, type NodePolicy } from "./redis-policy.js";
 export { ListenHub, ListenSender, type ListenOutcome, type ListenRequest, type ListenResult } from "./listen-relay.js";

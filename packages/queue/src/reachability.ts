@@ -1,8 +1,8 @@
-import { EXIT_CODES, type Dependency } from "@hookline/core";
+import { EXIT_CODES, NoAnswerError, type Dependency } from "@hookline/core";
 import { createRedis, type RedisTarget } from "./connection.js";
 
 /** Where the queue's Redis is looked for, without credentials. */
-export function redisAddress(target: RedisTarget): string {
+function redisAddress(target: RedisTarget): string {
   switch (target.mode) {
     case "single": {
       const url = new URL(target.url);
@@ -35,7 +35,7 @@ export function redisDependency(target: RedisTarget): Dependency {
       // A server that accepts and never answers would keep connect() (its ready check) waiting:
       // the probe ends its own connection at its deadline.
       const deadline = setTimeout(() => {
-        cause ??= new Error(`no answer within ${Math.round(timeoutMs / 100) / 10} s`);
+        cause ??= new NoAnswerError(timeoutMs);
         client.disconnect();
       }, timeoutMs);
       try {
@@ -48,6 +48,21 @@ export function redisDependency(target: RedisTarget): Dependency {
         client.disconnect();
       }
     },
-    isPermanent: (error) => /^(WRONGPASS|NOAUTH|NOPERM)\b/.test((error as Error | undefined)?.message ?? ""),
+    isPermanent: (error) => describeRedisFailure(error) === "authentication failed",
   };
+}
+
+/** What Redis's error prefixes say, in the words `/readyz` may show anyone. */
+const FAILURE_WORDS: readonly [RegExp, string][] = [
+  [/^OOM\b/, "out of memory"],
+  [/^LOADING\b/, "loading its data"],
+  [/^(WRONGPASS|NOAUTH|NOPERM)\b/, "authentication failed"],
+  [/^(READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/, "not accepting writes"],
+];
+
+/** Why Redis refused, from a fixed vocabulary (for publicFailure in @hookline/core). */
+export function describeRedisFailure(error: unknown): string | undefined {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  if (typeof message !== "string") return undefined;
+  return FAILURE_WORDS.find(([pattern]) => pattern.test(message))?.[1];
 }

@@ -284,16 +284,9 @@ export class Cluster<R extends QueueRedis = RedisServer> {
 
   /** Jobs the workers' sweepers enqueued again because Redis had lost them (from their logs). */
   requeuedBySweepers(): number {
-    let requeued = 0;
-    for (const line of this.workers.flatMap((w) => w.lines)) {
-      if (!line.includes("sweeper enqueued due deliveries")) continue;
-      try {
-        requeued += (JSON.parse(line) as { requeued?: number }).requeued ?? 0;
-      } catch {
-        // not a log line of ours
-      }
-    }
-    return requeued;
+    return logRecords(this.workers.flatMap((w) => w.lines))
+      .filter((record) => record.msg?.startsWith("sweeper enqueued due deliveries"))
+      .reduce((sum, record) => sum + (typeof record.requeued === "number" ? record.requeued : 0), 0);
   }
 
   /** Writes each process's own words to a file, to see why a scenario failed. */
@@ -312,4 +305,16 @@ export function report(name: string, verdict: Verdict, statuses: Map<number, num
     `chaos ${name}: ${verdict.events} events × ${verdict.receivers} receivers, missing ${verdict.missing.length}, ` +
       `duplicates ${verdict.duplicates}, split identities ${verdict.splitIdentities}; publish answers ${codes}\n`,
   );
+}
+
+/** A process's pino log lines, parsed; its other output (a start-up line on stderr) is left out. */
+export function logRecords(lines: readonly string[]): { msg?: string; [field: string]: unknown }[] {
+  return lines.flatMap((line) => {
+    if (!line.startsWith("{")) return [];
+    try {
+      return [JSON.parse(line) as { msg?: string }];
+    } catch {
+      return [];
+    }
+  });
 }

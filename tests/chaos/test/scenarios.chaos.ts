@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { openLingeringConnections, redisCli, type LingeringConnections } from "@hookline/testing";
 import { burst, type Fault } from "../src/burst.js";
-import { Cluster, type ClusterOptions } from "../src/cluster.js";
+import { Cluster, logRecords, type ClusterOptions } from "../src/cluster.js";
 
 /**
  * Each scenario publishes a burst, injects one kind of fault in the middle of it, and then
@@ -211,8 +211,8 @@ it("9. Postgres connections exhausted: another client holds every slot for 10 s"
   });
   // The workers backed off: their jobs waited while one ping at a time probed, instead of each
   // job failing and running again; none failed for it. The stopped worker's log is first.
-  const workers = [stopped?.lines ?? [], ...cluster!.workers.map((w) => w.lines)].map((lines) =>
-    lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { msg?: string; probes?: number; down_ms?: number }),
+  const workers = [stopped?.lines ?? [], ...cluster!.workers.map((w) => w.lines)].map(
+    (lines) => logRecords(lines) as { msg?: string; probes?: number; down_ms?: number }[],
   );
   const recoveries = workers.map((lines) => lines.filter((l) => l.msg === "Postgres answers again: jobs go on"));
   const backedOff = (lines: (typeof workers)[number]) => lines.some((l) => l.msg === "Postgres unavailable: jobs wait, one ping probes");

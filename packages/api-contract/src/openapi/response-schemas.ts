@@ -2117,7 +2117,7 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
         "additionalProperties": {
           "type": "string"
         },
-        "description": "Why each unavailable dependency is: `\"sorry, too many clients already\"`, `\"no answer within 1 s\"`."
+        "description": "Why each unavailable dependency is: `\"too many connections\"`, `\"connection refused\"`, `\"no answer within 1 s\"`."
       }
     },
     "required": [

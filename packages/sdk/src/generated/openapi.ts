@@ -1766,7 +1766,7 @@ export interface components {
             checks: {
                 [key: string]: "ok" | "unavailable";
             };
-            /** @description Why each unavailable dependency is: `"sorry, too many clients already"`, `"no answer within 1 s"`. */
+            /** @description Why each unavailable dependency is: `"too many connections"`, `"connection refused"`, `"no answer within 1 s"`. */
             reasons?: {
                 [key: string]: string;
             };
