@@ -39,8 +39,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   });
 }
 
-/** Postgres's SQLSTATE classes: two digits, or F0, HV, P0, XX; not a network code such as EPIPE. */
-const SQLSTATE = /^(?:[0-9]{2}|F0|HV|P0|XX)[0-9A-Z]{3}$/;
+/**
+ * Postgres's SQLSTATE classes: a digit and a digit or letter (08, 3D, 2B…), or F0, HV, P0, XX; not
+ * a network code such as EPIPE.
+ */
+const SQLSTATE = /^(?:[0-9][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/;
 
 /** The SQLSTATE of a Postgres error, or of one of its causes. */
 export function sqlState(error: unknown): string | undefined {

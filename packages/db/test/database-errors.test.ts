@@ -78,6 +78,8 @@ describe("describeDatabaseFailure", () => {
     expect(words(Object.assign(new Error("sorry, too many clients already"), { code: "53300" }))).toBe("too many connections");
     expect(words(Object.assign(new Error('could not extend file "base/16384/2619"'), { code: "53100" }))).toBe("disk full");
     expect(words(Object.assign(new Error("the database system is starting up"), { code: "57P03" }))).toBe("starting up");
+    expect(words(Object.assign(new Error('database "x" does not exist'), { code: "3D000" }))).toBe("database does not exist");
+    expect(words(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }))).toBe("connection closed");
     expect(words(Object.assign(new Error('relation "secret_table" does not exist'), { code: "42P01" }))).toBe("error");
   });
 });
